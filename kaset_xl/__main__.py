@@ -1,0 +1,3 @@
+from kaset_xl.cli import main
+
+main()

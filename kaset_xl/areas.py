@@ -1,0 +1,99 @@
+"""Administrative areas (DOPA codes) from the geothai package (data CC-BY-4.0)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import geothai
+from geothai.types import District, Province, Subdistrict
+
+from kaset_xl.issues import KasetError
+
+__all__ = ["DistrictArea", "resolve_province", "resolve_district", "district_area", "tambon_index"]
+
+
+def _norm(text: str) -> str:
+    s = "".join(str(text).split()).lower()
+    for prefix in ("จังหวัด", "จ.", "อำเภอ", "อ.", "เขต", "province", "district"):
+        if s.startswith(prefix) and len(s) > len(prefix):
+            s = s[len(prefix):]
+    return s
+
+
+def resolve_province(value: str) -> Province:
+    """A province from its 2-digit code, Thai name or English name."""
+    v = str(value).strip()
+    if v.isdigit():
+        found = geothai.province(v.zfill(2))
+        if found:
+            return found
+    else:
+        key = _norm(v)
+        for p in geothai.provinces():
+            if key in (_norm(p.name_th), _norm(p.name_en)):
+                return p
+    raise KasetError("UNKNOWN_PROVINCE", value=value)
+
+
+def resolve_district(province: Province, value: str) -> District:
+    """A district of ``province`` from its 4-digit code, Thai or English name.
+
+    "เมือง" alone means the province's capital district (อำเภอเมือง…).
+    """
+    v = str(value).strip()
+    candidates = geothai.districts(province.code)
+    if v.isdigit():
+        for d in candidates:
+            if d.code == v or d.code == province.code + v.zfill(2):
+                return d
+    else:
+        key = _norm(v)
+        for d in candidates:
+            if key in (_norm(d.name_th), _norm(d.name_en)):
+                return d
+        if key in ("เมือง", "mueang", "muang"):
+            for d in candidates:
+                if d.code.endswith("01"):
+                    return d
+    raise KasetError("UNKNOWN_DISTRICT", value=value, province=province.name_th)
+
+
+@dataclass(frozen=True)
+class DistrictArea:
+    province: Province
+    district: District
+    tambons: tuple[Subdistrict, ...]
+
+    @property
+    def tambon_names(self) -> tuple[str, ...]:
+        return tuple(t.name_th for t in self.tambons)
+
+
+@cache
+def district_area(district_code: str) -> DistrictArea:
+    d = geothai.district(district_code)
+    if d is None:
+        raise KeyError(district_code)
+    p = geothai.province(d.province_code)
+    assert p is not None
+    return DistrictArea(province=p, district=d, tambons=tuple(geothai.subdistricts(d.code)))
+
+
+@cache
+def tambon_index() -> dict[str, tuple[Subdistrict, ...]]:
+    """Every tambon by its normalised Thai name (names repeat across the country)."""
+    out: dict[str, list[Subdistrict]] = {}
+    for p in geothai.provinces():
+        for d in geothai.districts(p.code):
+            for s in geothai.subdistricts(d.code):
+                out.setdefault(_norm(s.name_th), []).append(s)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def normalize_tambon(name: str) -> str:
+    s = _norm(name)
+    for prefix in ("ตำบล", "ต.", "แขวง"):
+        if s.startswith(prefix) and len(s) > len(prefix):
+            s = s[len(prefix):]
+    return s

@@ -1,0 +1,217 @@
+"""The ``kaset-xl`` command: thin click commands over the library.
+
+Exit codes: 0 success (no errors), 1 errors found in the data, 2 an input or option cannot be used.
+Every problem is printed as one Thai line and one English line with its code — never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kaset_xl import __version__
+from kaset_xl.issues import Issue, KasetError, Severity
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _utf8_streams() -> None:
+    # Windows consoles default to a legacy code page: Thai text must not crash the output.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(encoding="utf-8", errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
+def fail(exc: KasetError) -> None:
+    click.echo(f"✗ [{exc.code}] {exc.message_th}", err=True)
+    click.echo(f"  {exc.message_en}", err=True)
+
+
+def handles_errors(func: F) -> F:
+    """Turn a KasetError into its two-line message and exit code 2."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KasetError as exc:
+            fail(exc)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="kaset-xl")
+def cli() -> None:
+    """kaset-xl — แบบฟอร์มทะเบียนกลุ่มส่งเสริมอาชีพการเกษตร และการรวมรายงานระดับจังหวัด
+
+    District workbooks for farmer groups: make the template, validate, and (soon) consolidate.
+    """
+
+
+@cli.command()
+@click.option("--province", "-p", required=True, help="จังหวัด: ชื่อหรือรหัส 2 หลัก (e.g. แม่ฮ่องสอน or 58)")
+@click.option("--district", "-d", required=True, help="อำเภอ: ชื่อหรือรหัส 4 หลัก (e.g. ปาย or 5803)")
+@click.option("--year", "-y", required=True, help="ปีงบประมาณ พ.ศ. (fiscal year, Buddhist era), e.g. 2564")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Output file (default: a name from the district).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@handles_errors
+def template(province: str, district: str, year: str, output: str | None, force: bool) -> None:
+    """Write an empty district workbook (แบบฟอร์มทะเบียนอำเภอ) for one district and fiscal year.
+
+    Example:
+
+        kaset-xl template --province แม่ฮ่องสอน --district ปาย --year 2564 -o pai-2564.xlsx
+    """
+    from kaset_xl.areas import district_area, resolve_district, resolve_province
+    from kaset_xl.workbook.builder import build_workbook
+
+    p = resolve_province(province)
+    d = resolve_district(p, district)
+    fiscal_year = _fiscal_year(year)
+    out = Path(output or f"kaset-{d.code}-{fiscal_year}.xlsx")
+    if out.exists() and not force:
+        raise KasetError("OUTPUT_EXISTS", file=str(out))
+    build_workbook(out, district_area(d.code), fiscal_year)
+    click.echo(f"✓ สร้างแบบฟอร์ม อำเภอ{d.name_th} จังหวัด{p.name_th} ปีงบประมาณ {fiscal_year}: {out}")
+    click.echo(f"  wrote the district workbook for {d.name_en}, {p.name_en}, FY{fiscal_year}: {out}")
+
+
+def _fiscal_year(value: str) -> int:
+    from kaset_xl.normalize import thai_digits_to_ascii
+
+    text = thai_digits_to_ascii(str(value)).strip()
+    if not (text.isdigit() and 2500 <= int(text) <= 2700):
+        raise KasetError("BAD_FISCAL_YEAR", value=value)
+    return int(text)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of issues instead of a table.")
+@click.option("--criteria", type=click.Path(dir_okay=False), help="A province's own criteria file (TOML).")
+@click.option("--today", help="Check dates against this day (YYYY-MM-DD) instead of today.", hidden=True)
+@handles_errors
+def validate(files: tuple[str, ...], as_json: bool, criteria: str | None, today: str | None) -> None:
+    """Check district workbooks and list every problem with its sheet and cell (files are not changed).
+
+    Exit code 0: no errors (warnings allowed); 1: errors found; 2: a file cannot be used.
+
+    Example:
+
+        kaset-xl validate workbooks/*.xlsx
+
+        kaset-xl validate pai-2564.xlsx --json > issues.json
+    """
+    from kaset_xl.criteria import load_criteria
+    from kaset_xl.validate import validate_file
+
+    crit = load_criteria(path=criteria) if criteria else None
+    day = dt.date.fromisoformat(today) if today else None
+    results = [validate_file(f, criteria=crit, today=day) for f in files]
+    if as_json:
+        click.echo(json.dumps([i.flat() for r in results for i in r.issues], ensure_ascii=False, indent=1))
+    else:
+        for r in results:
+            _print_result(r.file, r.issues)
+    sys.exit(max(r.exit_code for r in results))
+
+
+def _print_result(file: str, issues: Iterable[Issue]) -> None:
+    issues = list(issues)
+    errors = sum(1 for i in issues if i.severity is Severity.ERROR)
+    warnings = sum(1 for i in issues if i.severity is Severity.WARNING)
+    fatal = [i for i in issues if i.severity is Severity.FATAL]
+    if fatal:
+        for i in fatal:
+            click.echo(f"✗ {file}: [{i.code}] {i.message_th}")
+            click.echo(f"  {i.message_en}")
+        return
+    mark = "✓" if not errors else "✗"
+    click.echo(f"{mark} {file}: ข้อผิดพลาด {errors} รายการ คำเตือน {warnings} รายการ "
+               f"({errors} errors, {warnings} warnings)")
+    for i in issues:
+        sev = "ผิดพลาด" if i.severity is Severity.ERROR else "เตือน  "
+        click.echo(f"  {sev}  {i.location:<22} {i.code:<24} {i.message_th}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the layout spec as JSON.")
+def schema(as_json: bool) -> None:
+    """Show the layout of the district workbook: sheets, columns, types and cells.
+
+    Example:
+
+        kaset-xl schema --json > schema.json
+    """
+    from kaset_xl.workbook.layout import LAYOUT
+
+    spec = LAYOUT.to_dict()
+    if as_json:
+        click.echo(json.dumps(spec, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{spec['template_id']} รุ่น/version {spec['template_version']}")
+    for sheet in spec["sheets"]:
+        click.echo(f"\n[{sheet['name']}] ({sheet['kind']})")
+        for f in sheet.get("fields", []):
+            req = "*" if f["required"] else " "
+            click.echo(f"  {f['cell']:<5}{req} {f['key']:<20} {f['type']:<11} {f['label']}")
+        for c in sheet.get("columns", []):
+            req = "*" if c["required"] else " "
+            choices = f" [{c['choices']}]" if c["choices"] else ""
+            click.echo(f"  {c['letter']:<5}{req} {c['key']:<20} {c['type']:<11} {c['header']}{choices}")
+
+
+@cli.command()
+@click.option("--input", "-i", "folder", type=click.Path(file_okay=False),
+              help="Folder of district workbooks (default: the shipped samples in workbooks/).")
+@handles_errors
+def demo(folder: str | None) -> None:
+    """Run the main job on the shipped sample workbooks of Mae Hong Son (แม่ฮ่องสอน).
+
+    For now this validates every sample workbook and prints what it found.
+
+    Example:
+
+        kaset-xl demo
+    """
+    from kaset_xl.samples import sample_folder
+    from kaset_xl.validate import validate_file
+
+    src = Path(folder) if folder else sample_folder()
+    files = sorted(p for p in src.glob("*.xls*") if not p.name.startswith((".", "~")))
+    if not files:
+        raise KasetError("FILE_NOT_FOUND", file=str(src / "*.xlsx"))
+    click.echo(f"ตรวจสอบแบบฟอร์ม {len(files)} ไฟล์ใน {src} (validating {len(files)} workbooks)")
+    results = [validate_file(f) for f in files]
+    for r in results:
+        _print_result(r.file, r.issues)
+    total_e = sum(r.errors for r in results)
+    total_w = sum(r.warnings for r in results)
+    click.echo(f"\nรวม: ข้อผิดพลาด {total_e} คำเตือน {total_w} — total: {total_e} errors, {total_w} warnings")
+    sys.exit(max(r.exit_code for r in results))
+
+
+def main() -> None:
+    _utf8_streams()
+    try:
+        cli.main(prog_name="kaset-xl", standalone_mode=True)
+    except KasetError as exc:  # pragma: no cover - commands handle their own
+        fail(exc)
+        sys.exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,270 @@
+"""Rules of the group registry (seed 004) and of the values in each cell.
+
+Pure: takes what the reader read and returns located issues; never touches a file.  Thresholds
+come from the fiscal year's criteria file (``[registry]``), messages from the catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from stdnum.th import pin
+
+from kaset_xl.areas import normalize_tambon
+from kaset_xl.criteria import Criteria, RegistryRules
+from kaset_xl.domain.models import Group, Member
+from kaset_xl.issues import Issue, make_issue
+from kaset_xl.normalize import format_be as _be
+from kaset_xl.workbook.layout import STATIC_LISTS, ColType, Table
+
+if TYPE_CHECKING:
+    from kaset_xl.workbook.reader import DistrictBook
+
+__all__ = ["check_registry", "citizen_id_problem", "phone_ok", "ROLE_EN"]
+
+ROLE_EN = {"ประธาน": "chair", "เลขานุการ": "secretary", "เหรัญญิก": "treasurer", "รองประธาน": "vice-chair"}
+_MOBILE = re.compile(r"^0[689]\d{8}$")
+_LANDLINE = re.compile(r"^0[2-7]\d{7}$")
+
+
+def phone_ok(digits: str) -> bool:
+    if digits.startswith("+66"):
+        digits = "0" + digits[3:]
+    return bool(_MOBILE.match(digits) or _LANDLINE.match(digits))
+
+
+def citizen_id_problem(value: str) -> str | None:
+    """The issue code for a citizen ID, or None when it is fine.
+
+    We check the 13 digits and the check digit with python-stdnum's algorithm, but accept a leading
+    0 (stdnum rejects it): IDs starting with 0 are issued to people without Thai nationality status,
+    many of them hill-tribe farmers in provinces such as Mae Hong Son, who are real group members.
+    A leading 9 is not an issued prefix: a warning asks the officer to check the card.
+    """
+    if len(value) != 13 or not value.isdigit():
+        return "CITIZEN_ID_FORMAT"
+    if pin.calc_check_digit(value[:12]) != value[12]:
+        return "CITIZEN_ID_CHECKSUM"
+    if value[0] == "9":
+        return "CITIZEN_ID_PREFIX"
+    return None
+
+
+class _Checker:
+    def __init__(self, book: DistrictBook, criteria: Criteria, today: dt.date) -> None:
+        self.book = book
+        self.rules: RegistryRules = criteria.registry
+        self.today = today
+        self.issues: list[Issue] = []
+        # Cells whose raw value could not be read already carry an issue: report nothing more there.
+        self.unreadable = {(i.sheet, i.cell) for i in book.issues}
+        area = book.area
+        self.tambons = {normalize_tambon(n) for n in area.tambon_names}
+        self.district_th = area.district.name_th
+        self.district_en = area.district.name_en
+
+    def add(self, code: str, table: str, key: str, row: int, **params: Any) -> None:
+        sheet = self.book.sheet(table)
+        cell = self.book.cell(table, key, row)
+        if (sheet, cell) in self.unreadable:
+            return
+        self.issues.append(make_issue(code, sheet=sheet, cell=cell, row=row, field=key, **params))
+
+    # ------------------------------------------------------------------ generic, from the spec
+    def cells(self, table: Table, records: list[Group] | list[Member]) -> None:
+        for rec in records:
+            for col in table.columns:
+                value = getattr(rec, col.key)
+                label = {"label": col.header, "label_en": col.header_en}
+                if value is None:
+                    if col.required:
+                        self.add("REQUIRED_MISSING", table.key, col.key, rec.row, **label)
+                    continue
+                if col.type in (ColType.INT, ColType.NUMBER) and (
+                    (col.low is not None and value < col.low) or (col.high is not None and value > col.high)
+                ):
+                    self.add("NUMBER_OUT_OF_RANGE", table.key, col.key, rec.row, value=_num(value),
+                             low=_num(col.low), high=_num(col.high), **label)
+                elif col.type is ColType.CHOICE and col.strict and col.choices in STATIC_LISTS:
+                    allowed = STATIC_LISTS[col.choices]
+                    if value not in allowed:
+                        self.add("CHOICE_NOT_ALLOWED", table.key, col.key, rec.row, value=value,
+                                 choices=" / ".join(allowed), **label)
+                elif col.type is ColType.PHONE and not phone_ok(value):
+                    self.add("PHONE_FORMAT", table.key, col.key, rec.row, value=value)
+                elif col.type is ColType.CITIZEN_ID and (code := citizen_id_problem(value)):
+                    self.add(code, table.key, col.key, rec.row, value=value, first=value[:1])
+                elif col.type is ColType.FARMER_ID and not (len(value) == 12 and value.isdigit()):
+                    self.add("FARMER_ID_FORMAT", table.key, col.key, rec.row, value=value)
+                elif col.type is ColType.DATE:
+                    self.date(table.key, col.key, rec.row, value, **label)
+
+    def date(self, table: str, key: str, row: int, value: dt.date, **label: str) -> None:
+        if value > self.today:
+            self.add("DATE_IN_FUTURE", table, key, row, value=_be(value), **label)
+        elif value < self.rules.earliest_date:
+            self.add("DATE_IMPLAUSIBLE", table, key, row, value=_be(value), **label)
+
+    # ------------------------------------------------------------------ district information
+    def info(self) -> None:
+        book, form = self.book, self.book.layout.info
+        sheet = form.sheet
+        area = book.area
+        expected = {"province": area.province.name_th, "district": area.district.name_th,
+                    "fiscal_year": book.identity.fiscal_year}
+        for f in form.fields:
+            value = getattr(book.info, f.key)
+            cell = book.info_cells[f.key]
+            if (sheet, cell) in self.unreadable:
+                continue
+            label = {"label": f.label, "label_en": f.label_en}
+
+            def add(code: str, **params: Any) -> None:
+                self.issues.append(make_issue(code, sheet=sheet, cell=cell, field=f.key, **params))
+
+            if f.key in expected and value != expected[f.key]:
+                add("IDENTITY_MISMATCH", value=value or "", expected=expected[f.key], **label)
+            elif value is None:
+                if f.required:
+                    add("REQUIRED_MISSING", **label)
+            elif f.type is ColType.PHONE and not phone_ok(value):
+                add("PHONE_FORMAT", value=value)
+            elif f.type is ColType.DATE:
+                if value > self.today:
+                    add("DATE_IN_FUTURE", value=_be(value), **label)
+                elif value < self.rules.earliest_date:
+                    add("DATE_IMPLAUSIBLE", value=_be(value), **label)
+
+    # ------------------------------------------------------------------ groups
+    def groups(self, members_by_group: dict[str, list[Member]]) -> None:
+        r = self.rules
+        seen: dict[str, int] = {}
+        for g in self.book.groups:
+            if g.name is not None:
+                name = _key(g.name)
+                if not g.name.startswith(r.group_name_prefix) or len(g.name.strip()) <= len(r.group_name_prefix):
+                    self.add("GROUP_NAME_PREFIX", "groups", "name", g.row, value=g.name)
+                if name in seen:
+                    self.add("GROUP_NAME_DUPLICATE", "groups", "name", g.row, value=g.name, other_row=seen[name])
+                else:
+                    seen[name] = g.row
+                    self.committee(g, members_by_group.get(name, []))
+            if g.tambon is not None and normalize_tambon(g.tambon) not in self.tambons:
+                self.add("GROUP_TAMBON_UNKNOWN", "groups", "tambon", g.row, value=g.tambon,
+                         district=self.district_th, district_en=self.district_en)
+            for key, low, high in (("lat", r.lat_min, r.lat_max), ("lon", r.lon_min, r.lon_max)):
+                v = getattr(g, key)
+                if v is not None and not low <= v <= high:
+                    col = self.book.layout.table("groups").column(key)
+                    self.add("LATLON_OUT_OF_RANGE", "groups", key, g.row, value=v,
+                             label=col.header, label_en=col.header_en)
+
+    def committee(self, g: Group, members: list[Member]) -> None:
+        r = self.rules
+        listed = len(members)
+        if listed == 0:
+            self.add("GROUP_NO_MEMBERS", "groups", "name", g.row, value=g.name)
+            return
+        if listed < r.members_min:
+            self.add("GROUP_TOO_FEW_MEMBERS", "groups", "name", g.row, value=g.name, count=listed,
+                     minimum=r.members_min)
+        if g.member_count is not None and g.member_count != listed:
+            self.add("MEMBER_COUNT_MISMATCH", "groups", "member_count", g.row, value=g.member_count,
+                     count=listed)
+        committee = [m for m in members if m.role and m.role != r.member_role]
+        if len(committee) < r.committee_min:
+            self.add("COMMITTEE_TOO_SMALL", "groups", "name", g.row, value=g.name, count=len(committee),
+                     minimum=r.committee_min)
+        for role in r.committee_required_roles:
+            holders = [m for m in committee if m.role == role]
+            if not holders:
+                self.add("COMMITTEE_ROLE_MISSING", "groups", "name", g.row, value=g.name, role=role,
+                         role_en=ROLE_EN.get(role, role))
+            for extra in holders[1:]:
+                self.add("COMMITTEE_ROLE_REPEATED", "members", "role", extra.row, group=g.name, role=role,
+                         role_en=ROLE_EN.get(role, role), other_row=holders[0].row)
+
+    # ------------------------------------------------------------------ members
+    def members(self, groups: dict[str, Group]) -> None:
+        r = self.rules
+        by_id: dict[str, Member] = {}
+        by_name: dict[str, Member] = {}
+        for m in self.book.members:
+            group = groups.get(_key(m.group)) if m.group else None
+            if m.group is not None and group is None:
+                self.add("GROUP_UNKNOWN", "members", "group", m.row, value=m.group)
+            if m.consent is False:
+                self.add("CONSENT_NOT_GIVEN", "members", "consent", m.row, value="ไม่ใช่")
+            if m.tambon is not None and normalize_tambon(m.tambon) not in self.tambons:
+                self.add("MEMBER_OUTSIDE_DISTRICT", "members", "tambon", m.row, value=m.tambon,
+                         district=self.district_th, district_en=self.district_en)
+            if m.birth_date is not None and m.birth_date <= self.today:
+                age = _age(m.birth_date, self.today)
+                if m.birth_date >= r.earliest_date and not r.member_age_min <= age <= r.member_age_max:
+                    self.add("MEMBER_AGE_IMPLAUSIBLE", "members", "birth_date", m.row, age=age,
+                             low=r.member_age_min, high=r.member_age_max)
+            if m.join_date is not None and m.join_date <= self.today:
+                if m.birth_date is not None and m.join_date < m.birth_date:
+                    self.add("JOIN_BEFORE_BIRTH", "members", "join_date", m.row, value=_be(m.join_date),
+                             born=_be(m.birth_date))
+                elif group is not None and group.established is not None and m.join_date < group.established:
+                    self.add("JOIN_BEFORE_ESTABLISHED", "members", "join_date", m.row, value=_be(m.join_date),
+                             established=_be(group.established))
+            if m.citizen_id and citizen_id_problem(m.citizen_id) in (None, "CITIZEN_ID_PREFIX"):
+                first = by_id.get(m.citizen_id)
+                if first is None:
+                    by_id[m.citizen_id] = m
+                elif _key(first.group) == _key(m.group):
+                    self.add("PERSON_DUPLICATE", "members", "citizen_id", m.row, value=m.citizen_id,
+                             other_row=first.row)
+                else:
+                    self.add("PERSON_IN_MANY_GROUPS", "members", "citizen_id", m.row, value=m.citizen_id,
+                             other_row=first.row, other_group=first.group)
+                    continue
+                if first is not None:
+                    continue
+            if m.first_name and m.last_name and m.citizen_id:
+                name = _key(m.full_name)
+                other = by_name.get(name)
+                if other is None:
+                    by_name[name] = m
+                elif other.citizen_id != m.citizen_id:
+                    self.add("PERSON_SAME_NAME", "members", "first_name", m.row, value=m.full_name,
+                             other_row=other.row)
+
+
+def check_registry(book: DistrictBook, criteria: Criteria, *, today: dt.date | None = None) -> list[Issue]:
+    """Every rule of the registry and member sheets; the issues come in sheet order."""
+    checker = _Checker(book, criteria, today or dt.date.today())
+    layout = book.layout
+    checker.info()
+    checker.cells(layout.table("groups"), book.groups)
+    checker.cells(layout.table("members"), book.members)
+    groups: dict[str, Group] = {}
+    for g in book.groups:
+        if g.name is not None:
+            groups.setdefault(_key(g.name), g)
+    by_group: dict[str, list[Member]] = defaultdict(list)
+    for m in book.members:
+        if m.group is not None:
+            by_group[_key(m.group)].append(m)
+    checker.groups(by_group)
+    checker.members(groups)
+    return checker.issues
+
+
+def _key(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _num(v: float | None) -> str:
+    if v is None:
+        return "-"
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+
+
+def _age(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))

@@ -1,0 +1,43 @@
+"""Writing outputs safely: a temporary file in the same folder, renamed into place when whole."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kaset_xl.issues import KasetError
+
+__all__ = ["atomic_output"]
+
+
+@contextmanager
+def atomic_output(path: str | os.PathLike[str], *, overwrite: bool = True) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success rename it to ``path``.
+
+    If the body raises (or the process dies), ``path`` is untouched and the temporary file is removed
+    (or, after a hard kill, left as a hidden ``.~kaset-*.tmp`` file that never looks like an output).
+    """
+    target = Path(path)
+    if target.exists() and not overwrite:
+        raise KasetError("OUTPUT_EXISTS", file=str(path))
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise KasetError("OUTPUT_UNWRITABLE", file=str(path), reason="folder does not exist")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".~kaset-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise KasetError("OUTPUT_UNWRITABLE", file=str(path), reason=exc.strerror or str(exc)) from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise KasetError("OUTPUT_UNWRITABLE", file=str(path), reason=exc.strerror or str(exc)) from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()

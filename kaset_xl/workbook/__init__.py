@@ -1,0 +1,1 @@
+"""The district workbook: layout spec, template builder, reader."""

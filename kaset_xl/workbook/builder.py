@@ -1,0 +1,304 @@
+"""The template builder: the layout spec → a Thai district workbook (XlsxWriter).
+
+XlsxWriter is used (not openpyxl) because it can later carry a VBA project and buttons.  The same
+builder writes filled workbooks (the samples and the golden test workbooks) when given ``data``:
+raw values are written as given, so tests can plant text in number cells, IDs as numbers, etc.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+from kaset_xl import __version__
+from kaset_xl.areas import DistrictArea
+from kaset_xl.fileio import atomic_output
+from kaset_xl.workbook.layout import (
+    DATE_FORMAT,
+    LAYOUT,
+    STATIC_LISTS,
+    ColType,
+    Column,
+    Layout,
+    Table,
+    number_format,
+)
+
+__all__ = ["WorkbookData", "build_workbook", "FONT_NAME", "FONT_SIZE"]
+
+# TH SarabunPSK is the government font (ระเบียบสำนักนายกฯ); where it is missing, Excel substitutes
+# and fonts-thai-tlwg maps it to Laksaman (metric-compatible) on Linux.
+FONT_NAME = "TH SarabunPSK"
+FONT_SIZE = 16
+HEADER_FILL = "#E2EFDA"
+TITLE_SIZE = 20
+
+
+@dataclass
+class WorkbookData:
+    """Values to put into a new workbook (the samples and golden files)."""
+
+    info: dict[str, Any] = field(default_factory=dict)
+    tables: dict[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
+    created: dt.datetime | None = None  # stamped into the identity block; fixed for reproducible output
+
+
+class _Formats:
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        base = {"font_name": FONT_NAME, "font_size": FONT_SIZE, "valign": "vcenter"}
+        self.title = wb.add_format({**base, "bold": True, "font_size": TITLE_SIZE})
+        self.subtitle = wb.add_format({**base, "bold": True})
+        self.note = wb.add_format({**base, "italic": True, "font_color": "#595959", "font_size": 14})
+        self.text = wb.add_format({**base, "text_wrap": True, "valign": "top"})
+        self.locked = wb.add_format(base)
+        self.header = wb.add_format({**base, "bold": True, "text_wrap": True, "align": "center",
+                                     "border": 1, "bg_color": HEADER_FILL})
+        self.label = wb.add_format({**base, "bold": True, "border": 1, "bg_color": HEADER_FILL})
+        self.prefilled = wb.add_format({**base, "border": 1, "bg_color": "#F2F2F2"})
+        self._input: dict[str, Format] = {}
+        self._wb = wb
+        self._base = base
+
+    def input(self, t: ColType, *, border: bool = False) -> Format:
+        key = f"{number_format(t)}|{border}"
+        if key not in self._input:
+            props: dict[str, Any] = {**self._base, "locked": False, "num_format": number_format(t)}
+            if border:
+                props["border"] = 1
+            self._input[key] = self._wb.add_format(props)
+        return self._input[key]
+
+
+def build_workbook(
+    path: str | os.PathLike[str],
+    area: DistrictArea,
+    fiscal_year: int,
+    *,
+    data: WorkbookData | None = None,
+    layout: Layout = LAYOUT,
+) -> None:
+    """Write a district workbook for ``area`` and ``fiscal_year`` (พ.ศ.) to ``path`` atomically."""
+    data = data or WorkbookData()
+    with atomic_output(path) as tmp:
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "default_format_properties": {"font_name": FONT_NAME, "font_size": FONT_SIZE},
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,  # text from people is text, never a formula
+                "strings_to_urls": False,
+            },
+        )
+        created = data.created or dt.datetime(2000, 1, 1)
+        wb.set_properties({
+            "title": f"ทะเบียนกลุ่มส่งเสริมอาชีพการเกษตร อำเภอ{area.district.name_th} ปีงบประมาณ {fiscal_year}",
+            "subject": "kaset_xl district workbook",
+            "author": "kaset_xl",
+            "company": "กรมส่งเสริมการเกษตร",
+            "created": created,
+        })
+        fmt = _Formats(wb)
+        subtitle = (f"สำนักงานเกษตรอำเภอ{area.district.name_th} จังหวัด{area.province.name_th} "
+                    f"ปีงบประมาณ พ.ศ. {fiscal_year}")
+        _instructions(wb.add_worksheet(layout.instructions_sheet), fmt, layout, subtitle)
+        _info_sheet(wb.add_worksheet(layout.info.sheet), fmt, layout, area, fiscal_year, data.info)
+        table_sheets = {t.key: wb.add_worksheet(t.sheet) for t in layout.tables}
+        lists_ws = wb.add_worksheet(layout.lists_sheet)
+        meta_ws = wb.add_worksheet(layout.meta_sheet)
+        _lists_sheet(wb, lists_ws, fmt, layout, area)
+        for t in layout.tables:
+            _table_sheet(table_sheets[t.key], fmt, t, subtitle, data.tables.get(t.key, ()))
+        _meta_sheet(meta_ws, layout, area, fiscal_year, created)
+        wb.get_worksheet_by_name(layout.instructions_sheet).activate()
+        wb.close()
+
+
+def _print_setup(ws: Worksheet, *, landscape: bool, repeat_to: int | None = None) -> None:
+    ws.set_paper(9)  # A4
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    if repeat_to is not None:
+        ws.repeat_rows(0, repeat_to)
+    ws.set_footer('&C&"TH SarabunPSK,Regular"&14หน้า &P / &N')
+
+
+def _protect(ws: Worksheet) -> None:
+    # No password: an officer who must change the form can still do so, but not by accident.
+    ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
+                    "select_unlocked_cells": True, "autofilter": True, "sort": False})
+
+
+def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str) -> None:
+    ws.set_column(0, 0, 4)
+    ws.set_column(1, 1, 110)
+    ws.write(0, 1, "คำแนะนำการใช้แบบฟอร์มทะเบียนกลุ่มส่งเสริมอาชีพการเกษตร", fmt.title)
+    ws.write(1, 1, subtitle, fmt.subtitle)
+    lines = [
+        f"1. กรอกข้อมูลสำนักงานในชีต “{layout.info.sheet}” (ผู้รับผิดชอบ โทรศัพท์ วันที่รายงาน)",
+        f"2. กรอกกลุ่มในชีต “{layout.table('groups').sheet}” หนึ่งแถวต่อหนึ่งกลุ่ม ชื่อกลุ่มขึ้นต้นด้วยคำว่า “กลุ่ม”",
+        f"3. กรอกสมาชิกในชีต “{layout.table('members').sheet}” หนึ่งแถวต่อหนึ่งคน เลือกชื่อกลุ่มจากรายการ "
+        "ระบุตำแหน่ง (คณะกรรมการอย่างน้อย ประธาน เลขานุการ เหรัญญิก)",
+        "4. ช่องที่มีเครื่องหมาย * ต้องกรอก ช่องที่มีลูกศรให้เลือกจากรายการ",
+        "5. วันที่ให้กรอกแบบ วัน/เดือน/ปี พ.ศ. เช่น 12/12/2563 หรือ 12 ธ.ค. 63",
+        "6. เลขประจำตัวประชาชน 13 หลัก เลขทะเบียนเกษตรกร 12 หลัก และเบอร์โทรศัพท์ กรอกเป็นตัวเลขติดกัน (ไม่ต้องมีขีด)",
+        "7. ตรวจสอบข้อมูลด้วยคำสั่ง kaset-xl validate ชื่อไฟล์ (หรือปุ่มตรวจสอบข้อมูล เมื่อใช้แบบฟอร์ม .xlsm)",
+        "8. อย่าเปลี่ยนชื่อชีต ลบคอลัมน์ หรือแก้ไขหัวตาราง โปรแกรมอ่านข้อมูลตามหัวตาราง",
+        "9. ข้อมูลส่วนบุคคล (เลขประจำตัวประชาชน โทรศัพท์ รายได้) อยู่ภายใต้ พ.ร.บ.คุ้มครองข้อมูลส่วนบุคคล พ.ศ. 2562 "
+        "ส่งไฟล์เฉพาะหน่วยงานที่เกี่ยวข้องเท่านั้น",
+    ]
+    for i, line in enumerate(lines):
+        ws.write(3 + i, 1, line, fmt.text)
+    ws.write(4 + len(lines), 1, f"แบบฟอร์ม {layout.template_id} รุ่น {layout.version} (kaset_xl {__version__})",
+             fmt.note)
+    _print_setup(ws, landscape=False)
+    _protect(ws)
+
+
+def _info_sheet(ws: Worksheet, fmt: _Formats, layout: Layout, area: DistrictArea, year: int,
+                values: Mapping[str, Any]) -> None:
+    form = layout.info
+    ws.set_column(0, 0, 3)
+    ws.set_column(1, 1, 30)
+    ws.set_column(2, 2, 50)
+    ws.write(0, 1, form.title, fmt.title)
+    ws.write(1, 1, "กรอกช่องสีขาว ช่องสีเทากำหนดโดยแบบฟอร์ม", fmt.note)
+    prefilled = {"province": area.province.name_th, "district": area.district.name_th, "fiscal_year": year}
+    defaults = {"office": f"สำนักงานเกษตรอำเภอ{area.district.name_th}"}
+    for f in form.fields:
+        r = f.row - 1
+        ws.write(r, 1, f.label + (" *" if f.required else ""), fmt.label)
+        if f.prefilled:
+            ws.write(r, 2, prefilled[f.key], fmt.prefilled)
+            continue
+        cell_fmt = fmt.input(f.type, border=True)
+        value = values.get(f.key, defaults.get(f.key))
+        _write_value(ws, r, 2, value, cell_fmt, fmt)
+        if f.hint or f.type is ColType.DATE:
+            ws.data_validation(r, 2, r, 2, {"validate": "any", "input_title": f.label[:32],
+                                            "input_message": (f.hint or "")[:255]})
+    _print_setup(ws, landscape=False)
+    _protect(ws)
+
+
+def _lists_sheet(wb: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, layout: Layout,
+                 area: DistrictArea) -> None:
+    lists: dict[str, tuple[str, ...]] = {**STATIC_LISTS, "tambon": area.tambon_names}
+    for c, (key, items) in enumerate(lists.items()):
+        ws.write_string(0, c, key, fmt.subtitle)
+        for r, item in enumerate(items, start=1):
+            ws.write_string(r, c, item)
+        col = xl_col_to_name(c)
+        wb.define_name(f"list_{key}", f"='{layout.lists_sheet}'!${col}$2:${col}${len(items) + 1}")
+    groups = layout.table("groups")
+    name_col = groups.letter("name")
+    wb.define_name("list_group", f"='{groups.sheet}'!${name_col}${groups.first_data_row}:"
+                                 f"${name_col}${groups.last_data_row}")
+    ws.hide()
+    _protect(ws)
+
+
+def _table_sheet(ws: Worksheet, fmt: _Formats, table: Table, subtitle: str,
+                 rows: Sequence[Mapping[str, Any]]) -> None:
+    last_col = len(table.columns) - 1
+    h = table.header_row - 1  # 0-based header row
+    for i, col in enumerate(table.columns):
+        ws.set_column(i, i, col.width, fmt.input(col.type))
+        for r in range(h):  # rows above the header stay locked
+            ws.write_blank(r, i, None, fmt.locked)
+    ws.write(0, 0, table.title, fmt.title)
+    ws.write(1, 0, subtitle, fmt.subtitle)
+    ws.write(2, 0, "ช่องที่มีเครื่องหมาย * ต้องกรอก • วันที่แบบ วัน/เดือน/ปี พ.ศ. • เลือกจากรายการเมื่อมีลูกศร",
+             fmt.note)
+    ws.set_row(h, 48)
+    for i, col in enumerate(table.columns):
+        ws.write_string(h, i, col.header_label, fmt.header)
+    first, last = table.first_data_row - 1, table.last_data_row - 1
+    for i, col in enumerate(table.columns):
+        _column_validation(ws, first, last, i, col)
+    for n, row in enumerate(rows):
+        for i, col in enumerate(table.columns):
+            if col.key in row:
+                _write_value(ws, first + n, i, row[col.key], fmt.input(col.type), fmt)
+    ws.freeze_panes(h + 1, 2)
+    ws.autofilter(h, 0, h, last_col)
+    _print_setup(ws, landscape=table.landscape, repeat_to=h)
+    ws.print_area(0, 0, max(h + len(rows), h + 20), last_col)
+    ws.hide_gridlines(0)  # gridlines on screen and on paper: a blank form can be filled by hand
+    _protect(ws)
+
+
+def _column_validation(ws: Worksheet, first: int, last: int, i: int, col: Column) -> None:
+    opts: dict[str, Any] = {"input_title": col.header[:32], "ignore_blank": True}
+    if col.hint:
+        opts["input_message"] = col.hint[:255]
+    if col.choices:
+        opts.update({"validate": "list", "source": f"=list_{col.choices}",
+                     "error_type": "stop" if col.strict else "warning",
+                     "error_title": "ไม่อยู่ในรายการ", "error_message": "เลือกจากรายการ"})
+    elif col.type in (ColType.INT, ColType.NUMBER) and (col.low is not None or col.high is not None):
+        low = col.low if col.low is not None else -1e12
+        high = col.high if col.high is not None else 1e12
+        opts.update({"validate": "integer" if col.type is ColType.INT else "decimal",
+                     "criteria": "between", "minimum": low, "maximum": high, "error_type": "warning",
+                     "error_title": "ตัวเลขไม่ถูกต้อง",
+                     "error_message": f"ควรเป็นตัวเลขระหว่าง {low:,.0f} ถึง {high:,.0f}"})
+    elif col.type in (ColType.CITIZEN_ID, ColType.FARMER_ID):
+        n = 13 if col.type is ColType.CITIZEN_ID else 12
+        opts.update({"validate": "length", "criteria": "==", "value": n, "error_type": "warning",
+                     "error_title": "จำนวนหลักไม่ถูกต้อง", "error_message": f"ต้องเป็นตัวเลข {n} หลัก"})
+    else:
+        if not col.hint:
+            return
+        opts["validate"] = "any"
+    ws.data_validation(first, i, last, i, opts)
+
+
+def _write_value(ws: Worksheet, r: int, c: int, value: Any, cell_fmt: Format, fmt: _Formats) -> None:
+    """Write a raw value as given: text as text (never a formula), numbers as numbers, dates as dates."""
+    if value is None:
+        return
+    if isinstance(value, bool):
+        ws.write_boolean(r, c, value, cell_fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(r, c, value, cell_fmt)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(r, c, value, cell_fmt if cell_fmt.num_format == DATE_FORMAT else _date_fmt(fmt))
+    elif isinstance(value, dt.date):
+        ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day),
+                          cell_fmt if cell_fmt.num_format == DATE_FORMAT else _date_fmt(fmt))
+    else:
+        ws.write_string(r, c, str(value), cell_fmt)
+
+
+def _date_fmt(fmt: _Formats) -> Format:
+    return fmt.input(ColType.DATE)
+
+
+def _meta_sheet(ws: Worksheet, layout: Layout, area: DistrictArea, year: int, created: dt.datetime) -> None:
+    values = {
+        "template_id": layout.template_id,
+        "template_version": layout.version,
+        "province_code": area.province.code,
+        "district_code": area.district.code,
+        "fiscal_year": str(year),
+        "generator": f"kaset_xl {__version__}",
+        "created": created.isoformat(timespec="seconds"),
+    }
+    for r, key in enumerate(layout.meta_keys):
+        ws.write_string(r, 0, key)
+        ws.write_string(r, 1, values[key])
+    ws.very_hidden()
+    _protect(ws)

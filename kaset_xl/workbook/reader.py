@@ -1,0 +1,253 @@
+"""The reader: a district workbook file → typed models, tolerant of what officers really type.
+
+python-calamine is the fast path.  Columns are found by their Thai headers (so a moved column is
+still read), every raw value goes through :mod:`kaset_xl.normalize` (the one place where value types
+are normalised), and a value that cannot be read becomes a located issue, not an exception.  A file
+that cannot be used at all raises :class:`~kaset_xl.issues.KasetError` (exit code 2).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import python_calamine as pc
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from kaset_xl import normalize as nz
+from kaset_xl.areas import DistrictArea, district_area
+from kaset_xl.domain.models import DistrictInfo, Group, Identity, Member
+from kaset_xl.issues import Issue, KasetError, make_issue
+from kaset_xl.workbook.layout import (
+    LAYOUT,
+    SUPPORTED_VERSIONS,
+    ColType,
+    Layout,
+    Table,
+    normalize_header,
+)
+from kaset_xl.workbook.sniff import check_file
+
+__all__ = ["DistrictBook", "read_district_workbook", "parse_value", "HEADER_SEARCH_ROWS"]
+
+HEADER_SEARCH_ROWS = 15
+Grid = list[list[Any]]
+
+_PARSERS: dict[ColType, Callable[[Any], Any]] = {
+    ColType.TEXT: nz.clean_text,
+    ColType.CHOICE: nz.clean_text,
+    ColType.TAMBON: nz.clean_text,
+    ColType.GROUP: nz.clean_text,
+    ColType.INT: nz.to_int,
+    ColType.NUMBER: nz.to_number,
+    ColType.DATE: nz.to_date,
+    ColType.CITIZEN_ID: nz.digits_only,
+    ColType.FARMER_ID: nz.digits_only,
+    ColType.PHONE: nz.digits_only,
+    ColType.YESNO: nz.to_yes_no,
+}
+
+
+def parse_value(col_type: ColType, raw: Any) -> Any:
+    """One raw cell value → its typed value (raises :class:`kaset_xl.normalize.ParseError`)."""
+    return _PARSERS[col_type](raw)
+
+
+@dataclass
+class DistrictBook:
+    """What a district workbook holds, with where each value came from."""
+
+    path: Path
+    identity: Identity
+    info: DistrictInfo
+    groups: list[Group]
+    members: list[Member]
+    columns: dict[str, dict[str, str]]  # table key → field key → column letter as found in the file
+    info_cells: dict[str, str]  # info field key → A1 cell as found
+    issues: list[Issue] = field(default_factory=list)  # values that could not be read
+    layout: Layout = LAYOUT
+
+    @property
+    def area(self) -> DistrictArea:
+        return district_area(self.identity.district_code)
+
+    def cell(self, table: str, key: str, row: int) -> str:
+        return f"{self.columns[table][key]}{row}"
+
+    def sheet(self, table: str) -> str:
+        return self.layout.table(table).sheet
+
+
+def read_district_workbook(path: str | os.PathLike[str], *, layout: Layout = LAYOUT) -> DistrictBook:
+    """Read a district workbook.  Raises KasetError when the file cannot be used at all."""
+    shown = str(path)
+    real = check_file(path)
+    try:
+        book = pc.CalamineWorkbook.from_path(str(real))
+    except pc.PasswordError:
+        raise KasetError("FILE_ENCRYPTED", file=shown) from None
+    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
+        raise KasetError("FILE_CORRUPT", file=shown, reason=_short(exc)) from None
+    try:
+        grids = _SheetCache(book, shown)
+        identity = _identity(grids, layout, shown)
+        issues: list[Issue] = []
+        info, info_cells = _info(grids, layout, shown, issues)
+        tables: dict[str, list[dict[str, Any]]] = {}
+        columns: dict[str, dict[str, str]] = {}
+        for table in layout.tables:
+            letters, rows = _table(grids.get(table.sheet), table, shown, issues)
+            tables[table.key] = rows
+            columns[table.key] = letters
+    finally:
+        book.close()
+    return DistrictBook(
+        path=real,
+        identity=identity,
+        info=info,
+        groups=[Group(**r) for r in tables["groups"]],
+        members=[Member(**r) for r in tables["members"]],
+        columns=columns,
+        info_cells=info_cells,
+        issues=issues,
+        layout=layout,
+    )
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:160]
+
+
+class _SheetCache:
+    def __init__(self, book: pc.CalamineWorkbook, shown: str) -> None:
+        self.book = book
+        self.shown = shown
+        self.names = set(book.sheet_names)
+        self._grids: dict[str, Grid] = {}
+
+    def has(self, name: str) -> bool:
+        return name in self.names
+
+    def get(self, name: str) -> Grid:
+        if name not in self.names:
+            raise KasetError("SHEET_MISSING", file=self.shown, sheet=name)
+        if name not in self._grids:
+            try:
+                self._grids[name] = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
+                raise KasetError("FILE_CORRUPT", file=self.shown, reason=_short(exc)) from None
+        return self._grids[name]
+
+
+def _identity(grids: _SheetCache, layout: Layout, shown: str) -> Identity:
+    if not grids.has(layout.meta_sheet):
+        raise KasetError("NOT_DISTRICT_WORKBOOK", file=shown)
+    values: dict[str, str] = {}
+    for row in grids.get(layout.meta_sheet):
+        if len(row) >= 2 and isinstance(row[0], str) and row[0]:
+            values[row[0].strip()] = nz.clean_text(row[1]) or ""
+    if values.get("template_id") != layout.template_id:
+        raise KasetError("NOT_DISTRICT_WORKBOOK", file=shown)
+    version = values.get("template_version", "")
+    if version not in SUPPORTED_VERSIONS:
+        raise KasetError("TEMPLATE_VERSION_UNKNOWN", file=shown, version=version or "?",
+                         supported=", ".join(SUPPORTED_VERSIONS))
+    try:
+        identity = Identity(
+            template_id=values["template_id"],
+            template_version=version,
+            province_code=values["province_code"],
+            district_code=values["district_code"],
+            fiscal_year=int(values["fiscal_year"]),
+        )
+        area = district_area(identity.district_code)
+    except (KeyError, ValueError) as exc:
+        raise KasetError("IDENTITY_INVALID", file=shown, detail=_short(exc)) from None
+    if area.province.code != identity.province_code or not 2500 <= identity.fiscal_year <= 2700:
+        raise KasetError("IDENTITY_INVALID", file=shown,
+                         detail=f"{identity.province_code}/{identity.district_code}/{identity.fiscal_year}")
+    return identity
+
+
+def _convert(col_type: ColType, raw: Any, *, sheet: str, cell: str, row: int, key: str,
+             label: str, label_en: str, issues: list[Issue]) -> Any:
+    try:
+        return parse_value(col_type, raw)
+    except nz.ParseError as exc:
+        issues.append(make_issue(exc.code, sheet=sheet, cell=cell, row=row, field=key,
+                                 label=label, label_en=label_en, value=exc.value, choices="ใช่ / ไม่ใช่"))
+        return None
+
+
+def _info(grids: _SheetCache, layout: Layout, shown: str,
+          issues: list[Issue]) -> tuple[DistrictInfo, dict[str, str]]:
+    form = layout.info
+    grid = grids.get(form.sheet)
+    labels: dict[str, tuple[int, int]] = {}
+    for r, row in enumerate(grid):
+        for c, v in enumerate(row):
+            if isinstance(v, str) and v.strip():
+                labels.setdefault(normalize_header(v), (r, c))
+    values: dict[str, Any] = {}
+    cells: dict[str, str] = {}
+    for f in form.fields:
+        pos = labels.get(normalize_header(f.label))
+        if pos is None:
+            raise KasetError("HEADER_MISSING", file=shown, sheet=form.sheet, header=f.label)
+        r, c = pos[0], pos[1] + 1
+        raw = grid[r][c] if c < len(grid[r]) else ""
+        cell = xl_rowcol_to_cell(r, c)
+        cells[f.key] = cell
+        values[f.key] = _convert(f.type, raw, sheet=form.sheet, cell=cell, row=r + 1, key=f.key,
+                                 label=f.label, label_en=f.label_en, issues=issues)
+    return DistrictInfo(**values), cells
+
+
+def _find_header_row(grid: Grid, table: Table) -> int | None:
+    wanted = {normalize_header(c.header) for c in table.columns}
+    best, best_hits = None, 0
+    for r, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        hits = sum(1 for v in row if isinstance(v, str) and normalize_header(v) in wanted)
+        if hits > best_hits:
+            best, best_hits = r, hits
+    return best if best_hits * 2 >= len(wanted) else None
+
+
+def _table(grid: Grid, table: Table, shown: str,
+           issues: list[Issue]) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    h = _find_header_row(grid, table)
+    if h is None:
+        raise KasetError("HEADER_MISSING", file=shown, sheet=table.sheet, header=table.columns[1].header)
+    positions: dict[str, int] = {}
+    for c, v in enumerate(grid[h]):
+        if isinstance(v, str):
+            positions.setdefault(normalize_header(v), c)
+    index: dict[str, int] = {}
+    for col in table.columns:
+        c = positions.get(normalize_header(col.header))
+        if c is None:
+            raise KasetError("HEADER_MISSING", file=shown, sheet=table.sheet, header=col.header)
+        index[col.key] = c
+    letters = {k: xl_col_to_name(c) for k, c in index.items()}
+    data_cols = [col for col in table.columns if col.counts_as_data]
+    rows: list[dict[str, Any]] = []
+    for r in range(h + 1, len(grid)):
+        line = grid[r]
+        raw = {col.key: (line[index[col.key]] if index[col.key] < len(line) else "") for col in table.columns}
+        if all(_blank(raw[col.key]) for col in data_cols):
+            continue  # a blank row in the middle is skipped, not the end of the table
+        values: dict[str, Any] = {"row": r + 1}
+        for col in table.columns:
+            values[col.key] = _convert(col.type, raw[col.key], sheet=table.sheet,
+                                       cell=f"{letters[col.key]}{r + 1}", row=r + 1, key=col.key,
+                                       label=col.header, label_en=col.header_en, issues=issues)
+        rows.append(values)
+    return letters, rows
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
