@@ -15,11 +15,15 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kaset_xl.issues import KasetError
 
-__all__ = ["Criteria", "RegistryRules", "CriteriaMeta", "load_criteria", "shipped_years"]
+__all__ = [
+    "Criteria", "CriteriaMeta", "RegistryRules", "ProgrammeTargets", "Deadlines", "SelectionRules",
+    "Indicator", "Area", "Level", "AssessmentCriteria", "SfIndicator", "Qualification",
+    "SmartFarmerCriteria", "Activity", "Rate", "BudgetCriteria", "load_criteria", "shipped_years",
+]
 
 
 class _Strict(BaseModel):
@@ -48,10 +52,163 @@ class RegistryRules(_Strict):
     lon_max: float = 105.7
 
 
+class ProgrammeTargets(_Strict):
+    districts: int = Field(4, ge=0)
+    groups: int = Field(4, ge=0)
+    category1_groups: int = Field(1, ge=0)
+    category2_groups: int = Field(3, ge=0)
+    members_phase1_per_group: int = Field(15, ge=0)
+    members_phase2_per_group: int = Field(10, ge=0)
+    members_seminar_per_group: int = Field(10, ge=0)
+    model_groups: int = Field(1, ge=0)
+    materials_cap: float = Field(7000.0, ge=0)
+
+
+class Deadlines(_Strict):
+    ksa1_2: dt.date
+    ksa3_4: dt.date
+
+
+class SelectionRules(_Strict):
+    past_programme_from: int
+    past_programme_to: int
+    smart_farmer_from: int
+    smart_farmer_to: int
+    category1_min_level: str
+    category2_levels: tuple[str, ...]
+
+
+class Indicator(_Strict):
+    code: str
+    name: str
+    points: float = Field(gt=0)
+
+
+class Area(_Strict):
+    code: str
+    name: str
+    indicators: tuple[Indicator, ...] = Field(min_length=1)
+
+    @property
+    def points(self) -> float:
+        return sum(i.points for i in self.indicators)
+
+
+class Level(_Strict):
+    name: str
+    min_score: float = Field(ge=0)
+
+
+class AssessmentCriteria(_Strict):
+    provisional: bool = True
+    top_level_rule: str = Field("maintain", pattern="^(maintain|strict)$")
+    levels: tuple[Level, ...] = Field(min_length=2)
+    areas: tuple[Area, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> AssessmentCriteria:
+        mins = [lv.min_score for lv in self.levels]
+        if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+            raise ValueError("levels must go from the highest min_score down, without repeats")
+        if mins[-1] != 0:
+            raise ValueError("the lowest level must start at min_score = 0")
+        codes = [i.code for a in self.areas for i in a.indicators]
+        if len(set(codes)) != len(codes):
+            raise ValueError("indicator codes must be unique")
+        return self
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        return tuple(i for a in self.areas for i in a.indicators)
+
+    @property
+    def max_score(self) -> float:
+        return sum(a.points for a in self.areas)
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        """From the highest level down."""
+        return tuple(lv.name for lv in self.levels)
+
+
+class SfIndicator(_Strict):
+    code: str
+    name: str
+
+
+class Qualification(_Strict):
+    code: str
+    name: str
+    indicators: tuple[SfIndicator, ...] = Field(min_length=1)
+
+
+class SmartFarmerCriteria(_Strict):
+    provisional: bool = True
+    income_threshold: float = Field(180000.0, ge=0)
+    existing_min_per_qualification: int = Field(1, ge=1)
+    model_requires_income: bool = True
+    class_model: str = "Smart Farmer ต้นแบบ"
+    class_existing: str = "Existing Smart Farmer"
+    class_developing: str = "Developing Smart Farmer"
+    qualifications: tuple[Qualification, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> SmartFarmerCriteria:
+        codes = [i.code for q in self.qualifications for i in q.indicators]
+        if len(set(codes)) != len(codes):
+            raise ValueError("indicator codes must be unique")
+        if any(len(q.indicators) < self.existing_min_per_qualification for q in self.qualifications):
+            raise ValueError("a qualification has fewer indicators than existing_min_per_qualification")
+        return self
+
+    @property
+    def indicators(self) -> tuple[SfIndicator, ...]:
+        return tuple(i for q in self.qualifications for i in q.indicators)
+
+    @property
+    def class_names(self) -> tuple[str, str, str]:
+        return (self.class_model, self.class_existing, self.class_developing)
+
+
+class Activity(_Strict):
+    code: str
+    name: str
+
+
+class Rate(_Strict):
+    item: str
+    unit: str
+    cap: float = Field(ge=0)
+    reference: str
+    valid_from: dt.date
+    valid_to: dt.date
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day <= self.valid_to
+
+
+class BudgetCriteria(_Strict):
+    activities: tuple[Activity, ...] = Field(min_length=1)
+    rates: tuple[Rate, ...] = ()
+
+    def rates_for(self, item: str) -> tuple[Rate, ...]:
+        return tuple(r for r in self.rates if r.item == item)
+
+
 class Criteria(_Strict):
     meta: CriteriaMeta
     registry: RegistryRules = RegistryRules()
+    programme: ProgrammeTargets = ProgrammeTargets()
+    deadlines: Deadlines
+    selection: SelectionRules
+    assessment: AssessmentCriteria
+    smart_farmer: SmartFarmerCriteria
+    budget: BudgetCriteria
     source: str = ""
+
+    @property
+    def provisional(self) -> bool:
+        return self.meta.provisional or self.assessment.provisional or self.smart_farmer.provisional
 
 
 _FILE = re.compile(r"^fy(\d{4})\.toml$")
