@@ -118,8 +118,11 @@ def validate(files: tuple[str, ...], as_json: bool, criteria: str | None, today:
     from kaset_xl.criteria import load_criteria
     from kaset_xl.validate import validate_file
 
+    try:
+        day = dt.date.fromisoformat(today) if today else None
+    except ValueError:
+        raise click.BadParameter(f"{today!r} is not a date (YYYY-MM-DD).", param_hint="'--today'") from None
     crit = load_criteria(path=criteria) if criteria else None
-    day = dt.date.fromisoformat(today) if today else None
     results = [validate_file(f, criteria=crit, today=day) for f in files]
     if as_json:
         click.echo(json.dumps([i.flat() for r in results for i in r.issues], ensure_ascii=False, indent=1))

@@ -73,6 +73,16 @@ class _Checker:
             return
         self.issues.append(make_issue(code, sheet=sheet, cell=cell, row=row, field=key, **params))
 
+    def reported(self, table: str, key: str, row: int) -> bool:
+        """Whether the cell already carries an issue (a later rule then says nothing more there)."""
+        sheet, cell = self.book.sheet(table), self.book.cell(table, key, row)
+        return (sheet, cell) in self.unreadable or any(i.sheet == sheet and i.cell == cell for i in self.issues)
+
+    def plausible(self, value: dt.date) -> bool:
+        """A date that passes the date checks: rules comparing dates use only these, so a date
+        already reported as in the future or too old does not cause more issues elsewhere."""
+        return self.rules.earliest_date <= value <= self.today
+
     # ------------------------------------------------------------------ generic, from the spec
     def cells(self, table: Table, records: list[Group] | list[Member]) -> None:
         for rec in records:
@@ -164,6 +174,7 @@ class _Checker:
 
     def committee(self, g: Group, members: list[Member]) -> None:
         r = self.rules
+        members = _people(members)  # a repeated row is PERSON_DUPLICATE, not one more member
         listed = len(members)
         if listed == 0:
             self.add("GROUP_NO_MEMBERS", "groups", "name", g.row, value=g.name)
@@ -171,7 +182,9 @@ class _Checker:
         if listed < r.members_min:
             self.add("GROUP_TOO_FEW_MEMBERS", "groups", "name", g.row, value=g.name, count=listed,
                      minimum=r.members_min)
-        if g.member_count is not None and g.member_count != listed:
+        if g.member_count is not None and g.member_count != listed and not self.reported(
+            "groups", "member_count", g.row
+        ):
             self.add("MEMBER_COUNT_MISMATCH", "groups", "member_count", g.row, value=g.member_count,
                      count=listed)
         committee = [m for m in members if m.role and m.role != r.member_role]
@@ -206,11 +219,12 @@ class _Checker:
                 if m.birth_date >= r.earliest_date and not r.member_age_min <= age <= r.member_age_max:
                     self.add("MEMBER_AGE_IMPLAUSIBLE", "members", "birth_date", m.row, age=age,
                              low=r.member_age_min, high=r.member_age_max)
-            if m.join_date is not None and m.join_date <= self.today:
-                if m.birth_date is not None and m.join_date < m.birth_date:
+            if m.join_date is not None and self.plausible(m.join_date):
+                if m.birth_date is not None and self.plausible(m.birth_date) and m.join_date < m.birth_date:
                     self.add("JOIN_BEFORE_BIRTH", "members", "join_date", m.row, value=_be(m.join_date),
                              born=_be(m.birth_date))
-                elif group is not None and group.established is not None and m.join_date < group.established:
+                elif (group is not None and group.established is not None and self.plausible(group.established)
+                      and m.join_date < group.established):
                     self.add("JOIN_BEFORE_ESTABLISHED", "members", "join_date", m.row, value=_be(m.join_date),
                              established=_be(group.established))
             if m.citizen_id and citizen_id_problem(m.citizen_id) in (None, "CITIZEN_ID_PREFIX"):
@@ -254,6 +268,19 @@ def check_registry(book: DistrictBook, criteria: Criteria, *, today: dt.date | N
     checker.groups(by_group)
     checker.members(groups)
     return checker.issues
+
+
+def _people(members: list[Member]) -> list[Member]:
+    """One row per person: a later row repeating a checkable citizen ID of the list is left out."""
+    seen: set[str] = set()
+    people: list[Member] = []
+    for m in members:
+        if m.citizen_id and citizen_id_problem(m.citizen_id) in (None, "CITIZEN_ID_PREFIX"):
+            if m.citizen_id in seen:
+                continue
+            seen.add(m.citizen_id)
+        people.append(m)
+    return people
 
 
 def _key(text: str | None) -> str:

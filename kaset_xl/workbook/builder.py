@@ -185,6 +185,8 @@ def _info_sheet(ws: Worksheet, fmt: _Formats, layout: Layout, area: DistrictArea
             continue
         cell_fmt = fmt.input(f.type, border=True)
         value = values.get(f.key, defaults.get(f.key))
+        if value is None:  # an empty input cell still needs its format: unlocked, bordered, typed
+            ws.write_blank(r, 2, None, cell_fmt)
         _write_value(ws, r, 2, value, cell_fmt, fmt)
         if f.hint or f.type is ColType.DATE:
             ws.data_validation(r, 2, r, 2, {"validate": "any", "input_title": f.label[:32],
