@@ -49,9 +49,12 @@ def resolve_district(province: Province, value: str) -> District:
                 return d
     else:
         key = _norm(v)
-        for d in candidates:
-            if key in (_norm(d.name_th), _norm(d.name_en)):
-                return d
+        found = [d for d in candidates if key in (_norm(d.name_th), _norm(d.name_en))]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise KasetError("DISTRICT_AMBIGUOUS", value=value, province=province.name_th,
+                             codes=", ".join(f"{d.code} {d.name_th}" for d in found))
         if key in ("เมือง", "mueang", "muang"):
             for d in candidates:
                 if d.code.endswith("01"):

@@ -32,6 +32,9 @@ def atomic_output(path: str | os.PathLike[str], *, overwrite: bool = True) -> It
         raise KasetError("OUTPUT_UNWRITABLE", file=str(path), reason=exc.strerror or str(exc)) from None
     os.close(fd)
     tmp = Path(tmp_name)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; an output is an ordinary file
     try:
         yield tmp
         try:

@@ -494,9 +494,6 @@ def test_line_amount(q: float | None, p: float | None, amount: float | None) -> 
     assert line_amount(L(1, "phase1", "x", q, p)) == amount
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: line_amount rounds half to even (Python round) while the workbook's "
-                                        "amount formula is Excel ROUND, half away from zero: 2.5 × 10.25 = 25.625 "
-                                        "→ Excel 25.63, kaset_xl 25.62")
 def test_line_amount_rounds_half_up_like_excel_round() -> None:
     # 2.5 kg × 10.25 baht = 25.625 (exact in binary) → ROUND(…, 2) = 25.63
     assert line_amount(L(1, MATERIALS, "ปุ๋ยอินทรีย์", 2.5, 10.25)) == 25.63
@@ -717,8 +714,6 @@ def test_kpis_other_number_of_areas() -> None:
         3, (3, 2, 1, 1), (100.0, 66.67, 33.33, 33.33), 0)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: compute_kpis rounds half to even (Python round): 1 of 32 = 3.125 % "
-                                        "→ 3.12, where Excel ROUND and hand arithmetic give 3.13")
 def test_kpi_percent_rounds_half_up() -> None:
     k = compute_kpis(rows("TTTTT", *["FFFFF"] * 31), 1)
     assert k.percent[0] == 3.13  # 100 × 1 / 32 = 3.125 → 3.13
@@ -759,9 +754,6 @@ def test_ifpp_status(plan: dict[str, object], complete: bool, missing: tuple[str
     assert (s.complete, s.missing, s.profit) == (complete, missing, profit)
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="BUG: ifpp_status treats '' as a missing section but still subtracts it: "
-                          "cost='' → TypeError instead of profit None")
 def test_ifpp_empty_string_cost_is_missing_not_a_crash() -> None:
     s = ifpp_status(without(cost=""))
     assert (s.complete, s.missing, s.profit) == (False, ("cost",), None)
@@ -927,9 +919,6 @@ def test_bad_toml_syntax(tmp_path: Path, text: str, line: str) -> None:
     assert line in err.params["where"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: for a TOML syntax error 'where' is tomllib's English "
-                                        "'at line 3, column 11', so the messages read 'invalid at at line 3' and "
-                                        "'ไม่ถูกต้องที่ at line 3'")
 def test_bad_toml_where_reads_well(tmp_path: Path) -> None:
     err = _load(tmp_path, "[meta]\nfiscal_year = 2564\n[programme\n")
     assert err.params["where"] == "line 3, column 11"
@@ -1004,16 +993,10 @@ def test_file_not_found(tmp_path: Path) -> None:
     assert info.value.code == "FILE_NOT_FOUND"
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="BUG: a top-level 'source' key in a criteria file collides with the source= keyword in "
-                          "_parse (Criteria(**raw, source=source)) → TypeError traceback, not CRITERIA_INVALID")
 def test_top_level_source_key_is_reported(tmp_path: Path) -> None:
     _load(tmp_path, 'source = "จังหวัดแม่ฮ่องสอน"\n' + FY2564_TEXT)
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="BUG: selection.category1_min_level / category2_levels are not checked against the "
-                          "assessment level names: the file loads, and eligibility() dies with ValueError")
 def test_selection_level_not_an_assessment_level(tmp_path: Path) -> None:
     p = tmp_path / "criteria-renamed.toml"
     p.write_text(_edit('category1_min_level = "ปานกลาง"', 'category1_min_level = "ปานกลางขึ้นไป"'), encoding="utf-8")

@@ -246,11 +246,22 @@ def _parse(text: str, source: str) -> Criteria:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise KasetError("CRITERIA_INVALID", file=source, where=str(exc).split("(")[-1].rstrip(")"),
-                         detail=str(exc)) from None
+        m = re.search(r"line (\d+), column (\d+)", str(exc))
+        where = f"line {m[1]}, column {m[2]}" if m else "end of file"
+        raise KasetError("CRITERIA_INVALID", file=source, where=where, detail=str(exc).split(" (")[0]) from None
+    if "source" in raw:
+        raise KasetError("CRITERIA_INVALID", file=source, where="source", detail="unknown key")
     try:
-        return Criteria(**raw, source=source)
+        crit = Criteria(**raw, source=source)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = ".".join(str(x) for x in err["loc"])
+        where = ".".join(str(x) for x in err["loc"]) or "-"
         raise KasetError("CRITERIA_INVALID", file=source, where=where, detail=err["msg"]) from None
+    levels = crit.assessment.level_names
+    named = [("selection.category1_min_level", crit.selection.category1_min_level)]
+    named += [(f"selection.category2_levels.{i}", n) for i, n in enumerate(crit.selection.category2_levels)]
+    for where, name in named:
+        if name not in levels:
+            raise KasetError("CRITERIA_INVALID", file=source, where=where,
+                             detail=f"“{name}” is not one of the 3ก levels ({', '.join(levels)})")
+    return crit

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kaset_xl.criteria import Criteria
+from kaset_xl.domain.numbers import round2
 
 __all__ = ["BudgetLine", "BudgetReport", "line_amount", "check_budget", "MATERIALS"]
 
@@ -42,7 +44,8 @@ class BudgetReport:
 def line_amount(line: BudgetLine) -> float | None:
     if line.quantity is None or line.unit_price is None:
         return None
-    return round(line.quantity * line.unit_price, 2)
+    return float((Decimal(repr(float(line.quantity))) * Decimal(repr(float(line.unit_price))))
+                 .quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
 def check_budget(lines: Iterable[BudgetLine], crit: Criteria, *, model_groups: Iterable[str] = (),
@@ -55,7 +58,7 @@ def check_budget(lines: Iterable[BudgetLine], crit: Criteria, *, model_groups: I
     for line in lines:
         amount = line_amount(line)
         if amount is not None and line.activity:
-            report.by_activity[line.activity] = round(report.by_activity.get(line.activity, 0.0) + amount, 2)
+            report.by_activity[line.activity] = round2(report.by_activity.get(line.activity, 0.0) + amount)
             amounts.append(amount)
         rates = crit.budget.rates_for(line.item) if line.item else ()
         if rates and line.unit_price is not None:
@@ -72,12 +75,12 @@ def check_budget(lines: Iterable[BudgetLine], crit: Criteria, *, model_groups: I
             if not line.group or line.group not in models:
                 report.violations.append((line.key, "MATERIALS_NOT_MODEL_GROUP", {"group": line.group or ""}))
             if line.group and amount is not None:
-                report.materials_by_group[line.group] = round(
-                    report.materials_by_group.get(line.group, 0.0) + amount, 2)
+                report.materials_by_group[line.group] = round2(
+                    report.materials_by_group.get(line.group, 0.0) + amount)
                 last_materials_row[line.group] = line.key
     for group, total in report.materials_by_group.items():
         if total > cap:
             report.violations.append((last_materials_row[group], "MATERIALS_OVER_CAP",
                                       {"group": group, "value": total, "cap": cap}))
-    report.total = round(math.fsum(amounts), 2)
+    report.total = round2(math.fsum(amounts))
     return report

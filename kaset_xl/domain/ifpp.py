@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kaset_xl.domain.numbers import round2
+
 __all__ = ["IFPP_SECTIONS", "IfppStatus", "ifpp_status"]
 
 IFPP_SECTIONS = ("goal", "production", "marketing", "management", "social_env", "cost", "revenue",
@@ -26,5 +28,6 @@ class IfppStatus:
 def ifpp_status(plan: Mapping[str, Any]) -> IfppStatus:
     missing = tuple(k for k in IFPP_SECTIONS if plan.get(k) in (None, ""))
     cost, revenue = plan.get("cost"), plan.get("revenue")
-    profit = round(revenue - cost, 2) if cost is not None and revenue is not None else None
+    numbers = isinstance(cost, (int, float)) and isinstance(revenue, (int, float))
+    profit = round2(revenue - cost) if numbers else None
     return IfppStatus(complete=not missing, missing=missing, profit=profit)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from kaset_xl.domain.numbers import round2
+
 __all__ = ["Kpi", "compute_kpis"]
 
 
@@ -25,5 +27,5 @@ def compute_kpis(capabilities: Iterable[Sequence[bool | None]], learning_centres
     rows = [tuple(r) for r in capabilities if any(v is not None for v in r)]
     capable = tuple(sum(1 for r in rows if k < len(r) and r[k]) for k in range(areas))
     n = len(rows)
-    percent = tuple(round(100.0 * c / n, 2) if n else None for c in capable)
+    percent = tuple(round2(100.0 * c / n) if n else None for c in capable)
     return Kpi(evaluated=n, capable=capable, percent=percent, learning_centres=learning_centres)

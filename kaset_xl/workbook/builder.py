@@ -38,6 +38,8 @@ __all__ = ["WorkbookData", "build_workbook", "FONT_NAME", "FONT_SIZE"]
 # and fonts-thai-tlwg maps it to Laksaman (metric-compatible) on Linux.
 FONT_NAME = "TH SarabunPSK"
 FONT_SIZE = 16
+ROW_HEIGHT = 24  # points: TH SarabunPSK 16 pt with its tall Thai vowels and tone marks
+HEADER_HEIGHT = 72  # three wrapped header lines
 HEADER_FILL = "#E2EFDA"
 TITLE_SIZE = 20
 
@@ -53,7 +55,9 @@ class WorkbookData:
 
 class _Formats:
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
-        base = {"font_name": FONT_NAME, "font_size": FONT_SIZE, "valign": "vcenter"}
+        # font_scheme none: otherwise XlsxWriter marks the font as the theme's minor font and Excel
+        # shows the stock theme's Calibri instead of TH SarabunPSK.
+        base = {"font_name": FONT_NAME, "font_size": FONT_SIZE, "valign": "vcenter", "font_scheme": "none"}
         self.title = wb.add_format({**base, "bold": True, "font_size": TITLE_SIZE})
         self.subtitle = wb.add_format({**base, "bold": True})
         self.note = wb.add_format({**base, "italic": True, "font_color": "#595959", "font_size": 14})
@@ -91,7 +95,8 @@ def build_workbook(
         wb = xlsxwriter.Workbook(
             str(tmp),
             {
-                "default_format_properties": {"font_name": FONT_NAME, "font_size": FONT_SIZE},
+                "default_format_properties": {"font_name": FONT_NAME, "font_size": FONT_SIZE,
+                                              "font_scheme": "none"},
                 "strings_to_numbers": False,
                 "strings_to_formulas": False,  # text from people is text, never a formula
                 "strings_to_urls": False,
@@ -122,6 +127,7 @@ def build_workbook(
 
 
 def _print_setup(ws: Worksheet, *, landscape: bool, repeat_to: int | None = None) -> None:
+    ws.set_default_row(ROW_HEIGHT)
     ws.set_paper(9)  # A4
     if landscape:
         ws.set_landscape()
@@ -144,6 +150,7 @@ def _protect(ws: Worksheet) -> None:
 def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str) -> None:
     ws.set_column(0, 0, 4)
     ws.set_column(1, 1, 110)
+    ws.set_row(0, 32)
     ws.write(0, 1, "คำแนะนำการใช้แบบฟอร์มทะเบียนกลุ่มส่งเสริมอาชีพการเกษตร", fmt.title)
     ws.write(1, 1, subtitle, fmt.subtitle)
     lines = [
@@ -160,6 +167,7 @@ def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str) -
         "ส่งไฟล์เฉพาะหน่วยงานที่เกี่ยวข้องเท่านั้น",
     ]
     for i, line in enumerate(lines):
+        ws.set_row(3 + i, ROW_HEIGHT * (1 + len(line) // 100))  # wrapped lines need their height
         ws.write(3 + i, 1, line, fmt.text)
     ws.write(4 + len(lines), 1, f"แบบฟอร์ม {layout.template_id} รุ่น {layout.version} (kaset_xl {__version__})",
              fmt.note)
@@ -173,6 +181,7 @@ def _info_sheet(ws: Worksheet, fmt: _Formats, layout: Layout, area: DistrictArea
     ws.set_column(0, 0, 3)
     ws.set_column(1, 1, 30)
     ws.set_column(2, 2, 50)
+    ws.set_row(0, 32)
     ws.write(0, 1, form.title, fmt.title)
     ws.write(1, 1, "กรอกช่องสีขาว ช่องสีเทากำหนดโดยแบบฟอร์ม", fmt.note)
     prefilled = {"province": area.province.name_th, "district": area.district.name_th, "fiscal_year": year}
@@ -224,7 +233,8 @@ def _table_sheet(ws: Worksheet, fmt: _Formats, table: Table, subtitle: str,
     ws.write(1, 0, subtitle, fmt.subtitle)
     ws.write(2, 0, "ช่องที่มีเครื่องหมาย * ต้องกรอก • วันที่แบบ วัน/เดือน/ปี พ.ศ. • เลือกจากรายการเมื่อมีลูกศร",
              fmt.note)
-    ws.set_row(h, 48)
+    ws.set_row(0, 32)
+    ws.set_row(h, HEADER_HEIGHT)
     for i, col in enumerate(table.columns):
         ws.write_string(h, i, col.header_label, fmt.header)
     first, last = table.first_data_row - 1, table.last_data_row - 1

@@ -250,4 +250,4 @@ def _table(grid: Grid, table: Table, shown: str,
 
 
 def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
+    return v is None or (isinstance(v, str) and nz.clean_text(v) is None)

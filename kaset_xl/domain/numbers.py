@@ -1,0 +1,13 @@
+"""Rounding as the workbook rounds: Excel's ROUND takes halves away from zero (2.5 → 3, 25.625 → 25.63),
+where Python's round() takes them to even.  Every money amount and percentage goes through here."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+__all__ = ["round2"]
+
+
+def round2(x: float) -> float:
+    """``x`` rounded to 2 decimals, halves away from zero, from its shortest decimal form."""
+    return float(Decimal(repr(float(x))).quantize(Decimal("0.01"), ROUND_HALF_UP))
