@@ -42,7 +42,7 @@ class ValidationResult:
 
 def validate_book(book: DistrictBook, *, criteria: Criteria | None = None,
                   today: dt.date | None = None) -> list[Issue]:
-    criteria = criteria or load_criteria(book.identity.fiscal_year)
+    criteria = criteria or book.criteria or load_criteria(book.identity.fiscal_year)
     found = [*book.issues, *check_registry(book, criteria, today=today)]
     found = [i.model_copy(update={"file": str(book.path)}) for i in found]
     return sorted(found, key=_order)
@@ -53,7 +53,7 @@ def validate_file(path: str | os.PathLike[str], *, criteria: Criteria | None = N
     """Validate one workbook; a file that cannot be used gives one fatal issue (never an exception)."""
     shown = str(path)
     try:
-        book = read_district_workbook(path)
+        book = read_district_workbook(path, criteria=criteria)
     except KasetError as exc:
         return ValidationResult(file=shown, issues=[exc.as_issue()])
     issues = validate_book(book, criteria=criteria, today=today)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,11 +21,11 @@ from xlsxwriter.worksheet import Worksheet
 
 from kaset_xl import __version__
 from kaset_xl.areas import DistrictArea
+from kaset_xl.criteria import Criteria, load_criteria
 from kaset_xl.fileio import atomic_output
 from kaset_xl.workbook.layout import (
     DATE_FORMAT,
-    LAYOUT,
-    STATIC_LISTS,
+    build_layout,
     ColType,
     Column,
     Layout,
@@ -41,6 +42,7 @@ FONT_SIZE = 16
 ROW_HEIGHT = 24  # points: TH SarabunPSK 16 pt with its tall Thai vowels and tone marks
 HEADER_HEIGHT = 72  # three wrapped header lines
 HEADER_FILL = "#E2EFDA"
+COMPUTED_FILL = "#F2F2F2"  # cells the program fills: locked, grey
 TITLE_SIZE = 20
 
 
@@ -71,6 +73,13 @@ class _Formats:
         self._wb = wb
         self._base = base
 
+    def computed(self, t: ColType) -> Format:
+        key = f"computed|{number_format(t)}"
+        if key not in self._input:
+            self._input[key] = self._wb.add_format({**self._base, "num_format": number_format(t),
+                                                     "bg_color": COMPUTED_FILL, "locked": True})
+        return self._input[key]
+
     def input(self, t: ColType, *, border: bool = False) -> Format:
         key = f"{number_format(t)}|{border}"
         if key not in self._input:
@@ -87,10 +96,15 @@ def build_workbook(
     fiscal_year: int,
     *,
     data: WorkbookData | None = None,
-    layout: Layout = LAYOUT,
+    criteria: Criteria | None = None,
 ) -> None:
-    """Write a district workbook for ``area`` and ``fiscal_year`` (พ.ศ.) to ``path`` atomically."""
+    """Write a district workbook for ``area`` and ``fiscal_year`` (พ.ศ.) to ``path`` atomically.
+
+    The 3ก and Smart Farmer columns follow ``criteria`` (default: the shipped file of the year).
+    """
     data = data or WorkbookData()
+    criteria = criteria or load_criteria(fiscal_year)
+    layout = build_layout(criteria)
     with atomic_output(path) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
@@ -116,12 +130,15 @@ def build_workbook(
         _instructions(wb.add_worksheet(layout.instructions_sheet), fmt, layout, subtitle)
         _info_sheet(wb.add_worksheet(layout.info.sheet), fmt, layout, area, fiscal_year, data.info)
         table_sheets = {t.key: wb.add_worksheet(t.sheet) for t in layout.tables}
+        summary_ws = wb.add_worksheet(layout.summary_sheet) if layout.summary_sheet else None
         lists_ws = wb.add_worksheet(layout.lists_sheet)
         meta_ws = wb.add_worksheet(layout.meta_sheet)
         _lists_sheet(wb, lists_ws, fmt, layout, area)
         for t in layout.tables:
             _table_sheet(table_sheets[t.key], fmt, t, subtitle, data.tables.get(t.key, ()))
-        _meta_sheet(meta_ws, layout, area, fiscal_year, created)
+        if summary_ws is not None:
+            _summary_sheet(summary_ws, fmt, subtitle, criteria)
+        _meta_sheet(meta_ws, layout, area, fiscal_year, created, criteria)
         wb.get_worksheet_by_name(layout.instructions_sheet).activate()
         wb.close()
 
@@ -206,7 +223,7 @@ def _info_sheet(ws: Worksheet, fmt: _Formats, layout: Layout, area: DistrictArea
 
 def _lists_sheet(wb: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, layout: Layout,
                  area: DistrictArea) -> None:
-    lists: dict[str, tuple[str, ...]] = {**STATIC_LISTS, "tambon": area.tambon_names}
+    lists: dict[str, tuple[str, ...]] = {**layout.lists, "tambon": area.tambon_names}
     for c, (key, items) in enumerate(lists.items()):
         ws.write_string(0, c, key, fmt.subtitle)
         for r, item in enumerate(items, start=1):
@@ -226,29 +243,63 @@ def _table_sheet(ws: Worksheet, fmt: _Formats, table: Table, subtitle: str,
     last_col = len(table.columns) - 1
     h = table.header_row - 1  # 0-based header row
     for i, col in enumerate(table.columns):
-        ws.set_column(i, i, col.width, fmt.input(col.type))
+        ws.set_column(i, i, col.width, fmt.input(col.type) if col.is_input else fmt.computed(col.type))
         for r in range(h):  # rows above the header stay locked
             ws.write_blank(r, i, None, fmt.locked)
     ws.write(0, 0, table.title, fmt.title)
     ws.write(1, 0, subtitle, fmt.subtitle)
-    ws.write(2, 0, "ช่องที่มีเครื่องหมาย * ต้องกรอก • วันที่แบบ วัน/เดือน/ปี พ.ศ. • เลือกจากรายการเมื่อมีลูกศร",
-             fmt.note)
+    ws.write(2, 0, table.note, fmt.note)
+    _bands(ws, fmt, table, h - 1)
     ws.set_row(0, 32)
     ws.set_row(h, HEADER_HEIGHT)
     for i, col in enumerate(table.columns):
         ws.write_string(h, i, col.header_label, fmt.header)
     first, last = table.first_data_row - 1, table.last_data_row - 1
     for i, col in enumerate(table.columns):
-        _column_validation(ws, first, last, i, col)
+        if col.is_input:
+            _column_validation(ws, first, last, i, col)
+        elif col.formula:  # totals while typing; the library computes the same (tested with LibreOffice)
+            for r in range(first, last + 1):
+                ws.write_formula(r, i, table.formula_at(col, r + 1), fmt.computed(col.type), "")
     for n, row in enumerate(rows):
         for i, col in enumerate(table.columns):
-            if col.key in row:
+            if col.key in row and col.is_input:
                 _write_value(ws, first + n, i, row[col.key], fmt.input(col.type), fmt)
     ws.freeze_panes(h + 1, 2)
     ws.autofilter(h, 0, h, last_col)
     _print_setup(ws, landscape=table.landscape, repeat_to=h)
     ws.print_area(0, 0, max(h + len(rows), h + 20), last_col)
     ws.hide_gridlines(0)  # gridlines on screen and on paper: a blank form can be filled by hand
+    _protect(ws)
+
+
+def _bands(ws: Worksheet, fmt: _Formats, table: Table, r: int) -> None:
+    """Merge the band label (3ก area, Smart Farmer qualification) over its run of columns."""
+    i = 0
+    while i < len(table.columns):
+        band = table.columns[i].band
+        j = i
+        while j + 1 < len(table.columns) and band and table.columns[j + 1].band == band:
+            j += 1
+        if band:
+            if j > i:
+                ws.merge_range(r, i, r, j, band, fmt.header)
+            else:
+                ws.write_string(r, i, band, fmt.header)
+            ws.set_row(r, ROW_HEIGHT * 2)
+        i = j + 1
+
+
+def _summary_sheet(ws: Worksheet, fmt: _Formats, subtitle: str, criteria: Criteria) -> None:
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 12, 14)
+    ws.set_row(0, 32)
+    ws.write(0, 0, "สรุปผลการคำนวณคะแนนและงบประมาณ", fmt.title)
+    ws.write(1, 0, subtitle, fmt.subtitle)
+    ws.write(2, 0, "ยังไม่ได้คำนวณ — ใช้คำสั่ง kaset-xl score หรือปุ่มคำนวณคะแนน (not computed yet)", fmt.note)
+    if criteria.provisional:
+        ws.write(3, 0, "เกณฑ์ชั่วคราว: " + criteria.meta.note_th, fmt.note)
+    _print_setup(ws, landscape=True)
     _protect(ws)
 
 
@@ -299,8 +350,10 @@ def _date_fmt(fmt: _Formats) -> Format:
     return fmt.input(ColType.DATE)
 
 
-def _meta_sheet(ws: Worksheet, layout: Layout, area: DistrictArea, year: int, created: dt.datetime) -> None:
+def _meta_sheet(ws: Worksheet, layout: Layout, area: DistrictArea, year: int, created: dt.datetime,
+                criteria: Criteria) -> None:
     values = {
+        "criteria": Path(criteria.source).name + (" (provisional)" if criteria.provisional else ""),
         "template_id": layout.template_id,
         "template_version": layout.version,
         "province_code": area.province.code,

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
+
+if TYPE_CHECKING:
+    from kaset_xl.criteria import Criteria
 
 __all__ = [
     "ColType",
@@ -21,6 +25,8 @@ __all__ = [
     "FormSheet",
     "Layout",
     "LAYOUT",
+    "build_layout",
+    "layout_for_year",
     "TEMPLATE_ID",
     "TEMPLATE_VERSION",
     "SUPPORTED_VERSIONS",
@@ -81,6 +87,13 @@ class Column:
     high: float | None = None
     hint: str = ""  # shown by Excel when the cell is selected
     counts_as_data: bool = True  # False: a row with only this column filled is blank (e.g. ลำดับ)
+    band: str | None = None  # a group label above the header (3ก area, Smart Farmer qualification)
+    computed: str | None = None  # "formula": a live formula of the template; "result": written by score
+    formula: str | None = None  # with {column_key} → column letter and {row} → the row number
+
+    @property
+    def is_input(self) -> bool:
+        return self.computed is None
 
     @property
     def header_label(self) -> str:
@@ -97,6 +110,7 @@ class Table:
     capacity: int  # rows prepared with dropdowns and formats
     header_row: int = 4  # 1-based
     landscape: bool = True
+    note: str = "ช่องที่มีเครื่องหมาย * ต้องกรอก • วันที่แบบ วัน/เดือน/ปี พ.ศ. • เลือกจากรายการเมื่อมีลูกศร"
 
     @property
     def first_data_row(self) -> int:
@@ -115,6 +129,15 @@ class Table:
     def letter(self, key: str) -> str:
         """The column letter of ``key`` in the template as built (the reader may find it moved)."""
         return xl_col_to_name(self.index(key))
+
+    @property
+    def inputs(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.is_input)
+
+    def formula_at(self, col: Column, row: int) -> str:
+        """The live formula of ``col`` on worksheet row ``row``."""
+        assert col.formula is not None
+        return col.formula.format(row=row, **{c.key: self.letter(c.key) for c in self.columns})
 
     def index(self, key: str) -> int:
         for i, col in enumerate(self.columns):
@@ -163,6 +186,8 @@ class Layout:
     lists_sheet: str
     meta_sheet: str
     meta_keys: tuple[str, ...] = field(default=())
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # static + criteria-derived dropdowns
+    summary_sheet: str | None = None  # written by score
 
     def table(self, key: str) -> Table:
         for t in self.tables:
@@ -172,7 +197,8 @@ class Layout:
 
     @property
     def sheet_order(self) -> tuple[str, ...]:
-        return (self.instructions_sheet, self.info.sheet, *(t.sheet for t in self.tables),
+        summary = (self.summary_sheet,) if self.summary_sheet else ()
+        return (self.instructions_sheet, self.info.sheet, *(t.sheet for t in self.tables), *summary,
                 self.lists_sheet, self.meta_sheet)
 
     def to_dict(self) -> dict[str, Any]:
@@ -183,7 +209,8 @@ class Layout:
                 "key": c.key, "header": c.header_label, "header_en": c.header_en, "letter": t.letter(c.key),
                 "type": c.type.value, "required": c.required, "choices": c.choices,
                 "strict": c.strict, "width": c.width, "low": c.low, "high": c.high,
-                "number_format": number_format(c.type),
+                "number_format": number_format(c.type), "band": c.band, "computed": c.computed,
+                "formula": t.formula_at(c, t.first_data_row) if c.formula else None,
             }
 
         return {
@@ -208,8 +235,9 @@ class Layout:
                     }
                     for t in self.tables
                 ),
+                *([{"key": "summary", "name": self.summary_sheet, "kind": "results"}] if self.summary_sheet else []),
                 {"key": "lists", "name": self.lists_sheet, "kind": "lists", "hidden": True,
-                 "lists": {k: list(v) for k, v in STATIC_LISTS.items()} | {k: "dynamic" for k in DYNAMIC_LISTS}},
+                 "lists": {k: list(v) for k, v in self.lists.items()} | {k: "dynamic" for k in DYNAMIC_LISTS}},
                 {"key": "meta", "name": self.meta_sheet, "kind": "identity", "hidden": "very",
                  "keys": list(self.meta_keys)},
             ],
@@ -321,14 +349,30 @@ DISTRICT_INFO = FormSheet(
     ),
 )
 
-LAYOUT = Layout(
-    template_id=TEMPLATE_ID,
-    version=TEMPLATE_VERSION,
-    instructions_sheet="คำแนะนำ",
-    info=DISTRICT_INFO,
-    tables=(GROUPS, MEMBERS),
-    lists_sheet="รายการ",
-    meta_sheet="_kaset",
-    meta_keys=("template_id", "template_version", "province_code", "district_code", "fiscal_year",
-               "generator", "created"),
-)
+def build_layout(criteria: Criteria) -> Layout:
+    """The district workbook's layout for a fiscal year's criteria (3ก and Smart Farmer columns are data)."""
+    from kaset_xl.workbook.programme import programme_lists, programme_tables
+
+    return Layout(
+        template_id=TEMPLATE_ID,
+        version=TEMPLATE_VERSION,
+        instructions_sheet="คำแนะนำ",
+        info=DISTRICT_INFO,
+        tables=(GROUPS, MEMBERS, *programme_tables(criteria)),
+        lists_sheet="รายการ",
+        meta_sheet="_kaset",
+        meta_keys=("template_id", "template_version", "province_code", "district_code", "fiscal_year",
+                   "criteria", "generator", "created"),
+        lists={**STATIC_LISTS, **programme_lists(criteria)},
+        summary_sheet="สรุปผล",
+    )
+
+
+@cache
+def layout_for_year(fiscal_year: int) -> Layout:
+    from kaset_xl.criteria import load_criteria
+
+    return build_layout(load_criteria(fiscal_year))
+
+
+LAYOUT = layout_for_year(2564)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from kaset_xl.criteria import Criteria
 from kaset_xl.workbook.layout import BE_HINT, ColType, Column, Table
 
-__all__ = ["programme_tables", "assessment_key", "sf_key", "capable_key", "CATEGORY_CHOICES", "ROUND_CHOICES"]
+__all__ = ["programme_tables", "programme_lists", "assessment_key", "sf_key", "capable_key", "CATEGORY_CHOICES", "ROUND_CHOICES"]
 
 C = Column
 T = ColType
@@ -35,6 +35,16 @@ def capable_key(area: int) -> str:
 def _sum_formula(first: str, last: str) -> str:
     rng = "{%s}{row}:{%s}{row}" % (first, last)
     return f'=IF(COUNT({rng})=0,"",SUM({rng}))'
+
+
+def programme_lists(crit: Criteria) -> dict[str, tuple[str, ...]]:
+    """Dropdown lists that come from the criteria."""
+    return {
+        "category": CATEGORY_CHOICES,
+        "round": ROUND_CHOICES,
+        "activity": tuple(a.name for a in crit.budget.activities),
+        "rate_item": tuple(dict.fromkeys(r.item for r in crit.budget.rates)),
+    }
 
 
 def programme_tables(crit: Criteria) -> tuple[Table, ...]:

@@ -21,8 +21,10 @@ from kaset_xl import normalize as nz
 from kaset_xl.areas import DistrictArea, district_area
 from kaset_xl.domain.models import DistrictInfo, Group, Identity, Member
 from kaset_xl.issues import Issue, KasetError, make_issue
+from kaset_xl.criteria import Criteria, load_criteria
 from kaset_xl.workbook.layout import (
     LAYOUT,
+    build_layout,
     SUPPORTED_VERSIONS,
     ColType,
     Layout,
@@ -69,6 +71,12 @@ class DistrictBook:
     info_cells: dict[str, str]  # info field key → A1 cell as found
     issues: list[Issue] = field(default_factory=list)  # values that could not be read
     layout: Layout = LAYOUT
+    criteria: Criteria | None = None
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # every table's typed rows
+
+    def table_rows(self, table: str) -> list[dict[str, Any]]:
+        """Typed rows of a table (each with its worksheet ``row``)."""
+        return self.rows.get(table, [])
 
     @property
     def area(self) -> DistrictArea:
@@ -81,8 +89,12 @@ class DistrictBook:
         return self.layout.table(table).sheet
 
 
-def read_district_workbook(path: str | os.PathLike[str], *, layout: Layout = LAYOUT) -> DistrictBook:
-    """Read a district workbook.  Raises KasetError when the file cannot be used at all."""
+def read_district_workbook(path: str | os.PathLike[str], *, criteria: Criteria | None = None) -> DistrictBook:
+    """Read a district workbook.  Raises KasetError when the file cannot be used at all.
+
+    The layout (its 3ก and Smart Farmer columns) follows ``criteria``, by default the shipped
+    criteria of the workbook's fiscal year.
+    """
     shown = str(path)
     real = check_file(path)
     try:
@@ -93,7 +105,9 @@ def read_district_workbook(path: str | os.PathLike[str], *, layout: Layout = LAY
         raise KasetError("FILE_CORRUPT", file=shown, reason=_short(exc)) from None
     try:
         grids = _SheetCache(book, shown)
-        identity = _identity(grids, layout, shown)
+        identity = _identity(grids, LAYOUT, shown)
+        criteria = criteria or load_criteria(identity.fiscal_year)
+        layout = build_layout(criteria)
         issues: list[Issue] = []
         info, info_cells = _info(grids, layout, shown, issues)
         tables: dict[str, list[dict[str, Any]]] = {}
@@ -114,6 +128,8 @@ def read_district_workbook(path: str | os.PathLike[str], *, layout: Layout = LAY
         info_cells=info_cells,
         issues=issues,
         layout=layout,
+        criteria=criteria,
+        rows=tables,
     )
 
 
@@ -233,15 +249,15 @@ def _table(grid: Grid, table: Table, shown: str,
             raise KasetError("HEADER_MISSING", file=shown, sheet=table.sheet, header=col.header)
         index[col.key] = c
     letters = {k: xl_col_to_name(c) for k, c in index.items()}
-    data_cols = [col for col in table.columns if col.counts_as_data]
+    data_cols = [col for col in table.inputs if col.counts_as_data]
     rows: list[dict[str, Any]] = []
     for r in range(h + 1, len(grid)):
         line = grid[r]
-        raw = {col.key: (line[index[col.key]] if index[col.key] < len(line) else "") for col in table.columns}
+        raw = {col.key: (line[index[col.key]] if index[col.key] < len(line) else "") for col in table.inputs}
         if all(_blank(raw[col.key]) for col in data_cols):
             continue  # a blank row in the middle is skipped, not the end of the table
         values: dict[str, Any] = {"row": r + 1}
-        for col in table.columns:
+        for col in table.inputs:  # computed cells are never read: their cached values are not trusted
             values[col.key] = _convert(col.type, raw[col.key], sheet=table.sheet,
                                        cell=f"{letters[col.key]}{r + 1}", row=r + 1, key=col.key,
                                        label=col.header, label_en=col.header_en, issues=issues)
