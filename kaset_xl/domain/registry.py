@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from stdnum.th import pin
@@ -18,12 +19,13 @@ from kaset_xl.criteria import Criteria, RegistryRules
 from kaset_xl.domain.models import Group, Member
 from kaset_xl.issues import Issue, make_issue
 from kaset_xl.normalize import format_be as _be
-from kaset_xl.workbook.layout import STATIC_LISTS, ColType, Table
+from kaset_xl.workbook.layout import ColType, Table
 
 if TYPE_CHECKING:
+    from kaset_xl.domain.programme import ProgrammeResult
     from kaset_xl.workbook.reader import DistrictBook
 
-__all__ = ["check_registry", "citizen_id_problem", "phone_ok", "ROLE_EN"]
+__all__ = ["check_registry", "check_all", "Checker", "citizen_id_problem", "phone_ok", "ROLE_EN"]
 
 ROLE_EN = {"ประธาน": "chair", "เลขานุการ": "secretary", "เหรัญญิก": "treasurer", "รองประธาน": "vice-chair"}
 _MOBILE = re.compile(r"^0[689]\d{8}$")
@@ -53,7 +55,7 @@ def citizen_id_problem(value: str) -> str | None:
     return None
 
 
-class _Checker:
+class Checker:
     def __init__(self, book: DistrictBook, criteria: Criteria, today: dt.date) -> None:
         self.book = book
         self.rules: RegistryRules = criteria.registry
@@ -65,6 +67,8 @@ class _Checker:
         self.tambons = {normalize_tambon(n) for n in area.tambon_names}
         self.district_th = area.district.name_th
         self.district_en = area.district.name_en
+        self.group_names = {_key(g.name) for g in book.groups if g.name}
+        self.member_ids = {m.citizen_id for m in book.members if m.citizen_id}
 
     def add(self, code: str, table: str, key: str, row: int, **params: Any) -> None:
         sheet = self.book.sheet(table)
@@ -84,33 +88,45 @@ class _Checker:
         return self.rules.earliest_date <= value <= self.today
 
     # ------------------------------------------------------------------ generic, from the spec
-    def cells(self, table: Table, records: list[Group] | list[Member]) -> None:
+    def cells(self, table: Table, records: Sequence[Group | Member | dict[str, Any]]) -> None:
+        lists = self.book.layout.lists
         for rec in records:
-            for col in table.columns:
-                value = getattr(rec, col.key)
+            row: int = rec["row"] if isinstance(rec, dict) else rec.row
+            for col in table.inputs:
+                value = rec.get(col.key) if isinstance(rec, dict) else getattr(rec, col.key)
                 label = {"label": col.header, "label_en": col.header_en}
                 if value is None:
                     if col.required:
-                        self.add("REQUIRED_MISSING", table.key, col.key, rec.row, **label)
+                        self.add("REQUIRED_MISSING", table.key, col.key, row, **label)
                     continue
+                if col.type is ColType.GROUP and table.key != "members":
+                    if _key(value) not in self.group_names:
+                        self.add("GROUP_UNKNOWN", table.key, col.key, row, value=value)
+                    continue
+                if col.type is ColType.CITIZEN_ID and table.key != "members" and value not in self.member_ids:
+                    if citizen_id_problem(value) in (None, "CITIZEN_ID_PREFIX"):
+                        self.add("MEMBER_NOT_FOUND", table.key, col.key, row, value=value)
+                        continue
+                if col.choices in lists and col.strict and col.type is not ColType.YESNO:
+                    allowed = lists[col.choices]
+                    if str(value) not in allowed:
+                        self.add("CHOICE_NOT_ALLOWED", table.key, col.key, row, value=value,
+                                 choices=" / ".join(allowed), **label)
+                        continue
+                rec_row = row
                 if col.type in (ColType.INT, ColType.NUMBER) and (
                     (col.low is not None and value < col.low) or (col.high is not None and value > col.high)
                 ):
-                    self.add("NUMBER_OUT_OF_RANGE", table.key, col.key, rec.row, value=_num(value),
+                    self.add("NUMBER_OUT_OF_RANGE", table.key, col.key, rec_row, value=_num(value),
                              low=_num(col.low), high=_num(col.high), **label)
-                elif col.type is ColType.CHOICE and col.strict and col.choices in STATIC_LISTS:
-                    allowed = STATIC_LISTS[col.choices]
-                    if value not in allowed:
-                        self.add("CHOICE_NOT_ALLOWED", table.key, col.key, rec.row, value=value,
-                                 choices=" / ".join(allowed), **label)
                 elif col.type is ColType.PHONE and not phone_ok(value):
-                    self.add("PHONE_FORMAT", table.key, col.key, rec.row, value=value)
+                    self.add("PHONE_FORMAT", table.key, col.key, rec_row, value=value)
                 elif col.type is ColType.CITIZEN_ID and (code := citizen_id_problem(value)):
-                    self.add(code, table.key, col.key, rec.row, value=value, first=value[:1])
+                    self.add(code, table.key, col.key, rec_row, value=value, first=value[:1])
                 elif col.type is ColType.FARMER_ID and not (len(value) == 12 and value.isdigit()):
-                    self.add("FARMER_ID_FORMAT", table.key, col.key, rec.row, value=value)
+                    self.add("FARMER_ID_FORMAT", table.key, col.key, rec_row, value=value)
                 elif col.type is ColType.DATE:
-                    self.date(table.key, col.key, rec.row, value, **label)
+                    self.date(table.key, col.key, rec_row, value, **label)
 
     def date(self, table: str, key: str, row: int, value: dt.date, **label: str) -> None:
         if value > self.today:
@@ -251,8 +267,16 @@ class _Checker:
 
 
 def check_registry(book: DistrictBook, criteria: Criteria, *, today: dt.date | None = None) -> list[Issue]:
-    """Every rule of the registry and member sheets; the issues come in sheet order."""
-    checker = _Checker(book, criteria, today or dt.date.today())
+    """Every rule of every sheet (registry, members and the programme sheets)."""
+    return check_all(book, criteria, today=today)[0]
+
+
+def check_all(book: DistrictBook, criteria: Criteria, *,
+              today: dt.date | None = None) -> tuple[list[Issue], ProgrammeResult]:
+    """Every rule, and the programme's computed results (what ``score`` writes)."""
+    from kaset_xl.domain.programme import evaluate_programme
+
+    checker = Checker(book, criteria, today or dt.date.today())
     layout = book.layout
     checker.info()
     checker.cells(layout.table("groups"), book.groups)
@@ -267,7 +291,10 @@ def check_registry(book: DistrictBook, criteria: Criteria, *, today: dt.date | N
             by_group[_key(m.group)].append(m)
     checker.groups(by_group)
     checker.members(groups)
-    return checker.issues
+    for table in layout.tables[2:]:
+        checker.cells(table, book.table_rows(table.key))
+    result = evaluate_programme(checker, criteria)
+    return checker.issues, result
 
 
 def _people(members: list[Member]) -> list[Member]:
