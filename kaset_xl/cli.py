@@ -118,10 +118,7 @@ def validate(files: tuple[str, ...], as_json: bool, criteria: str | None, today:
     from kaset_xl.criteria import load_criteria
     from kaset_xl.validate import validate_file
 
-    try:
-        day = dt.date.fromisoformat(today) if today else None
-    except ValueError:
-        raise click.BadParameter(f"{today!r} is not a date (YYYY-MM-DD).", param_hint="'--today'") from None
+    day = _today(today)
     crit = load_criteria(path=criteria) if criteria else None
     results = [validate_file(f, criteria=crit, today=day) for f in files]
     if as_json:
@@ -148,6 +145,72 @@ def _print_result(file: str, issues: Iterable[Issue]) -> None:
     for i in issues:
         sev = "ผิดพลาด" if i.severity is Severity.ERROR else "เตือน  "
         click.echo(f"  {sev}  {i.location:<22} {i.code:<24} {i.message_th}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path())
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write the scored workbook here (default: into FILE itself).")
+@click.option("--criteria", type=click.Path(dir_okay=False), help="A province's own criteria file (TOML).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results and issues as JSON.")
+@click.option("--today", help="Check dates against this day (YYYY-MM-DD) instead of today.", hidden=True)
+@handles_errors
+def score(file: str, output: str | None, criteria: str | None, as_json: bool, today: str | None) -> None:
+    """Compute 3ก levels, Smart Farmer classes, eligibility, IFPP status, KPIs and budget totals,
+    and write them into the workbook's result cells and summary sheet (สรุปผล).
+
+    Only the program's own (grey) cells are written; the officer's entries, protection and buttons
+    are kept. Running it twice gives the same workbook values. Exit codes as for validate.
+
+    Example:
+
+        kaset-xl score pai-2564.xlsx
+
+        kaset-xl score pai-2564.xlsx -o pai-2564-scored.xlsx
+    """
+    from kaset_xl.criteria import load_criteria
+    from kaset_xl.scoring import score_file
+
+    day = _today(today)
+    crit = load_criteria(path=criteria) if criteria else None
+    outcome = score_file(file, output, criteria=crit, today=day)
+    target = output or file
+    if as_json:
+        r = outcome.result
+        click.echo(json.dumps({
+            "file": file, "output": target,
+            "groups": [{"name": g.name, "category": g.category, "eligible": g.eligible,
+                        "round1": g.round1.total if g.round1 else None,
+                        "round1_level": g.round1.level if g.round1 else None,
+                        "round2": g.round2.total if g.round2 else None,
+                        "round2_level": g.round2.level if g.round2 else None,
+                        "level_change": g.change.steps if g.change else None,
+                        "goal_met": g.change.met if g.change else None,
+                        "phase1": g.counts.phase1, "phase2": g.counts.phase2, "seminar": g.counts.seminar,
+                        "smart_farmer": dict(g.sf_classes), "materials": g.materials, "model": g.model}
+                       for g in r.groups],
+            "kpi": None if r.kpi is None else {"percent": list(r.kpi.percent), "evaluated": r.kpi.evaluated,
+                                               "learning_centres": r.kpi.learning_centres},
+            "budget": {"by_activity": r.budget.by_activity, "total": r.budget.total},
+            "issues": [i.flat() for i in outcome.issues],
+        }, ensure_ascii=False, indent=1))
+    else:
+        _print_result(file, outcome.issues)
+        for g in outcome.result.groups:
+            r1 = f"{g.round1.total:g} {g.round1.level}" if g.round1 else "-"
+            r2 = f"{g.round2.total:g} {g.round2.level}" if g.round2 else "-"
+            click.echo(f"  {g.name}: 3ก {r1} → {r2}; ระยะ 1/2/สัมมนา {g.counts.phase1}/{g.counts.phase2}/"
+                       f"{g.counts.seminar} คน")
+        click.echo(f"✓ เขียนผลการคำนวณลงใน {target} (results written to {target})")
+    errors = sum(1 for i in outcome.issues if i.severity.value == "error")
+    sys.exit(1 if errors else 0)
+
+
+def _today(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD).", param_hint="'--today'") from None
 
 
 @cli.command()

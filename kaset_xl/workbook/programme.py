@@ -7,13 +7,15 @@ band above the headers.  Everything else about a column is declared as for the r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kaset_xl.criteria import Criteria
-from kaset_xl.workbook.layout import BE_HINT, ColType, Column, Table
+
+if TYPE_CHECKING:
+    from kaset_xl.workbook.layout import Table
 
 __all__ = ["programme_tables", "programme_lists", "assessment_key", "sf_key", "capable_key", "CATEGORY_CHOICES", "ROUND_CHOICES"]
 
-C = Column
-T = ColType
 CATEGORY_CHOICES = ("1", "2")
 ROUND_CHOICES = ("1", "2")
 CAPABILITY_AREAS = 5
@@ -48,6 +50,10 @@ def programme_lists(crit: Criteria) -> dict[str, tuple[str, ...]]:
 
 
 def programme_tables(crit: Criteria) -> tuple[Table, ...]:
+    # Imported here: layout.py builds its default LAYOUT from this module at import time.
+    from kaset_xl.workbook.layout import BE_HINT, ColType, Column, Table
+
+    C, T = Column, ColType
     provisional = " • เกณฑ์ชั่วคราว (provisional criteria)" if crit.provisional else ""
     member_key = (
         C("citizen_id", "เลขประจำตัวประชาชน", "Citizen ID", T.CITIZEN_ID, required=True, width=16,
