@@ -67,8 +67,11 @@ def cli() -> None:
 @click.option("--year", "-y", required=True, help="ปีงบประมาณ พ.ศ. (fiscal year, Buddhist era), e.g. 2564")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Output file (default: a name from the district).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--criteria", type=click.Path(dir_okay=False),
+              help="A province's own criteria file (TOML): its 3ก and Smart Farmer indicators shape the sheets.")
 @handles_errors
-def template(province: str, district: str, year: str, output: str | None, force: bool) -> None:
+def template(province: str, district: str, year: str, output: str | None, force: bool,
+             criteria: str | None) -> None:
     """Write an empty district workbook (แบบฟอร์มทะเบียนอำเภอ) for one district and fiscal year.
 
     Example:
@@ -84,7 +87,10 @@ def template(province: str, district: str, year: str, output: str | None, force:
     out = Path(output or f"kaset-{d.code}-{fiscal_year}.xlsx")
     if out.exists() and not force:
         raise KasetError("OUTPUT_EXISTS", file=str(out))
-    build_workbook(out, district_area(d.code), fiscal_year)
+    from kaset_xl.criteria import load_criteria
+
+    crit = load_criteria(path=criteria) if criteria else None
+    build_workbook(out, district_area(d.code), fiscal_year, criteria=crit)
     click.echo(f"✓ สร้างแบบฟอร์ม อำเภอ{d.name_th} จังหวัด{p.name_th} ปีงบประมาณ {fiscal_year}: {out}")
     click.echo(f"  wrote the district workbook for {d.name_en}, {p.name_en}, FY{fiscal_year}: {out}")
 

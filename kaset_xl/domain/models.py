@@ -28,6 +28,7 @@ class Identity(BaseModel):
     province_code: str
     district_code: str
     fiscal_year: int
+    criteria: str = ""  # the criteria file the template was laid out from (e.g. "fy2564.toml")
 
 
 class DistrictInfo(BaseModel):

@@ -127,7 +127,7 @@ def build_workbook(
         fmt = _Formats(wb)
         subtitle = (f"สำนักงานเกษตรอำเภอ{area.district.name_th} จังหวัด{area.province.name_th} "
                     f"ปีงบประมาณ พ.ศ. {fiscal_year}")
-        _instructions(wb.add_worksheet(layout.instructions_sheet), fmt, layout, subtitle)
+        _instructions(wb.add_worksheet(layout.instructions_sheet), fmt, layout, subtitle, criteria)
         _info_sheet(wb.add_worksheet(layout.info.sheet), fmt, layout, area, fiscal_year, data.info)
         table_sheets = {t.key: wb.add_worksheet(t.sheet) for t in layout.tables}
         summary_ws = wb.add_worksheet(layout.summary_sheet) if layout.summary_sheet else None
@@ -164,7 +164,7 @@ def _protect(ws: Worksheet) -> None:
                     "select_unlocked_cells": True, "autofilter": True, "sort": False})
 
 
-def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str) -> None:
+def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str, criteria: Criteria) -> None:
     ws.set_column(0, 0, 4)
     ws.set_column(1, 1, 110)
     ws.set_row(0, 32)
@@ -178,9 +178,12 @@ def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str) -
         "4. ช่องที่มีเครื่องหมาย * ต้องกรอก ช่องที่มีลูกศรให้เลือกจากรายการ",
         "5. วันที่ให้กรอกแบบ วัน/เดือน/ปี พ.ศ. เช่น 12/12/2563 หรือ 12 ธ.ค. 63",
         "6. เลขประจำตัวประชาชน 13 หลัก เลขทะเบียนเกษตรกร 12 หลัก และเบอร์โทรศัพท์ กรอกเป็นตัวเลขติดกัน (ไม่ต้องมีขีด)",
-        "7. ตรวจสอบข้อมูลด้วยคำสั่ง kaset-xl validate ชื่อไฟล์ (หรือปุ่มตรวจสอบข้อมูล เมื่อใช้แบบฟอร์ม .xlsm)",
-        "8. อย่าเปลี่ยนชื่อชีต ลบคอลัมน์ หรือแก้ไขหัวตาราง โปรแกรมอ่านข้อมูลตามหัวตาราง",
-        "9. ข้อมูลส่วนบุคคล (เลขประจำตัวประชาชน โทรศัพท์ รายได้) อยู่ภายใต้ พ.ร.บ.คุ้มครองข้อมูลส่วนบุคคล พ.ศ. 2562 "
+        "7. โครงการ: กรอกชีต คัดเลือกกลุ่ม, ประเมิน 3ก (ครั้งที่ 1 และ 2), Smart Farmer, IFPP, การเข้าร่วม และงบประมาณ "
+        "ช่องสีเทาโปรแกรมคำนวณให้ (ห้ามพิมพ์ทับ)",
+        "8. ตรวจสอบข้อมูลด้วยคำสั่ง kaset-xl validate ชื่อไฟล์ และคำนวณคะแนนด้วย kaset-xl score ชื่อไฟล์ "
+        "(หรือปุ่มบนแบบฟอร์ม .xlsm) ผลรวมอยู่ในชีต สรุปผล",
+        "9. อย่าเปลี่ยนชื่อชีต ลบคอลัมน์ หรือแก้ไขหัวตาราง โปรแกรมอ่านข้อมูลตามหัวตาราง",
+        "10. ข้อมูลส่วนบุคคล (เลขประจำตัวประชาชน โทรศัพท์ รายได้) อยู่ภายใต้ พ.ร.บ.คุ้มครองข้อมูลส่วนบุคคล พ.ศ. 2562 "
         "ส่งไฟล์เฉพาะหน่วยงานที่เกี่ยวข้องเท่านั้น",
     ]
     for i, line in enumerate(lines):
@@ -188,6 +191,8 @@ def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str) -
         ws.write(3 + i, 1, line, fmt.text)
     ws.write(4 + len(lines), 1, f"แบบฟอร์ม {layout.template_id} รุ่น {layout.version} (kaset_xl {__version__})",
              fmt.note)
+    if criteria.provisional:
+        ws.write(5 + len(lines), 1, "เกณฑ์ชั่วคราว (provisional): " + criteria.meta.note_th, fmt.note)
     _print_setup(ws, landscape=False)
     _protect(ws)
 

@@ -113,7 +113,14 @@ def read_district_workbook(path: str | os.PathLike[str], *, criteria: Criteria |
         tables: dict[str, list[dict[str, Any]]] = {}
         columns: dict[str, dict[str, str]] = {}
         for table in layout.tables:
-            letters, rows = _table(grids.get(table.sheet), table, shown, issues)
+            try:
+                letters, rows = _table(grids.get(table.sheet), table, shown, issues)
+            except KasetError as exc:
+                used = Path(criteria.source).name
+                if exc.code == "HEADER_MISSING" and identity.criteria and identity.criteria != used:
+                    raise KasetError("CRITERIA_MISMATCH", file=shown, made_with=identity.criteria,
+                                     used=used) from None
+                raise
             tables[table.key] = rows
             columns[table.key] = letters
     finally:
@@ -179,6 +186,7 @@ def _identity(grids: _SheetCache, layout: Layout, shown: str) -> Identity:
             province_code=values["province_code"],
             district_code=values["district_code"],
             fiscal_year=int(values["fiscal_year"]),
+            criteria=values.get("criteria", "").replace(" (provisional)", ""),
         )
         area = district_area(identity.district_code)
     except (KeyError, ValueError) as exc:
