@@ -1,9 +1,11 @@
 """The district template is right: checked through the CLI, against the layout spec, and by real readers.
 
 - ``kaset-xl template`` for every Mae Hong Son district and a deterministic sample of the country;
-- every sheet, column and form field of ``kaset-xl schema --json`` is where the spec says, as openpyxl reads it;
+- every sheet, column and form field of ``kaset-xl schema --json`` is where the spec says, as openpyxl reads it:
+  input columns unlocked with their dropdowns and checks, computed columns locked, grey and without checks,
+  the live formulas in every data row, the band labels merged above the headers, the dropdown lists;
 - LibreOffice (an independent reader) opens, converts and prints the template with Thai text and
-  Buddhist-era dates; poppler reads the PDF back.
+  Buddhist-era dates, and an empty template prints no computed zeros; poppler reads the PDF back.
 """
 
 from __future__ import annotations
@@ -28,13 +30,19 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kaset_xl.areas import district_area
 from kaset_xl.cli import cli
-from kaset_xl.workbook.builder import FONT_NAME, FONT_SIZE
-from kaset_xl.workbook.layout import LAYOUT, STATIC_LISTS
+from kaset_xl.criteria import load_criteria
+from kaset_xl.workbook.builder import COMPUTED_FILL, FONT_NAME, FONT_SIZE, build_workbook
+from kaset_xl.workbook.layout import LAYOUT, STATIC_LISTS, Table, build_layout
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_WORKBOOK = ROOT / "workbooks" / "5803-Pai-2564.xlsx"
+OTHER_CRITERIA = ROOT / "tests" / "data" / "criteria-other.toml"
 YEAR = 2564
+GREY = "FF" + COMPUTED_FILL.lstrip("#").upper()  # openpyxl reads colours as ARGB
+INSTRUCTIONS_TITLE = "คำแนะนำการใช้แบบฟอร์มทะเบียนกลุ่มส่งเสริมอาชีพการเกษตร"
+CELL_REF = re.compile(r"(?<![A-Za-z0-9_\"])\$?([A-Z]{1,3})\$?(\d+)(?![\d(])")
 
 # ---------------------------------------------------------------- helpers
 
@@ -87,6 +95,30 @@ def validations_covering(ws: Worksheet, col: int, first: int, last: int) -> list
             if rng.min_col <= col <= rng.max_col and rng.min_row <= first and rng.max_row >= last:
                 found.append(dv)
     return found
+
+
+def validations_touching(ws: Worksheet, col: int) -> list[Any]:
+    """Every data validation with a range that includes column ``col`` in any row."""
+    return [dv for dv in ws.data_validations.dataValidation
+            if any(rng.min_col <= col <= rng.max_col for rng in dv.sqref.ranges)]
+
+
+def band_runs(columns: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
+    """(band, first, last) 1-based column indexes of each run of adjacent columns with the same band."""
+    runs: list[tuple[str, int, int]] = []
+    for i, c in enumerate(columns, start=1):
+        if not c["band"]:
+            continue
+        if runs and runs[-1][0] == c["band"] and runs[-1][2] == i - 1:
+            runs[-1] = (c["band"], runs[-1][1], i)
+        else:
+            runs.append((c["band"], i, i))
+    return runs
+
+
+def visible_sheets() -> list[str]:
+    """The sheets LibreOffice prints, in order (the lists sheet is hidden, ``_kaset`` very hidden)."""
+    return [s for s in LAYOUT.sheet_order if s not in (LAYOUT.lists_sheet, LAYOUT.meta_sheet)]
 
 
 def tool(name: str) -> str:
@@ -155,10 +187,12 @@ def test_template_command_builds_district(tmp_path: Path, province: str, distric
     assert [p.name for p in tmp_path.iterdir()] == ["t.xlsx"], "no temporary files are left behind"
 
     wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == list(LAYOUT.sheet_order)
     meta = wb[LAYOUT.meta_sheet]
     assert meta.sheet_state == "veryHidden"
     ident = meta_values(wb)
     assert ident["template_id"] == LAYOUT.template_id
+    assert ident["criteria"].startswith("fy2564.toml")
     assert ident["template_version"] == LAYOUT.version
     assert ident["province_code"] == code[:2]
     assert ident["district_code"] == code
@@ -269,14 +303,93 @@ def test_identity(spec: dict[str, Any], wb: Workbook) -> None:
     assert ident["template_id"] == spec["template_id"]
     assert ident["template_version"] == spec["template_version"]
     assert (ident["province_code"], ident["district_code"], ident["fiscal_year"]) == ("58", "5803", "2564")
+    assert "criteria" in meta["keys"]
+    assert ident["criteria"].startswith("fy2564.toml"), ident["criteria"]
+
+
+def test_template_follows_the_criteria_it_is_built_from(tmp_path: Path) -> None:
+    """Another criteria file (4 areas of 3ก) gives other programme columns, and the identity names the file."""
+    other = load_criteria(path=OTHER_CRITERIA)
+    layout = build_layout(other)
+    assert layout.table("assessment").columns != LAYOUT.table("assessment").columns, "the test file differs"
+    out = tmp_path / "other.xlsx"
+    build_workbook(out, district_area("5803"), YEAR, criteria=other)
+    wb = openpyxl.load_workbook(out)
+    assert meta_values(wb)["criteria"].startswith("criteria-other.toml")
+    for key in ("assessment", "smart_farmer"):
+        t = layout.table(key)
+        ws = wb[t.sheet]
+        assert [c.value for c in ws[t.header_row]] == [c.header_label for c in t.columns], key
+        runs = band_runs([{"band": c.band} for c in t.columns])
+        assert {(ws.cell(m.min_row, m.min_col).value, m.min_col, m.max_col) for m in ws.merged_cells.ranges} == {
+            run for run in runs if run[2] > run[1]}, key
+    area_bands = {c.band for c in layout.table("assessment").columns if c.band and c.band.startswith("ด้านที่")}
+    assert len(area_bands) == len(other.assessment.areas) == 4
 
 
 def test_sheets_order_and_visibility(spec: dict[str, Any], wb: Workbook) -> None:
-    assert wb.sheetnames == [s["name"] for s in spec["sheets"]]
+    assert wb.sheetnames == [s["name"] for s in spec["sheets"]] == list(LAYOUT.sheet_order)
     expected_state = {True: "hidden", "very": "veryHidden", None: "visible", False: "visible"}
     for s in spec["sheets"]:
         assert wb[s["name"]].sheet_state == expected_state[s.get("hidden")], s["name"]
     assert wb.active.title == LAYOUT.instructions_sheet
+
+
+def test_summary_sheet(spec: dict[str, Any], wb: Workbook) -> None:
+    """The results sheet that ``score`` fills: after the tables, visible, protected, not yet computed."""
+    assert LAYOUT.summary_sheet
+    (summary,) = sheets_of(spec, "results")
+    assert summary["name"] == LAYOUT.summary_sheet
+    order = list(LAYOUT.sheet_order)
+    assert order.index(LAYOUT.summary_sheet) == order.index(LAYOUT.tables[-1].sheet) + 1
+    assert order.index(LAYOUT.summary_sheet) < order.index(LAYOUT.lists_sheet)
+    ws = wb[LAYOUT.summary_sheet]
+    assert ws.sheet_state == "visible"
+    assert ws.protection.sheet
+    assert str(ws["A1"].value).startswith(LAYOUT.summary_sheet)
+    assert "kaset-xl score" in str(ws["A3"].value)
+
+
+def test_schema_lists_computed_columns(spec: dict[str, Any]) -> None:
+    """``schema --json`` tells band, computed and formula of every column, as the layout declares them."""
+    for t in LAYOUT.tables:
+        (table,) = [s for s in sheets_of(spec, "table") if s["key"] == t.key]
+        assert [c["key"] for c in table["columns"]] == [c.key for c in t.columns]
+        for c, col in zip(table["columns"], t.columns):
+            where = f"{t.sheet}!{c['letter']} ({c['key']})"
+            assert {"band", "computed", "formula"} <= set(c), where
+            assert c["band"] == col.band, where
+            assert c["computed"] == col.computed in (None, "formula", "result"), where
+            if col.computed == "formula":
+                assert c["formula"] == t.formula_at(col, t.first_data_row), where
+            else:
+                assert c["formula"] is None and col.formula is None, where
+            if col.computed:
+                assert not c["required"] and not c["choices"], f"{where}: nobody types into a computed cell"
+
+
+@pytest.mark.parametrize("key", [t.key for t in LAYOUT.tables if any(c.formula for c in t.columns)])
+def test_formulas_refer_to_their_own_row(key: str) -> None:
+    """A live formula reads other columns of its own row only: no other rows, no cycles, no blanks."""
+    t = LAYOUT.table(key)
+    letters = {t.letter(c.key): c for c in t.columns}
+    for col in t.columns:
+        if not col.formula:
+            continue
+        for row in (t.first_data_row, t.last_data_row):
+            formula = t.formula_at(col, row)
+            assert formula.startswith("=") and "{" not in formula, formula
+            refs = CELL_REF.findall(formula)
+            assert refs, formula
+            for letter, r in refs:
+                assert int(r) == row, f"{col.key}: {formula} reads another row"
+                assert letter in letters and letters[letter] is not col, f"{col.key}: {formula}"
+            # Every column inside a referenced range is a number (typed in, or a formula of its own).
+            for a, b in re.findall(r"([A-Z]+)\d+:([A-Z]+)\d+", formula):
+                for i in range(column_index_from_string(a), column_index_from_string(b) + 1):
+                    inner = t.columns[i - 1]
+                    assert inner.type.value in ("number", "int") and inner.computed != "result", (
+                        f"{col.key}: {formula} sums {inner.key}")
 
 
 def test_every_sheet_is_protected(spec: dict[str, Any], wb: Workbook) -> None:
@@ -308,8 +421,15 @@ def test_table_sheet_matches_schema(spec: dict[str, Any], wb: Workbook, key: str
         # XlsxWriter stores the width in characters plus Excel's 5-pixel cell padding.
         assert dim.width == pytest.approx(c["width"] + 5 / 7, abs=0.02), where
         assert dim.number_format == c["number_format"], where
-        assert dim.protection.locked is False, f"{where}: data cells must be unlocked"
         assert dim.font.name == FONT_NAME and dim.font.sz == FONT_SIZE, where
+        if c["computed"]:
+            # Filled by the template (formula) or by score (result): locked, grey, no dropdown or check.
+            assert dim.protection.locked is True, f"{where}: computed cells must be locked"
+            assert dim.fill.fill_type == "solid" and dim.fill.fgColor.rgb == GREY, f"{where}: computed cells are grey"
+            assert validations_touching(ws, idx) == [], f"{where}: a computed column has no data validation"
+            continue
+        assert dim.protection.locked is False, f"{where}: data cells must be unlocked"
+        assert dim.fill.fill_type is None, f"{where}: input cells are white"
         if c["type"] in ("citizen_id", "farmer_id", "phone"):
             assert c["number_format"] == "@", where
         if c["type"] == "date":
@@ -322,8 +442,8 @@ def test_table_sheet_matches_schema(spec: dict[str, Any], wb: Workbook, key: str
             assert dv.formula1 == f"list_{c['choices']}", where
             assert (dv.errorStyle or "stop") == ("stop" if c["strict"] else "warning"), where
             items = [v for v in named_list(wb, dv.formula1) if v is not None]
-            if c["choices"] in STATIC_LISTS:
-                assert items == list(STATIC_LISTS[c["choices"]]), where
+            if c["choices"] in LAYOUT.lists:
+                assert items == list(LAYOUT.lists[c["choices"]]), where
             elif c["choices"] == "tambon":
                 assert items == [s.name_th for s in geothai.subdistricts("5803")], where
         if c["type"] in ("int", "number") and (c["low"] is not None or c["high"] is not None):
@@ -338,17 +458,19 @@ def test_table_sheet_matches_schema(spec: dict[str, Any], wb: Workbook, key: str
             dvs = [dv for dv in validations_covering(ws, idx, first, last) if dv.type == "textLength"]
             assert len(dvs) == 1 and dvs[0].formula1 == ("13" if c["type"] == "citizen_id" else "12"), where
 
-    # No cell written in the data area overrides the column formats (e.g. with a locked style).
+    # No cell written in the data area overrides the column formats (e.g. an input cell with a locked
+    # style); the only cells written there in an empty template are the formula cells.
+    computed = {column_index_from_string(c["letter"]): c for c in table["columns"] if c["computed"]}
     for (r, col), cell in ws._cells.items():
-        if r >= first:
+        if r < first:
+            continue
+        assert r <= last, f"{cell.coordinate} is written below the data area (rows {first}-{last})"
+        if col not in computed:
             assert not cell.protection.locked, f"{cell.coordinate} is locked inside the data area"
-
-    # The group dropdown of the members sheet reads the group names of the groups sheet.
-    if key == "members":
-        groups = LAYOUT.table("groups")
-        (dest,) = list(wb.defined_names["list_group"].destinations)
-        assert dest == (groups.sheet, f"${groups.letter('name')}${groups.first_data_row}:"
-                                      f"${groups.letter('name')}${groups.last_data_row}")
+            assert cell.value is None, f"{cell.coordinate} is not empty in a new template"
+        else:
+            assert cell.protection.locked, f"{cell.coordinate} is computed: locked"
+            assert cell.fill.fgColor.rgb == GREY, f"{cell.coordinate} is computed: grey"
 
     # Freeze panes below the header; the header repeats on every printed page.
     row = coordinate_from_string(ws.freeze_panes)[1]
@@ -358,6 +480,69 @@ def test_table_sheet_matches_schema(spec: dict[str, Any], wb: Workbook, key: str
     assert ws.auto_filter.ref == f"A{hr}:{table['columns'][-1]['letter']}{hr}"
     assert ws.print_area.endswith(f"${table['columns'][-1]['letter']}${hr + 20}")
     assert ws.page_setup.orientation == ("landscape" if LAYOUT.table(key).landscape else "portrait")
+
+
+@pytest.mark.parametrize("key", [t.key for t in LAYOUT.tables if any(c.computed for c in t.columns)])
+def test_computed_columns(spec: dict[str, Any], wb: Workbook, key: str) -> None:
+    """A formula column holds its live formula in every data row; a result column is empty until score."""
+    t: Table = LAYOUT.table(key)
+    (table,) = [s for s in sheets_of(spec, "table") if s["key"] == key]
+    ws = wb[t.sheet]
+    for c in table["columns"]:
+        if not c["computed"]:
+            continue
+        col = t.column(c["key"])
+        idx = column_index_from_string(c["letter"])
+        where = f"{t.sheet}!{c['letter']} ({c['key']})"
+        cells = [ws.cell(r, idx) for r in range(t.first_data_row, t.last_data_row + 1)]
+        if c["computed"] == "formula":
+            assert ws.cell(t.first_data_row, idx).value == c["formula"], f"{where}: as schema --json says"
+            wrong = [(cell.coordinate, cell.value) for cell in cells
+                     if cell.data_type != "f" or cell.value != t.formula_at(col, cell.row)]
+            assert not wrong, f"{where}: {len(wrong)} rows without their formula, e.g. {wrong[:3]}"
+            assert all(cell.protection.locked and cell.fill.fgColor.rgb == GREY for cell in cells), where
+            assert cells[-1].number_format == c["number_format"], where
+        else:
+            filled = [cell.coordinate for cell in cells if cell.value is not None]
+            assert not filled, f"{where}: a result column is empty in a new template, not {filled[:3]}"
+
+
+def test_formula_cells_have_empty_cached_values(template_path: Path) -> None:
+    """The formula cells carry an empty cached value (<v></v>), so a reader that does not recalculate
+    (LibreOffice by default, Excel's Protected View, openpyxl data_only) shows blanks, not zeros."""
+    wb = openpyxl.load_workbook(template_path, data_only=True)
+    for t in LAYOUT.tables:
+        ws = wb[t.sheet]
+        for col in t.columns:
+            if col.computed == "formula":
+                idx = t.index(col.key) + 1
+                values = {ws.cell(r, idx).value for r in range(t.first_data_row, t.last_data_row + 1)}
+                assert values == {None}, f"{t.sheet}!{t.letter(col.key)} ({col.key}): cached {values - {None}}"
+
+
+@pytest.mark.parametrize("key", [t.key for t in LAYOUT.tables])
+def test_band_labels(spec: dict[str, Any], wb: Workbook, key: str) -> None:
+    """Each run of columns with the same band has its label merged over it in the row above the header."""
+    (table,) = [s for s in sheets_of(spec, "table") if s["key"] == key]
+    ws = wb[table["name"]]
+    band_row = table["header_row"] - 1
+    runs = band_runs(table["columns"])
+    expected = {f"{openpyxl.utils.get_column_letter(a)}{band_row}:{openpyxl.utils.get_column_letter(b)}{band_row}"
+                for _, a, b in runs if b > a}
+    assert {str(r) for r in ws.merged_cells.ranges} == expected, f"{ws.title}: merged ranges"
+    for band, a, b in runs:
+        cell = ws.cell(band_row, a)
+        assert cell.value == band, f"{ws.title}!{cell.coordinate}"
+        assert cell.font.b and cell.fill.fgColor.rgb == ws.cell(table["header_row"], a).fill.fgColor.rgb, (
+            f"{ws.title}!{cell.coordinate}: a band looks like the headers")
+        assert cell.protection.locked, f"{ws.title}!{cell.coordinate}"
+    if runs:
+        banded = {i for _, a, b in runs for i in range(a, b + 1)}
+        for i in range(1, len(table["columns"]) + 1):
+            if i not in banded:
+                assert ws.cell(band_row, i).value is None, f"{ws.title}: no band over column {i}"
+    elif key in ("assessment", "smart_farmer", "participation"):
+        pytest.fail(f"{ws.title}: the programme sheet has no band labels")
 
 
 def test_form_fields_match_schema(spec: dict[str, Any], wb: Workbook) -> None:
@@ -383,12 +568,27 @@ def test_form_fields_match_schema(spec: dict[str, Any], wb: Workbook) -> None:
 
 
 def test_lists_sheet(spec: dict[str, Any], wb: Workbook) -> None:
+    """Every list of the layout (static and from the criteria) and the district's tambons, each behind a
+    ``list_<key>`` name; ``list_group`` reads the group names of the groups sheet."""
+    assert set(STATIC_LISTS) <= set(LAYOUT.lists)
+    assert {"category", "round", "activity", "rate_item"} <= set(LAYOUT.lists)
     (lists,) = sheets_of(spec, "lists")
-    for key, items in lists["lists"].items():
-        if items == "dynamic":
-            continue
-        assert lists_column(wb, key) == items
-        assert named_list(wb, f"list_{key}") == items
+    assert lists["lists"] == {k: list(v) for k, v in LAYOUT.lists.items()} | {"tambon": "dynamic",
+                                                                               "group": "dynamic"}
+    ws = wb[LAYOUT.lists_sheet]
+    assert [c.value for c in ws[1]] == [*LAYOUT.lists, "tambon"], "one column per list, keys in row 1"
+    tambons = [s.name_th for s in geothai.subdistricts("5803")]
+    for key, items in {**LAYOUT.lists, "tambon": tambons}.items():
+        assert items, key
+        assert lists_column(wb, key) == list(items), key
+        assert named_list(wb, f"list_{key}") == list(items), key
+    groups = LAYOUT.table("groups")
+    (dest,) = list(wb.defined_names["list_group"].destinations)
+    assert dest == (groups.sheet, f"${groups.letter('name')}${groups.first_data_row}:"
+                                  f"${groups.letter('name')}${groups.last_data_row}")
+    # No dropdown points to a name that is not there.
+    used = {c.choices for t in LAYOUT.tables for c in t.columns if c.choices}
+    assert {f"list_{k}" for k in used} <= set(wb.defined_names), used
 
 
 def test_print_setup(spec: dict[str, Any], wb: Workbook) -> None:
@@ -431,32 +631,81 @@ def sample_pdf(lo_convert: Callable[[Path, str, Path], Path], tmp_path_factory: 
     return lo_convert(SAMPLE_WORKBOOK, "pdf", tmp_path_factory.mktemp("sample-pdf"))
 
 
+SUBTITLE = "สำนักงานเกษตรอำเภอปาย จังหวัดแม่ฮ่องสอน ปีงบประมาณ พ.ศ. 2564"
+
+
+def page_titles() -> list[str]:
+    """The title printed on each visible sheet's page, in sheet order (the summary's starts with its name)."""
+    titles = {LAYOUT.instructions_sheet: INSTRUCTIONS_TITLE, LAYOUT.info.sheet: LAYOUT.info.title,
+              **{t.sheet: t.title for t in LAYOUT.tables}}
+    if LAYOUT.summary_sheet:
+        titles[LAYOUT.summary_sheet] = LAYOUT.summary_sheet
+    return [titles[s] for s in visible_sheets()]
+
+
+def table_pages(pages: list[str]) -> list[tuple[int, str, Table]]:
+    """(1-based page number, page text, table) of every table sheet: one page each in the empty template."""
+    sheets = visible_sheets()
+    return [(sheets.index(t.sheet) + 1, pages[sheets.index(t.sheet)], t) for t in LAYOUT.tables]
+
+
 @pytest.mark.libreoffice
 def test_template_prints_thai(template_pdf: Path) -> None:
     pages = pdf_pages(template_pdf)
     # Hidden sheets are not printed; each visible sheet of the empty template fits one page.
-    assert len(pages) == 4, [p[:80] for p in pages]
-    titles = ["คำแนะนำการใช้แบบฟอร์มทะเบียนกลุ่มส่งเสริมอาชีพการเกษตร", LAYOUT.info.title,
-              *(t.title for t in LAYOUT.tables)]
-    for page, title in zip(pages, titles):
-        assert squash(title) in squash(page), title
-    assert "ทะเบียนกลุ่มส่งเสริมอาชีพการเกษตร" in pages[2]
+    titles = page_titles()
+    assert len(pages) == len(titles) == 11, [p[:80] for p in pages]
+    for n, (page, title) in enumerate(zip(pages, titles), start=1):
+        assert squash(title) in squash(page), f"page {n}: {title}"
+        assert squash(f"หน้า {n} / {len(pages)}") in squash(page), f"page {n}: page number in the footer"
+    assert squash(SUBTITLE) in squash(pages[0])
     for sample in ("ชื่อกลุ่ม", "เลขประจำตัวประชาชน", "วันที่จัดตั้ง", "ตำบล", "โทรศัพท์มือถือ"):
         assert sample in squash("".join(pages)), sample
-    # Every header of every table, and every form label, is printed (wrapped headers: whitespace folded).
-    for page, table in zip(pages[2:], LAYOUT.tables):
+    # Every header and band label of every table, and every form label, is printed (wrapped headers:
+    # whitespace folded); so are the subtitle and the note (criteria-derived on the programme sheets).
+    for n, page, table in table_pages(pages):
+        where = f"page {n} ({table.sheet})"
         for col in table.columns:
-            assert squash(col.header_label) in squash(page), f"{table.sheet}: {col.header_label}"
+            assert squash(col.header_label) in squash(page), f"{where}: {col.header_label}"
+            if col.band:
+                assert squash(col.band) in squash(page), f"{where}: band {col.band}"
+        assert squash(SUBTITLE) in squash(page), where
+        assert squash(table.note) in squash(page), f"{where}: {table.note}"
+    info = pages[visible_sheets().index(LAYOUT.info.sheet)]
     for f in LAYOUT.info.fields:
-        assert squash(f.label) in squash(pages[1]), f.label
-    assert "สำนักงานเกษตรอำเภอปาย" in pages[1] and "แม่ฮ่องสอน" in pages[1] and "2564" in pages[1]
+        assert squash(f.label) in squash(info), f.label
+    assert "สำนักงานเกษตรอำเภอปาย" in info and "แม่ฮ่องสอน" in info and "2564" in info
+    summary = squash(pages[visible_sheets().index(LAYOUT.summary_sheet)])
+    assert "kaset-xlscore" in summary and "เกณฑ์ชั่วคราว" in summary, "not computed yet; provisional criteria"
+
+
+@pytest.mark.libreoffice
+def test_empty_template_prints_no_computed_values(template_pdf: Path) -> None:
+    """The formula cells of an empty template print blank: no '0.00' rows under the totals.
+
+    A table page holds its title, subtitle, note, band labels, headers and page number, and nothing else.
+    """
+    pages = pdf_pages(template_pdf)
+    for n, page, table in table_pages(pages):
+        assert "0.00" not in page, f"page {n} ({table.sheet}) prints computed zeros"
+        known = [f"หน้า {n} / {len(pages)}", table.title, SUBTITLE, table.note,
+                 *{c.band for c in table.columns if c.band}, *(c.header_label for c in table.columns)]
+        rest = squash(page)
+        for text in sorted(map(squash, known), key=len, reverse=True):
+            assert text in rest, f"page {n} ({table.sheet}): {text}"
+            rest = rest.replace(text, "", 1)
+        assert rest == "", f"page {n} ({table.sheet}) prints more than its form: {rest[:200]!r}"
 
 
 @pytest.mark.libreoffice
 def test_sample_prints_buddhist_era_dates(sample_pdf: Path) -> None:
     pages = pdf_pages(sample_pdf)
     (info,) = [p for p in pages if LAYOUT.info.title in p]
-    assert "15/12/2563" in info, "the report date (2020-12-15) prints with its Buddhist-era year"
+    report_date = openpyxl.load_workbook(SAMPLE_WORKBOOK, read_only=True)[LAYOUT.info.sheet][
+        LAYOUT.info.field("report_date").cell].value
+    assert report_date is not None and report_date.year < 2100, f"the sample's report date: {report_date!r}"
+    be = f"{report_date.day}/{report_date.month:02d}/{report_date.year + 543}"  # d/mm/yyyy in พ.ศ.
+    assert be in info, f"the report date ({report_date:%Y-%m-%d}) prints with its Buddhist-era year {be}"
     dates = re.findall(r"(?<!\d)(\d{1,2})/(\d{2})/(\d{4})", "\n".join(pages))
     assert len(dates) >= 20, "the sample's group and member dates are printed"
     years = sorted({int(y) for _, _, y in dates})
@@ -478,11 +727,20 @@ def test_template_round_trips_through_libreoffice(lo_convert: Callable[[Path, st
         ws = wb[t.sheet]
         assert [c.value for c in ws[t.header_row]] == [c.header_label for c in t.columns]
         assert ws.protection.sheet
-        date_col = next(i for i, c in enumerate(t.columns, start=1) if c.type.value == "date")
-        fmt = col_dimension(ws, date_col).number_format
-        # LibreOffice rewrites [$-1070000] as its own Thai Buddhist-calendar locale code [$-107041E].
-        assert fmt.startswith("[$-107") and "yyyy" in fmt, fmt
-        assert any(dv.type == "list" for dv in ws.data_validations.dataValidation)
+        for date_col in (i for i, c in enumerate(t.columns, start=1) if c.type.value == "date"):
+            fmt = col_dimension(ws, date_col).number_format
+            # LibreOffice rewrites [$-1070000] as its own Thai Buddhist-calendar locale code [$-107041E].
+            assert fmt.startswith("[$-107") and "yyyy" in fmt, f"{t.sheet}: {fmt}"
+        if any(c.choices for c in t.columns):
+            assert any(dv.type == "list" for dv in ws.data_validations.dataValidation), t.sheet
+        for i, col in enumerate(t.columns, start=1):
+            if col.computed == "formula":  # the live formulas survive, still locked
+                for r in (t.first_data_row, t.last_data_row):
+                    assert ws.cell(r, i).value == t.formula_at(col, r), f"{t.sheet}!{t.letter(col.key)}{r}"
+                    assert ws.cell(r, i).protection.locked, f"{t.sheet}!{t.letter(col.key)}{r}"
+        bands = {c.band for c in t.columns if c.band}
+        assert {ws.cell(m.min_row, m.min_col).value for m in ws.merged_cells.ranges} == bands, t.sheet
+    assert wb[LAYOUT.summary_sheet].sheet_state == "visible" and wb[LAYOUT.summary_sheet].protection.sheet
 
     ods = lo_convert(template_path, "ods", outdir)
     with zipfile.ZipFile(ods) as z:
@@ -495,12 +753,14 @@ def test_template_round_trips_through_libreoffice(lo_convert: Callable[[Path, st
 
 
 @pytest.mark.libreoffice
-def test_groups_page_renders_to_png(template_pdf: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("key", ["groups", "assessment"])
+def test_table_page_renders_to_png(template_pdf: Path, tmp_path: Path, key: str) -> None:
+    n = visible_sheets().index(LAYOUT.table(key).sheet) + 1
     prefix = tmp_path / "page"
-    subprocess.run([tool("pdftoppm"), "-r", "60", "-f", "3", "-l", "3", "-png", str(template_pdf), str(prefix)],
-                   check=True, capture_output=True, timeout=60)
-    (png,) = tmp_path.glob("page-*3.png")
+    subprocess.run([tool("pdftoppm"), "-r", "60", "-f", str(n), "-l", str(n), "-png", str(template_pdf),
+                    str(prefix)], check=True, capture_output=True, timeout=60)
+    (png,) = tmp_path.glob(f"page-*{n}.png")
     width, height = png_size(png)
-    assert width > height, "the groups sheet prints landscape"
+    assert width > height, f"the {key} sheet prints landscape"
     assert (width, height) == pytest.approx((702, 496), abs=3), "A4 at 60 dpi"
-    shutil.copyfile(png, "/tmp/kaset-page-groups.png")  # for a person to look at
+    shutil.copyfile(png, f"/tmp/kaset-page-{key}.png")  # for a person to look at

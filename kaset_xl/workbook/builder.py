@@ -232,7 +232,10 @@ def _lists_sheet(wb: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, layout: 
     for c, (key, items) in enumerate(lists.items()):
         ws.write_string(0, c, key, fmt.subtitle)
         for r, item in enumerate(items, start=1):
-            ws.write_string(r, c, item)
+            if item.isdigit():  # number columns (category, round) need numbers in their dropdown
+                ws.write_number(r, c, int(item))
+            else:
+                ws.write_string(r, c, item)
         col = xl_col_to_name(c)
         wb.define_name(f"list_{key}", f"='{layout.lists_sheet}'!${col}$2:${col}${len(items) + 1}")
     groups = layout.table("groups")
@@ -256,7 +259,7 @@ def _table_sheet(ws: Worksheet, fmt: _Formats, table: Table, subtitle: str,
     ws.write(2, 0, table.note, fmt.note)
     _bands(ws, fmt, table, h - 1)
     ws.set_row(0, 32)
-    ws.set_row(h, HEADER_HEIGHT)
+    ws.set_row(h, max(HEADER_HEIGHT, max(_text_height(c.header_label, c.width) for c in table.columns)))
     for i, col in enumerate(table.columns):
         ws.write_string(h, i, col.header_label, fmt.header)
     first, last = table.first_data_row - 1, table.last_data_row - 1
@@ -278,8 +281,23 @@ def _table_sheet(ws: Worksheet, fmt: _Formats, table: Table, subtitle: str,
     _protect(ws)
 
 
+_THAI_MARKS = set(range(0x0E31, 0x0E32)) | set(range(0x0E34, 0x0E3B)) | set(range(0x0E47, 0x0E4F))
+
+
+def _text_height(text: str, width: float) -> float:
+    """Row height (points) for ``text`` wrapped in a column ``width`` characters wide at 16 pt.
+
+    Thai vowel and tone marks sit above or below their letter and take no width of their own.
+    """
+    visible = sum(1 for ch in text if ord(ch) not in _THAI_MARKS)
+    per_line = max(width * 1.1 - 1, 1)
+    lines = min(8, -(-int(visible) // int(per_line)) if visible else 1)
+    return ROW_HEIGHT * max(lines, 1)
+
+
 def _bands(ws: Worksheet, fmt: _Formats, table: Table, r: int) -> None:
     """Merge the band label (3ก area, Smart Farmer qualification) over its run of columns."""
+    height = float(ROW_HEIGHT)
     i = 0
     while i < len(table.columns):
         band = table.columns[i].band
@@ -291,8 +309,10 @@ def _bands(ws: Worksheet, fmt: _Formats, table: Table, r: int) -> None:
                 ws.merge_range(r, i, r, j, band, fmt.header)
             else:
                 ws.write_string(r, i, band, fmt.header)
-            ws.set_row(r, ROW_HEIGHT * 2)
+            height = max(height, _text_height(band, sum(c.width for c in table.columns[i:j + 1])))
         i = j + 1
+    if height > ROW_HEIGHT or any(c.band for c in table.columns):
+        ws.set_row(r, height)
 
 
 def _summary_sheet(ws: Worksheet, fmt: _Formats, subtitle: str, criteria: Criteria) -> None:
@@ -303,7 +323,7 @@ def _summary_sheet(ws: Worksheet, fmt: _Formats, subtitle: str, criteria: Criter
     ws.write(1, 0, subtitle, fmt.subtitle)
     ws.write(2, 0, "ยังไม่ได้คำนวณ — ใช้คำสั่ง kaset-xl score หรือปุ่มคำนวณคะแนน (not computed yet)", fmt.note)
     if criteria.provisional:
-        ws.write(3, 0, "เกณฑ์ชั่วคราว: " + criteria.meta.note_th, fmt.note)
+        ws.write(3, 0, criteria.meta.note_th, fmt.note)
     _print_setup(ws, landscape=True)
     _protect(ws)
 
