@@ -23,7 +23,7 @@ from kaset_xl.criteria import Criteria
 from kaset_xl.domain.programme import IFPP_SECTION_TH, ProgrammeResult
 from kaset_xl.domain.registry import check_all
 from kaset_xl.fileio import atomic_output
-from kaset_xl.issues import Issue, KasetError
+from kaset_xl.issues import Issue, KasetError, message
 from kaset_xl.workbook.reader import DistrictBook, read_district_workbook
 
 __all__ = ["CellWrite", "ScoreOutcome", "score_book", "score_file", "SUMMARY_FIRST_ROW", "SUMMARY_ROWS",
@@ -62,11 +62,21 @@ def _result_values(book: DistrictBook, result: ProgrammeResult) -> dict[tuple[st
             for row, s in result.ifpp.items()
         },
         ("selection", "result"): {
-            row: "ผ่านเกณฑ์" if e.eligible else "ไม่ผ่าน: " + ", ".join(e.reasons)
+            row: "ผ่านเกณฑ์" if e.eligible else "ไม่ผ่าน: " + "; ".join(_reason_th(code, book) for code in e.reasons)
             for row, e in result.selection.items()
         },
     }
     return out
+
+
+def _reason_th(code: str, book: DistrictBook) -> str:
+    crit = book.criteria
+    assert crit is not None
+    rules = crit.selection
+    _, th, _ = message(code, low=rules.past_programme_from, high=rules.past_programme_to,
+                       sf_low=rules.smart_farmer_from, sf_high=rules.smart_farmer_to,
+                       levels=" / ".join(rules.category2_levels), minimum=rules.category1_min_level, value="")
+    return f"{th} [{code}]"
 
 
 def _summary(book: DistrictBook, result: ProgrammeResult, crit: Criteria) -> list[list[Any]]:
@@ -131,6 +141,8 @@ def score_book(book: DistrictBook, *, criteria: Criteria | None = None, today: d
             writes.append(CellWrite(table.sheet, f"{letter}{row}", values.get(row)))
     sheet = layout.summary_sheet
     if sheet:
+        writes.append(CellWrite(sheet, "A3", "คำนวณโดย kaset-xl score จากข้อมูลที่กรอกในแบบฟอร์ม "
+                                             "(computed by kaset-xl score from the entries)"))
         block = _summary(book, result, crit)
         for r in range(SUMMARY_ROWS):
             line = block[r] if r < len(block) else []

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kaset_xl.criteria import AssessmentCriteria
+from kaset_xl.domain.numbers import round2
 
 __all__ = ["AssessmentScore", "LevelChange", "score_assessment", "level_for", "level_change"]
 
@@ -33,7 +34,7 @@ class LevelChange:
 
 
 def _round(x: float) -> float:
-    return round(x + 0.0, 2)
+    return round2(x)
 
 
 def level_for(total: float, crit: AssessmentCriteria) -> str:

@@ -192,7 +192,7 @@ def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str, c
     ws.write(4 + len(lines), 1, f"แบบฟอร์ม {layout.template_id} รุ่น {layout.version} (kaset_xl {__version__})",
              fmt.note)
     if criteria.provisional:
-        ws.write(5 + len(lines), 1, "เกณฑ์ชั่วคราว (provisional): " + criteria.meta.note_th, fmt.note)
+        ws.write(5 + len(lines), 1, criteria.meta.note_th, fmt.note)
     _print_setup(ws, landscape=False)
     _protect(ws)
 
