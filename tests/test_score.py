@@ -708,3 +708,30 @@ def test_live_formulas_agree_on_the_samples(libreoffice: LibreOffice, sample: Pa
     assert run("score", str(sample), "-o", str(out)).exit_code == 0
     result, _ = _check_formulas(libreoffice, out)
     assert result.assessments and result.ifpp and result.budget.total > 0
+
+
+# ============================================================================== the shipped samples
+
+SAMPLES = sorted((Path(__file__).resolve().parent.parent / "workbooks").glob("*.xlsx"))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
+def test_scoring_a_sample_twice_changes_nothing_more(sample: Path, tmp_path: Path) -> None:
+    import python_calamine
+
+    from kaset_xl.scoring import score_file
+
+    once, twice = tmp_path / "once.xlsx", tmp_path / "twice.xlsx"
+    first = score_file(sample, once)
+    second = score_file(once, twice)
+    assert [i.code for i in first.issues] == [] and [i.code for i in second.issues] == []
+
+    def values(path: Path) -> dict[str, list[list[object]]]:
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+        return {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
+
+    assert values(once) == values(twice)
+    # The sample's programme is in the summary: every selected group went through and rose a level.
+    groups = [g for g in first.result.groups if g.category is not None]
+    assert len(groups) == 1 and groups[0].change is not None and groups[0].change.met
+    assert (groups[0].counts.phase1, groups[0].counts.phase2, groups[0].counts.seminar) == (15, 10, 10)
