@@ -74,9 +74,14 @@ def template(province: str, district: str, year: str, output: str | None, force:
              criteria: str | None) -> None:
     """Write an empty district workbook (แบบฟอร์มทะเบียนอำเภอ) for one district and fiscal year.
 
+    An output named .xlsm gets the buttons (ตรวจสอบข้อมูล, คำนวณคะแนน, …) that run kaset_xl through
+    xlwings in desktop Excel; an .xlsx has no macros.
+
     Example:
 
         kaset-xl template --province แม่ฮ่องสอน --district ปาย --year 2564 -o pai-2564.xlsx
+
+        kaset-xl template -p 58 -d 5803 -y 2564 -o pai-2564.xlsm
     """
     from kaset_xl.areas import district_area, resolve_district, resolve_province
     from kaset_xl.workbook.builder import build_workbook
@@ -90,7 +95,8 @@ def template(province: str, district: str, year: str, output: str | None, force:
     from kaset_xl.criteria import load_criteria
 
     crit = load_criteria(path=criteria) if criteria else None
-    build_workbook(out, district_area(d.code), fiscal_year, criteria=crit)
+    build_workbook(out, district_area(d.code), fiscal_year, criteria=crit,
+                   macros=out.suffix.lower() == ".xlsm")
     click.echo(f"✓ สร้างแบบฟอร์ม อำเภอ{d.name_th} จังหวัด{p.name_th} ปีงบประมาณ {fiscal_year}: {out}")
     click.echo(f"  wrote the district workbook for {d.name_en}, {p.name_en}, FY{fiscal_year}: {out}")
 

@@ -8,6 +8,7 @@ raw values are written as given, so tests can plant text in number cells, IDs as
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from pathlib import Path
 from collections.abc import Mapping, Sequence
@@ -97,11 +98,17 @@ def build_workbook(
     *,
     data: WorkbookData | None = None,
     criteria: Criteria | None = None,
+    macros: bool = False,
 ) -> None:
     """Write a district workbook for ``area`` and ``fiscal_year`` (พ.ศ.) to ``path`` atomically.
 
     The 3ก and Smart Farmer columns follow ``criteria`` (default: the shipped file of the year).
+    With ``macros`` the workbook carries the VBA project (the buttons' module and xlwings') and four
+    buttons on the instructions sheet; ``path`` must then end in ``.xlsm`` (Excel refuses a macro
+    workbook by another name).  Same inputs → same bytes, with or without macros.
     """
+    if macros and Path(path).suffix.lower() != ".xlsm":
+        raise ValueError(f"a workbook with macros must be named .xlsm, not {Path(path).name!r}")
     data = data or WorkbookData()
     criteria = criteria or load_criteria(fiscal_year)
     layout = build_layout(criteria)
@@ -127,7 +134,7 @@ def build_workbook(
         fmt = _Formats(wb)
         subtitle = (f"สำนักงานเกษตรอำเภอ{area.district.name_th} จังหวัด{area.province.name_th} "
                     f"ปีงบประมาณ พ.ศ. {fiscal_year}")
-        _instructions(wb.add_worksheet(layout.instructions_sheet), fmt, layout, subtitle, criteria)
+        _instructions(wb.add_worksheet(layout.instructions_sheet), fmt, layout, subtitle, criteria, macros)
         _info_sheet(wb.add_worksheet(layout.info.sheet), fmt, layout, area, fiscal_year, data.info)
         table_sheets = {t.key: wb.add_worksheet(t.sheet) for t in layout.tables}
         summary_ws = wb.add_worksheet(layout.summary_sheet) if layout.summary_sheet else None
@@ -139,6 +146,11 @@ def build_workbook(
         if summary_ws is not None:
             _summary_sheet(summary_ws, fmt, subtitle, criteria)
         _meta_sheet(meta_ws, layout, area, fiscal_year, created, criteria)
+        if macros:
+            from kaset_xl.workbook.macros import vba_project_bin
+
+            # Document modules ThisWorkbook, Sheet1..N: the code names XlsxWriter gives every sheet.
+            wb.add_vba_project(io.BytesIO(vba_project_bin(len(wb.worksheets()))), is_stream=True)
         wb.get_worksheet_by_name(layout.instructions_sheet).activate()
         wb.close()
 
@@ -164,7 +176,11 @@ def _protect(ws: Worksheet) -> None:
                     "select_unlocked_cells": True, "autofilter": True, "sort": False})
 
 
-def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str, criteria: Criteria) -> None:
+BUTTON_WIDTH, BUTTON_HEIGHT, BUTTON_GAP = 180, 40, 12  # pixels
+
+
+def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str, criteria: Criteria,
+                  buttons: bool = False) -> None:
     ws.set_column(0, 0, 4)
     ws.set_column(1, 1, 110)
     ws.set_row(0, 32)
@@ -193,8 +209,22 @@ def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str, c
              fmt.note)
     if criteria.provisional:
         ws.write(5 + len(lines), 1, criteria.meta.note_th, fmt.note)
+    if buttons:
+        _buttons(ws, fmt, 7 + len(lines))
     _print_setup(ws, landscape=False)
     _protect(ws)
+
+
+def _buttons(ws: Worksheet, fmt: _Formats, row: int) -> None:
+    """The four buttons in one row of column B, below the instructions (they cover no text)."""
+    from kaset_xl.workbook.macros import BUTTONS
+
+    ws.write(row, 1, "ปุ่มคำสั่ง (ต้องติดตั้ง Python, kaset_xl และ xlwings ตามคู่มือ)", fmt.subtitle)
+    ws.set_row(row + 1, (BUTTON_HEIGHT + 8) * 0.75)  # points: the button and a margin
+    for i, b in enumerate(BUTTONS):
+        ws.insert_button(row + 1, 1, {"macro": b.macro, "caption": b.caption, "width": BUTTON_WIDTH,
+                                      "height": BUTTON_HEIGHT, "x_offset": i * (BUTTON_WIDTH + BUTTON_GAP),
+                                      "y_offset": 4})
 
 
 def _info_sheet(ws: Worksheet, fmt: _Formats, layout: Layout, area: DistrictArea, year: int,
