@@ -9,7 +9,7 @@ that cannot be used at all raises :class:`~kaset_xl.issues.KasetError` (exit cod
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from kaset_xl.workbook.layout import (
 )
 from kaset_xl.workbook.sniff import check_file
 
-__all__ = ["DistrictBook", "read_district_workbook", "parse_value", "HEADER_SEARCH_ROWS"]
+__all__ = ["DistrictBook", "read_district_workbook", "read_district_grids", "parse_value", "HEADER_SEARCH_ROWS"]
 
 HEADER_SEARCH_ROWS = 15
 Grid = list[list[Any]]
@@ -104,27 +104,42 @@ def read_district_workbook(path: str | os.PathLike[str], *, criteria: Criteria |
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
         raise KasetError("FILE_CORRUPT", file=shown, reason=_short(exc)) from None
     try:
-        grids = _SheetCache(book, shown)
-        identity = _identity(grids, LAYOUT, shown)
-        criteria = criteria or load_criteria(identity.fiscal_year)
-        layout = build_layout(criteria)
-        issues: list[Issue] = []
-        info, info_cells = _info(grids, layout, shown, issues)
-        tables: dict[str, list[dict[str, Any]]] = {}
-        columns: dict[str, dict[str, str]] = {}
-        for table in layout.tables:
-            try:
-                letters, rows = _table(grids.get(table.sheet), table, shown, issues)
-            except KasetError as exc:
-                used = Path(criteria.source).name
-                if exc.code == "HEADER_MISSING" and identity.criteria and identity.criteria != used:
-                    raise KasetError("CRITERIA_MISMATCH", file=shown, made_with=identity.criteria,
-                                     used=used) from None
-                raise
-            tables[table.key] = rows
-            columns[table.key] = letters
+        return _read(_SheetCache(book, shown), real, shown, criteria)
     finally:
         book.close()
+
+
+def read_district_grids(grids: Mapping[str, Grid], name: str, *,
+                        criteria: Criteria | None = None) -> DistrictBook:
+    """Read a district workbook from its sheets' values already in memory (e.g. through xlwings).
+
+    ``grids`` maps sheet names to rows of values anchored at A1 (it may load them lazily: only the
+    sheets the layout needs are looked up); values are of any type :mod:`kaset_xl.normalize`
+    accepts.  ``name`` is what messages and ``DistrictBook.path`` show.  Same rules, same issues
+    as :func:`read_district_workbook`.
+    """
+    return _read(_GridMap(grids, name), Path(name), name, criteria)
+
+
+def _read(grids: _SheetCache | _GridMap, real: Path, shown: str, criteria: Criteria | None) -> DistrictBook:
+    identity = _identity(grids, LAYOUT, shown)
+    criteria = criteria or load_criteria(identity.fiscal_year)
+    layout = build_layout(criteria)
+    issues: list[Issue] = []
+    info, info_cells = _info(grids, layout, shown, issues)
+    tables: dict[str, list[dict[str, Any]]] = {}
+    columns: dict[str, dict[str, str]] = {}
+    for table in layout.tables:
+        try:
+            letters, rows = _table(grids.get(table.sheet), table, shown, issues)
+        except KasetError as exc:
+            used = Path(criteria.source).name
+            if exc.code == "HEADER_MISSING" and identity.criteria and identity.criteria != used:
+                raise KasetError("CRITERIA_MISMATCH", file=shown, made_with=identity.criteria,
+                                 used=used) from None
+            raise
+        tables[table.key] = rows
+        columns[table.key] = letters
     return DistrictBook(
         path=real,
         identity=identity,
@@ -166,7 +181,23 @@ class _SheetCache:
         return self._grids[name]
 
 
-def _identity(grids: _SheetCache, layout: Layout, shown: str) -> Identity:
+class _GridMap:
+    """Sheets' values given in memory, with the same interface as :class:`_SheetCache`."""
+
+    def __init__(self, grids: Mapping[str, Grid], shown: str) -> None:
+        self.grids = grids
+        self.shown = shown
+
+    def has(self, name: str) -> bool:
+        return name in self.grids
+
+    def get(self, name: str) -> Grid:
+        if name not in self.grids:
+            raise KasetError("SHEET_MISSING", file=self.shown, sheet=name)
+        return self.grids[name]
+
+
+def _identity(grids: _SheetCache | _GridMap, layout: Layout, shown: str) -> Identity:
     if not grids.has(layout.meta_sheet):
         raise KasetError("NOT_DISTRICT_WORKBOOK", file=shown)
     values: dict[str, str] = {}
@@ -207,7 +238,7 @@ def _convert(col_type: ColType, raw: Any, *, sheet: str, cell: str, row: int, ke
         return None
 
 
-def _info(grids: _SheetCache, layout: Layout, shown: str,
+def _info(grids: _SheetCache | _GridMap, layout: Layout, shown: str,
           issues: list[Issue]) -> tuple[DistrictInfo, dict[str, str]]:
     form = layout.info
     grid = grids.get(form.sheet)
@@ -274,4 +305,6 @@ def _table(grid: Grid, table: Table, shown: str,
 
 
 def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and nz.clean_text(v) is None)
+    if v is None or v == "":  # the common case, before the text is cleaned
+        return True
+    return isinstance(v, str) and nz.clean_text(v) is None
