@@ -158,8 +158,9 @@ def test_buttons_module_is_ascii_and_calls_the_button_functions() -> None:
     text = buttons_source()
     assert text.isascii() and text.startswith('Attribute VB_Name = "KasetButtons"\r\n')
     assert "\n" not in text.replace("\r\n", "")  # CRLF throughout, as the VBA editor exports
-    subs = re.findall(r'Public Sub (\w+)\(\)\r\n    RunPython "([^"]+)"\r\nEnd Sub', text)
-    assert dict(subs) == COMMANDS
+    subs = re.findall(r'Public Sub (\w+)\(\)\r\n    KasetUnprotect\r\n    RunPython "([^"]+)"\r\n'
+                      r'    KasetProtect\r\nEnd Sub', text)
+    assert dict(subs) == COMMANDS  # each button lifts the sheet protection around its Python call
     assert [b.macro for b in BUTTONS] == list(COMMANDS)
     assert {b.macro: b.caption for b in BUTTONS} == CAPTIONS
 
