@@ -253,33 +253,138 @@ def schema(as_json: bool) -> None:
 
 
 @cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+              help="The provincial workbook to write (.xlsx); replaced if it exists.")
+@click.option("--province", "-p", help="จังหวัด: ชื่อหรือรหัส 2 หลัก (default: the first usable workbook's).")
+@click.option("--year", "-y", help="ปีงบประมาณ พ.ศ. (default: the first usable workbook's).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of text.")
+@click.option("--strict", is_flag=True, help="Exit 2 and write nothing if any file is unusable or left out.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes (default: min(2, CPUs)).")
+@click.option("--full-ids", is_flag=True, help="Show full citizen IDs in บุคคลซ้ำ (default: masked, PDPA).")
+@handles_errors
+def consolidate(inputs: tuple[str, ...], output: str, province: str | None, year: str | None, as_json: bool,
+                strict: bool, jobs: int | None, full_ids: bool) -> None:
+    """Consolidate district workbooks (files or folders) into one provincial workbook:
+    กสอ.1–4, completeness and timeliness of every district, issues, duplicate persons, provenance.
+
+    Every number is recomputed from the districts' entries; inputs are never changed; the output is
+    written to a temporary file and renamed. A broken file is reported and the others are still
+    consolidated (--strict: exit 2 and no output). Exit code 0: done, no errors; 1: done, some
+    district has errors or a file was left out; 2: nothing written.
+
+    Example:
+
+        kaset-xl consolidate workbooks/ -o province-58-2564.xlsx
+
+        kaset-xl consolidate a.xlsx b.xlsx -o out.xlsx -p 58 -y 2564 --json
+    """
+    from kaset_xl.consolidate import consolidate as run, write_provincial_workbook
+
+    fiscal_year = _fiscal_year(year) if year else None
+    result = _consolidate(run, inputs, province, fiscal_year, jobs)
+    problems = len(result.broken) + len(result.left_out)
+    if strict and problems:
+        _print_consolidation(result, None, as_json)
+        raise KasetError("CONSOLIDATE_STRICT", count=problems)
+    write_provincial_workbook(result, output, full_ids=full_ids)
+    _print_consolidation(result, output, as_json)
+    errors = any(d.status == "errors" for d in result.districts)
+    sys.exit(1 if (errors or problems) else 0)
+
+
+def _consolidate(run: Callable[..., Any], inputs: Iterable[str], province: str | None, year: int | None,
+                 jobs: int | None) -> Any:
+    from kaset_xl.consolidate import collect_inputs
+
+    paths = collect_inputs(inputs)
+    if not sys.stderr.isatty() or len(paths) < 2:
+        return run(paths, province=province, year=year, jobs=jobs)
+    with click.progressbar(length=len(paths), label="อ่านแบบฟอร์ม (reading)", file=sys.stderr) as bar:
+        return run(paths, province=province, year=year, jobs=jobs, progress=lambda _s: bar.update(1))
+
+
+def _print_consolidation(result: Any, output: str | None, as_json: bool) -> None:
+    counts = result.counts()
+    ksa1 = [f for f in result.used]
+    totals = {"groups": sum(f.registry_groups for f in ksa1), "members": sum(f.members for f in ksa1),
+              "programme_groups": sum(len(f.groups) for f in ksa1),
+              "phase1": sum(g.phase1 for f in ksa1 for g in f.groups),
+              "phase2": sum(g.phase2 for f in ksa1 for g in f.groups),
+              "seminar": sum(g.seminar for f in ksa1 for g in f.groups),
+              "budget": round(sum(f.budget_total for f in ksa1), 2)}
+    if as_json:
+        click.echo(json.dumps({
+            "province": result.province_code, "fiscal_year": result.fiscal_year, "output": output,
+            "districts": {s: [d.code for d in result.districts if d.status == s]
+                          for s in ("received", "missing", "errors", "empty")},
+            "late": [d.code for d in result.districts if d.late],
+            "totals": totals, "duplicates": len({d.citizen_id for d in result.duplicates}),
+            "files": [{"file": f.path, "used": f in result.used,
+                       "problem": (f.fatal.code if f.fatal else
+                                   result.left_out[f.path].code if f.path in result.left_out else None)}
+                      for f in result.files],
+        }, ensure_ascii=False, indent=1))
+        return
+    status = {d.file: d for d in result.districts if d.file}
+    for f in result.files:
+        why = f.fatal or result.left_out.get(f.path)
+        if why is not None:
+            click.echo(f"✗ {f.path}: [{why.code}] {why.message_th}")
+            click.echo(f"  {why.message_en}")
+            continue
+        d = status.get(f.name)
+        mark = "✓" if d is not None and d.status == "received" else "!"
+        label = f"อำเภอ{d.name_th} ({d.code}) {d.status}" if d is not None else f.district_code
+        click.echo(f"{mark} {f.path}: {label}; ข้อผิดพลาด {f.errors} คำเตือน {f.warnings} "
+                   f"({f.errors} errors, {f.warnings} warnings)")
+    click.echo(f"จังหวัด{result.province_th} ปีงบประมาณ {result.fiscal_year}: ได้รับ {counts['received']} "
+               f"ยังไม่ได้รับ {counts['missing']} มีข้อผิดพลาด {counts['errors']} ว่าง {counts['empty']} "
+               f"จาก {len(result.districts)} อำเภอ")
+    click.echo(f"  {result.province_en} FY{result.fiscal_year}: {counts['received']} received, "
+               f"{counts['missing']} missing, {counts['errors']} with errors, {counts['empty']} empty "
+               f"of {len(result.districts)} districts")
+    click.echo(f"  กลุ่ม {totals['groups']} สมาชิก {totals['members']} ระยะที่ 1 {totals['phase1']} คน "
+               f"(groups, members, phase-1 participants); บุคคลซ้ำ {len({d.citizen_id for d in result.duplicates})}")
+    if output:
+        click.echo(f"✓ เขียนรายงานจังหวัดที่ {output} (provincial workbook written to {output})")
+
+
+@cli.command()
 @click.option("--input", "-i", "folder", type=click.Path(file_okay=False),
               help="Folder of district workbooks (default: the shipped samples in workbooks/).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default="kaset-demo-58-2564.xlsx",
+              show_default=True, help="The provincial workbook to write.")
 @handles_errors
-def demo(folder: str | None) -> None:
-    """Run the main job on the shipped sample workbooks of Mae Hong Son (แม่ฮ่องสอน).
-
-    For now this validates every sample workbook and prints what it found.
+def demo(folder: str | None, output: str) -> None:
+    """Run the main job on the shipped sample workbooks of Mae Hong Son (แม่ฮ่องสอน): consolidate
+    them into one provincial workbook and say what it made and where.
 
     Example:
 
         kaset-xl demo
+
+        kaset-xl demo -o /tmp/mae-hong-son.xlsx
     """
+    from kaset_xl.consolidate import consolidate as run, write_provincial_workbook
     from kaset_xl.samples import sample_folder
-    from kaset_xl.validate import validate_file
 
     src = Path(folder) if folder else sample_folder()
-    files = sorted(p for p in src.glob("*.xls*") if not p.name.startswith((".", "~")))
-    if not files:
+    if not any(p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith((".", "~$")) for p in src.glob("*")):
         raise KasetError("FILE_NOT_FOUND", file=str(src / "*.xlsx"))
-    click.echo(f"ตรวจสอบแบบฟอร์ม {len(files)} ไฟล์ใน {src} (validating {len(files)} workbooks)")
-    results = [validate_file(f) for f in files]
-    for r in results:
-        _print_result(r.file, r.issues)
-    total_e = sum(r.errors for r in results)
-    total_w = sum(r.warnings for r in results)
-    click.echo(f"\nรวม: ข้อผิดพลาด {total_e} คำเตือน {total_w} — total: {total_e} errors, {total_w} warnings")
-    sys.exit(max(r.exit_code for r in results))
+    click.echo(f"รวมรายงานจากแบบฟอร์มตัวอย่างใน {src} (consolidating the sample workbooks in {src})")
+    result = _consolidate(run, [str(src)], None, None, None)
+    write_provincial_workbook(result, output)
+    _print_consolidation(result, str(Path(output).resolve()), False)
+    click.echo("  ชีต (sheets): " + ", ".join(_sheets()))
+    problems = len(result.broken) + len(result.left_out)
+    sys.exit(1 if problems or any(d.status == "errors" for d in result.districts) else 0)
+
+
+def _sheets() -> tuple[str, ...]:
+    from kaset_xl.consolidate import SHEETS
+
+    return SHEETS
 
 
 def main() -> None:

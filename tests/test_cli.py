@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 import subprocess
 import sys
 import warnings
@@ -405,9 +406,11 @@ def test_schema_json() -> None:
     assert spec["template_version"] == LAYOUT.version
 
 
-def test_demo(unchanged: Callable[..., None]) -> None:
+def test_demo(unchanged: Callable[..., None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     unchanged(*SAMPLES)
+    monkeypatch.chdir(tmp_path)  # demo writes its provincial workbook into the current folder
     result = run("demo")
+    assert list(tmp_path.glob("kaset-demo-*.xlsx")), result.output
     assert result.exit_code == 0, result.output
     for p in SAMPLES:
         assert p.name in result.output
@@ -419,7 +422,8 @@ def test_demo_on_a_folder(tmp_path: Path, files: dict[str, Path], unchanged: Cal
     shutil.copy2(files["errors"], tmp_path / "errors.xlsx")
     inputs = sorted(tmp_path.iterdir())
     unchanged(*inputs, tmp_path)
-    result = run("demo", "--input", str(tmp_path))
+    out = Path(tempfile.mkdtemp(prefix="kaset-demo-out-")) / "demo.xlsx"
+    result = run("demo", "--input", str(tmp_path), "--output", str(out))
     assert result.exit_code == 1, result.output
     for p in inputs:
         assert p.name in result.output

@@ -1,0 +1,186 @@
+"""Report layouts as data: per sheet, a title and a list of columns (key, Thai header, width, number format).
+
+Change a header, a width, the order or drop a column here — the writer follows.  The rows are plain
+dicts built by :func:`report_rows` from a :class:`Consolidation`; a key with no column is not shown.
+The official กสอ. forms were not in hand when these were written: the layouts are provisional.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from kaset_xl.consolidate.core import STATUS_TH, Consolidation, format_id, mask_id
+
+__all__ = ["Col", "Report", "REPORTS", "report_rows"]
+
+INT, NUM, PCT, DATE = "#,##0", "#,##0.00", "0.00", "[$-1070000]d/mm/yyyy"
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    header: str
+    width: float = 12
+    num_format: str | None = None  # None: text
+
+
+@dataclass(frozen=True)
+class Report:
+    sheet: str
+    title: str
+    columns: tuple[Col, ...]
+    totals: bool = False  # a total row (sums of the numeric columns) and a target row below the data
+
+
+_SRC = Col("source", "ไฟล์ต้นทาง", 34)
+_D = (Col("district_code", "รหัสอำเภอ", 10), Col("district", "อำเภอ", 18))
+
+KSA1 = Report("กสอ.1", "กสอ.1 กลุ่ม สมาชิก การเข้าร่วมระยะที่ 1 และผลประเมิน 3ก ครั้งที่ 1 รายอำเภอ", (
+    *_D,
+    Col("groups", "กลุ่มในทะเบียน", 11, INT), Col("members", "สมาชิก (คน)", 11, INT),
+    Col("programme_groups", "กลุ่มในโครงการ", 11, INT), Col("phase1", "เข้าร่วมระยะที่ 1 (คน)", 13, INT),
+    Col("round1_assessed", "ประเมิน 3ก ครั้งที่ 1 (กลุ่ม)", 13, INT), Col("round1_mean", "คะแนนเฉลี่ย ครั้งที่ 1", 12, NUM),
+    Col("r1_good", "ระดับดี", 9, INT), Col("r1_fair", "ระดับปานกลาง", 10, INT), Col("r1_improve", "ระดับปรับปรุง", 10, INT),
+    _SRC), totals=True)
+
+KSA2 = Report("กสอ.2", "กสอ.2 ผลการประเมินตนเอง Smart Farmer และสถานะแผน IFPP รายอำเภอ", (
+    *_D,
+    Col("sf_model", "Smart Farmer ต้นแบบ", 12, INT), Col("sf_existing", "Existing Smart Farmer", 12, INT),
+    Col("sf_developing", "Developing Smart Farmer", 12, INT), Col("sf_total", "ประเมินแล้ว (คน)", 11, INT),
+    Col("ifpp_complete", "IFPP ครบถ้วน", 11, INT), Col("ifpp_total", "IFPP ทั้งหมด", 11, INT),
+    _SRC), totals=True)
+
+KSA3 = Report("กสอ.3", "กสอ.3 ผลการประเมิน 3ก ครั้งที่ 2 และการเปลี่ยนระดับ รายกลุ่ม", (
+    *_D, Col("group", "กลุ่ม", 28), Col("category", "ประเภท", 8, INT),
+    Col("round1", "คะแนนครั้งที่ 1", 11, NUM), Col("round1_level", "ระดับครั้งที่ 1", 11),
+    Col("round2", "คะแนนครั้งที่ 2", 11, NUM), Col("round2_level", "ระดับครั้งที่ 2", 11),
+    Col("change", "เปลี่ยน (ระดับ)", 10, INT), Col("goal_met", "บรรลุเป้าหมาย", 11),
+    Col("phase2", "ระยะที่ 2 (คน)", 10, INT), Col("seminar", "สัมมนา (คน)", 10, INT),
+    _SRC), totals=False)
+
+KSA4 = Report("กสอ.4", "กสอ.4 การประเมินผลกิจกรรม: ตัวชี้วัด 5 ด้าน ศูนย์เรียนรู้ต้นแบบ และงบประมาณ รายอำเภอ", (
+    *_D, Col("evaluated", "สมาชิกที่ประเมิน (คน)", 12, INT),
+    *(Col(f"kpi{k}", f"ด้านที่ {k} (คน)", 9, INT) for k in range(1, 6)),
+    Col("centres", "ศูนย์เรียนรู้ต้นแบบ", 11, INT),
+    Col("b_phase1", "งบระยะที่ 1 (บาท)", 13, NUM), Col("b_phase2", "งบระยะที่ 2 (บาท)", 13, NUM),
+    Col("b_materials", "งบวัสดุ (บาท)", 13, NUM), Col("b_seminar", "งบสัมมนา (บาท)", 13, NUM),
+    Col("b_total", "รวมใช้จ่าย (บาท)", 14, NUM), _SRC), totals=True)
+
+BUDGET = Report("กสอ.4", "งบประมาณที่ได้รับจัดสรรและที่ใช้ รายกิจกรรม (ระดับจังหวัด)", (
+    Col("activity", "กิจกรรม", 28), Col("allocated", "จัดสรร (บาท)", 14, NUM), Col("used", "ใช้จ่าย (บาท)", 14, NUM),
+    Col("balance", "คงเหลือ (บาท)", 14, NUM), Col("note", "หมายเหตุ", 40)))
+
+KPI_PCT = Report("กสอ.4", "ร้อยละของสมาชิกที่ดำเนินกิจกรรมกลุ่มได้ 5 ด้าน (ระดับจังหวัด)", (
+    Col("area", "ด้าน", 50), Col("capable", "ทำได้ (คน)", 11, INT), Col("evaluated", "ประเมิน (คน)", 11, INT),
+    Col("percent", "ร้อยละ", 10, PCT)))
+
+COMPLETENESS = Report("ความครบถ้วน", "ความครบถ้วนและความทันเวลาของรายงานอำเภอ", (
+    *_D, Col("status", "สถานะ (code)", 10), Col("status_th", "สถานะ", 22), Col("report_date", "วันที่รายงาน", 13, DATE),
+    Col("deadline", "กำหนดส่ง", 13, DATE), Col("late", "ล่าช้า", 8), Col("errors", "ข้อผิดพลาด", 10, INT),
+    Col("warnings", "คำเตือน", 9, INT), _SRC))
+
+ISSUES = Report("ปัญหา", "ปัญหาที่พบในแบบฟอร์มของอำเภอ และการรวมรายงาน", (
+    Col("district_code", "รหัสอำเภอ", 10), _SRC, Col("severity", "ความรุนแรง", 10), Col("code", "รหัสปัญหา", 26),
+    Col("sheet", "ชีต", 14), Col("cell", "เซลล์", 8), Col("message_th", "รายละเอียด", 60),
+    Col("message_en", "Details (English)", 60)))
+
+DUPLICATES = Report("บุคคลซ้ำ", "บุคคลที่อาจซ้ำกันระหว่างอำเภอ (เลขประจำตัวประชาชนเดียวกัน) — ให้เจ้าหน้าที่ตรวจสอบ", (
+    Col("citizen_id", "เลขประจำตัวประชาชน", 20), *_D, Col("name", "ชื่อ-สกุล", 24), Col("group", "กลุ่ม", 28), _SRC))
+
+PROVENANCE = Report("ที่มา", "ที่มาของข้อมูล: ไฟล์ที่นำเข้า", (
+    _SRC, Col("used", "นำมารวม", 9), Col("reason", "เหตุผล (code)", 28), *_D, Col("size", "ขนาด (ไบต์)", 12, INT),
+    Col("sha256", "SHA-256", 66), Col("template_id", "แบบฟอร์ม", 18), Col("template_version", "รุ่น", 8),
+    Col("mtime", "แก้ไขล่าสุด (UTC)", 20), Col("path", "ตำแหน่งไฟล์", 50)))
+
+REPORTS = (KSA1, KSA2, KSA3, KSA4, BUDGET, KPI_PCT, COMPLETENESS, ISSUES, DUPLICATES, PROVENANCE)
+
+
+def _levels(c: Consolidation) -> tuple[str, ...]:
+    return c.criteria.assessment.level_names
+
+
+def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[dict[str, Any]]]:
+    """Rows of every report, keyed by the report's title."""
+    crit = c.criteria
+    levels = _levels(c)
+    out: dict[str, list[dict[str, Any]]] = {r.title: [] for r in REPORTS}
+    for f in c.used:
+        base = {"district_code": f.district_code, "district": c.district_th(f.district_code), "source": f.name}
+        r1 = [g for g in f.groups if g.round1 is not None]
+        row = {**base, "groups": f.registry_groups, "members": f.members, "programme_groups": len(f.groups),
+               "phase1": sum(g.phase1 for g in f.groups), "round1_assessed": len(r1),
+               "round1_mean": round(sum(g.round1 or 0 for g in r1) / len(r1), 2) if r1 else None}
+        for key, level in zip(("r1_good", "r1_fair", "r1_improve"), levels, strict=False):
+            row[key] = sum(1 for g in r1 if g.round1_level == level)
+        out[KSA1.title].append(row)
+        sf = {k: sum(getattr(g, k) for g in f.groups) for k in ("sf_model", "sf_existing", "sf_developing",
+                                                                  "ifpp_complete", "ifpp_total")}
+        out[KSA2.title].append({**base, **sf, "sf_total": sf["sf_model"] + sf["sf_existing"] + sf["sf_developing"]})
+        for g in f.groups:
+            out[KSA3.title].append({**base, "group": g.name, "category": g.category, "round1": g.round1,
+                                    "round1_level": g.round1_level, "round2": g.round2,
+                                    "round2_level": g.round2_level, "change": g.change,
+                                    "goal_met": None if g.goal_met is None else ("บรรลุ" if g.goal_met else "ไม่บรรลุ"),
+                                    "phase2": g.phase2, "seminar": g.seminar})
+        out[KSA4.title].append({**base, "evaluated": f.kpi_evaluated,
+                                **{f"kpi{k + 1}": n for k, n in enumerate(f.kpi_capable)},
+                                "centres": f.learning_centres,
+                                **{f"b_{a.code}": f.budget.get(a.code, 0.0) for a in crit.budget.activities},
+                                "b_total": f.budget_total})
+    # province-level budget: only the materials allocation is known (cap × model groups)
+    for a in crit.budget.activities:
+        used = round(sum(f.budget.get(a.code, 0.0) for f in c.used), 2)
+        allocated = crit.programme.materials_cap * crit.programme.model_groups if a.code == "materials" else None
+        out[BUDGET.title].append({
+            "activity": a.name, "allocated": allocated, "used": used,
+            "balance": None if allocated is None else round(allocated - used, 2),
+            "note": "" if allocated is not None else "ไม่มีข้อมูลวงเงินจัดสรรในไฟล์เกณฑ์ (no allocation in the criteria)"})
+    evaluated = sum(f.kpi_evaluated for f in c.used)
+    for k, area in enumerate(crit.assessment.areas[:5]):
+        capable = sum(f.kpi_capable[k] for f in c.used if k < len(f.kpi_capable))
+        out[KPI_PCT.title].append({"area": f"ด้านที่ {area.code} {area.name}", "capable": capable,
+                                   "evaluated": evaluated,
+                                   "percent": round(100.0 * capable / evaluated, 2) if evaluated else None})
+    for d in c.districts:
+        out[COMPLETENESS.title].append({
+            "district_code": d.code, "district": d.name_th, "status": d.status, "status_th": STATUS_TH[d.status],
+            "report_date": d.report_date, "deadline": d.deadline,
+            "late": None if d.late is None else ("ล่าช้า" if d.late else "ตรงเวลา"),
+            "errors": d.errors if d.status != "missing" else None,
+            "warnings": d.warnings if d.status != "missing" else None, "source": d.file})
+    for f in c.files:
+        rows = list(f.issues)
+        if f.path in c.left_out:
+            rows.insert(0, c.left_out[f.path])
+        for i in rows:
+            out[ISSUES.title].append({"district_code": f.district_code, "source": f.name, "severity": i.severity,
+                                      "code": i.code, "sheet": i.sheet, "cell": i.cell, "message_th": i.message_th,
+                                      "message_en": i.message_en})
+    for d in c.duplicates:
+        out[DUPLICATES.title].append({"citizen_id": format_id(d.citizen_id) if full_ids else mask_id(d.citizen_id),
+                                      "district_code": d.district_code, "district": d.district_th, "name": d.name,
+                                      "group": d.group, "source": d.file})
+    used_paths = {f.path for f in c.used}
+    for f in c.files:
+        reason = (f.fatal.code if f.fatal else c.left_out[f.path].code if f.path in c.left_out
+                  else "" if f.path in used_paths else next((d.status for d in c.districts if d.file == f.name), ""))
+        out[PROVENANCE.title].append({
+            "source": f.name, "used": "ใช่" if f.path in used_paths else "ไม่", "reason": reason,
+            "district_code": f.district_code, "district": c.district_th(f.district_code) if f.district_code else "",
+            "size": f.size, "sha256": f.sha256, "template_id": f.template_id, "template_version": f.template_version,
+            "mtime": dt.datetime.fromtimestamp(f.mtime, dt.UTC).strftime("%Y-%m-%d %H:%M:%S") if f.mtime else "",
+            "path": f.path})
+    return out
+
+
+def targets(c: Consolidation) -> dict[str, dict[str, Any]]:
+    """Target rows per report title (the programme's per-province targets)."""
+    t = c.criteria.programme
+    return {KSA1.title: {"district": "เป้าหมาย (target)", "programme_groups": t.groups,
+                         "phase1": t.groups * t.members_phase1_per_group, "round1_assessed": t.groups},
+            KSA2.title: {"district": "เป้าหมาย (target)", "sf_total": t.groups * t.members_phase1_per_group,
+                         "ifpp_total": t.groups * t.members_phase1_per_group},
+            KSA4.title: {"district": "เป้าหมาย (target)", "evaluated": t.groups * t.members_seminar_per_group,
+                         "centres": t.model_groups}}

@@ -1,0 +1,393 @@
+"""Provincial consolidation (``kaset-xl consolidate`` / ``demo``): values checked against counts made
+independently here with python-calamine, completeness, left-out files, duplicates, guarantees."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from python_calamine import CalamineWorkbook
+
+from kaset_xl.areas import district_area
+from kaset_xl.cli import cli
+from kaset_xl.consolidate import consolidate, mask_id, write_provincial_workbook
+from kaset_xl.consolidate import writer as writer_module
+from kaset_xl.samples import sample_data
+from kaset_xl.workbook.builder import build_workbook
+from kaset_xl.workbook.layout import LAYOUT
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((ROOT / "workbooks").glob("*.xlsx"))
+ID13 = re.compile(r"\d{13}|\d-\d{4}-\d{5}-\d{2}-\d")
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def sha(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def sheet_rows(path: Path, sheet: str) -> list[list[Any]]:
+    wb = CalamineWorkbook.from_path(str(path))
+    try:
+        return wb.get_sheet_by_name(sheet).to_python()
+    finally:
+        wb.close()
+
+
+def table(path: Path, sheet: str, first_header: str, second_header: str | None = None) -> list[dict[str, Any]]:
+    """The rows of the block whose header row starts with ``first_header`` (to the next blank row)."""
+    rows = sheet_rows(path, sheet)
+    for i, r in enumerate(rows):
+        if r and r[0] == first_header and (second_header is None or second_header in r):
+            head = [str(h) for h in r]
+            out = []
+            for data in rows[i + 1:]:
+                if not any(v != "" for v in data):
+                    break
+                out.append(dict(zip(head, data, strict=False)))
+            return out
+    raise AssertionError(f"no block {first_header!r} in {sheet}")
+
+
+def all_values(path: Path) -> dict[str, list[list[Any]]]:
+    wb = CalamineWorkbook.from_path(str(path))
+    try:
+        return {s: wb.get_sheet_by_name(s).to_python() for s in wb.sheet_names}
+    finally:
+        wb.close()
+
+
+# ---------------------------------------------------------------- independent counts (calamine, not the library)
+
+def _col(header: list[Any], text: str) -> int:
+    return next(i for i, h in enumerate(header) if str(h).split("\n")[0].strip().rstrip(" *") == text)
+
+
+def independent_counts(path: Path) -> dict[str, int]:
+    wb = CalamineWorkbook.from_path(str(path))
+    try:
+        out = {}
+        for key, head_text in (("groups", "ชื่อกลุ่ม"), ("members", "เลขประจำตัวประชาชน")):
+            t = LAYOUT.table(key)
+            rows = wb.get_sheet_by_name(t.sheet).to_python()
+            c = _col(rows[t.header_row - 1], head_text)
+            out[key] = sum(1 for r in rows[t.header_row:] if len(r) > c and str(r[c]).strip())
+        t = LAYOUT.table("participation")
+        rows = wb.get_sheet_by_name(t.sheet).to_python()
+        header = rows[t.header_row - 1]
+        phase1 = next(i for i, h in enumerate(header) if str(h).startswith("เข้าร่วมระยะที่ 1"))
+        out["phase1"] = sum(1 for r in rows[t.header_row:] if len(r) > phase1 and r[phase1] == "ใช่")
+        return out
+    finally:
+        wb.close()
+
+
+@pytest.fixture()
+def samples(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in SAMPLES:
+        shutil.copy2(p, folder / p.name)
+    return folder
+
+
+def test_samples_exist() -> None:
+    assert [p.name[:4] for p in SAMPLES] == ["5801", "5803", "5804", "5807"]
+
+
+def test_sample_totals_equal_independent_counts(samples: Path, tmp_path: Path) -> None:
+    out = tmp_path / "prov.xlsx"
+    before = {p: (sha(p), p.stat().st_mtime_ns) for p in samples.iterdir()}
+    result = run("consolidate", str(samples), "-o", str(out), "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert {p: (sha(p), p.stat().st_mtime_ns) for p in samples.iterdir()} == before  # inputs unchanged
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~kaset-")]
+    ksa1_rows = table(out, "กสอ.1", "รหัสอำเภอ")
+    ksa1 = {r["รหัสอำเภอ"]: r for r in ksa1_rows}
+    expected = {p.name[:4]: independent_counts(p) for p in SAMPLES}
+    for code, want in expected.items():
+        row = ksa1[code]
+        assert row["กลุ่มในทะเบียน"] == want["groups"]
+        assert row["สมาชิก (คน)"] == want["members"]
+        assert row["เข้าร่วมระยะที่ 1 (คน)"] == want["phase1"]
+        assert row["ไฟล์ต้นทาง"].startswith(code)
+    total = next(r for r in ksa1_rows if r["อำเภอ"] == "รวมจังหวัด (total)")
+    assert total["กลุ่มในทะเบียน"] == sum(w["groups"] for w in expected.values())
+    assert total["สมาชิก (คน)"] == sum(w["members"] for w in expected.values())
+    assert total["เข้าร่วมระยะที่ 1 (คน)"] == sum(w["phase1"] for w in expected.values()) == 60
+    target = next(r for r in ksa1_rows if r["อำเภอ"] == "เป้าหมาย (target)")
+    assert target["เข้าร่วมระยะที่ 1 (คน)"] == 60 and target["กลุ่มในโครงการ"] == 4
+    # every summary row carries its source file
+    for sheet, first in (("กสอ.2", "รหัสอำเภอ"), ("กสอ.3", "รหัสอำเภอ"), ("กสอ.4", "รหัสอำเภอ")):
+        rows = [r for r in table(out, sheet, first) if str(r["รหัสอำเภอ"]).isdigit()]
+        assert len(rows) == 4 and all(r["ไฟล์ต้นทาง"].startswith(r["รหัสอำเภอ"]) for r in rows)
+    ksa3 = table(out, "กสอ.3", "รหัสอำเภอ")
+    assert all(r["บรรลุเป้าหมาย"] == "บรรลุ" and r["เปลี่ยน (ระดับ)"] >= 1 for r in ksa3)
+    provenance = {r["ไฟล์ต้นทาง"]: r for r in table(out, "ที่มา", "ไฟล์ต้นทาง")}
+    for p in samples.iterdir():
+        assert provenance[p.name]["SHA-256"] == sha(p)
+        assert provenance[p.name]["ขนาด (ไบต์)"] == p.stat().st_size
+        assert provenance[p.name]["นำมารวม"] == "ใช่"
+
+
+def test_missing_districts_listed(samples: Path, tmp_path: Path) -> None:
+    out = tmp_path / "prov.xlsx"
+    assert run("consolidate", str(samples), "-o", str(out), "--jobs", "1").exit_code == 0
+    status = {r["รหัสอำเภอ"]: r["สถานะ (code)"] for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
+    assert status == {"5801": "received", "5802": "missing", "5803": "received", "5804": "received",
+                      "5805": "missing", "5806": "missing", "5807": "received"}
+    rows = {r["รหัสอำเภอ"]: r for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
+    assert rows["5803"]["ล่าช้า"] == "ตรงเวลา"  # report 25/6/2564, due 30/6/2564
+
+
+def test_json_summary(samples: Path, tmp_path: Path) -> None:
+    import json
+
+    out = tmp_path / "prov.xlsx"
+    result = run("consolidate", str(samples), "-o", str(out), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["province"] == "58" and data["fiscal_year"] == 2564 and data["output"] == str(out)
+    assert data["districts"]["received"] == ["5801", "5803", "5804", "5807"]
+    assert data["districts"]["missing"] == ["5802", "5805", "5806"]
+    assert data["totals"]["phase1"] == 60
+
+
+def test_empty_other_province_other_year_duplicate_district(samples: Path, tmp_path: Path) -> None:
+    build_workbook(samples / "5802-empty.xlsx", district_area("5802"), 2564)
+    build_workbook(samples / "5001-chiangmai.xlsx", district_area("5001"), 2564)
+    build_workbook(samples / "5805-next-year.xlsx", district_area("5805"), 2565)
+    older = samples / "5803-older-copy.xlsx"
+    shutil.copy2(SAMPLES[1], older)
+    import os
+
+    os.utime(older, (1_600_000_000, 1_600_000_000))
+    out = tmp_path / "prov.xlsx"
+    result = run("consolidate", str(samples), "-o", str(out), "--province", "58", "--year", "2564")
+    assert result.exit_code == 1, result.output  # files were left out
+    status = {r["รหัสอำเภอ"]: r for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
+    assert status["5802"]["สถานะ (code)"] == "empty"
+    assert status["5805"]["สถานะ (code)"] == "missing"
+    assert status["5803"]["ไฟล์ต้นทาง"] == "5803-Pai-2564.xlsx"
+    issues = {(r["ไฟล์ต้นทาง"], r["รหัสปัญหา"]) for r in table(out, "ปัญหา", "รหัสอำเภอ")}
+    assert ("5001-chiangmai.xlsx", "CONSOLIDATE_OTHER_PROVINCE") in issues
+    assert ("5805-next-year.xlsx", "CONSOLIDATE_OTHER_YEAR") in issues
+    assert ("5803-older-copy.xlsx", "CONSOLIDATE_DUPLICATE_DISTRICT") in issues
+    ksa1_codes = {r["รหัสอำเภอ"] for r in table(out, "กสอ.1", "รหัสอำเภอ")}
+    assert {"5801", "5803", "5804", "5807"} <= ksa1_codes
+    assert not ksa1_codes & {"5001", "5805", "5802"}
+    provenance = {r["ไฟล์ต้นทาง"]: r for r in table(out, "ที่มา", "ไฟล์ต้นทาง")}
+    assert provenance["5001-chiangmai.xlsx"]["นำมารวม"] == "ไม่"
+    assert provenance["5001-chiangmai.xlsx"]["เหตุผล (code)"] == "CONSOLIDATE_OTHER_PROVINCE"
+    assert provenance["5802-empty.xlsx"]["เหตุผล (code)"] == "empty"
+
+
+def test_province_defaults_to_first_usable_workbook(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy2(SAMPLES[0], folder / SAMPLES[0].name)
+    build_workbook(folder / "9999-cm.xlsx", district_area("5001"), 2564)  # sorts after 5801
+    c = consolidate([folder], jobs=1)
+    assert c.province_code == "58" and c.fiscal_year == 2564
+    assert [f.name for f in c.used] == [SAMPLES[0].name]
+    assert c.left_out[str(folder / "9999-cm.xlsx")].code == "CONSOLIDATE_OTHER_PROVINCE"
+
+
+def test_duplicate_persons_masked(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy2(SAMPLES[0], folder / SAMPLES[0].name)
+    person = copy.deepcopy(sample_data("5801").tables["members"][0])
+    data = sample_data("5803")
+    members = [dict(m) for m in data.tables["members"]]
+    person.update(no=len(members) + 1, group=members[0]["group"])
+    members.append(person)
+    data.tables["members"] = members
+    build_workbook(folder / "5803-Pai-2564.xlsx", district_area("5803"), 2564, data=data)
+    cid = person["citizen_id"]
+    out = tmp_path / "prov.xlsx"
+    result = run("consolidate", str(folder), "-o", str(out))
+    assert result.exit_code in (0, 1), result.output
+    dups = table(out, "บุคคลซ้ำ", "เลขประจำตัวประชาชน")
+    masked = f"{cid[0]}-{cid[1:5]}-xxxxx-xx-{cid[12]}"
+    assert mask_id(cid) == masked
+    assert sorted((r["เลขประจำตัวประชาชน"], r["รหัสอำเภอ"]) for r in dups) == [(masked, "5801"), (masked, "5803")]
+    values = all_values(out)
+    for sheet, rows in values.items():
+        text = " ".join(str(v) for r in rows for v in r)
+        assert cid not in text, sheet
+        if sheet in ("กสอ.3", "กสอ.4"):
+            assert not ID13.search(text.replace("-", "")), sheet
+    full = tmp_path / "full.xlsx"
+    assert run("consolidate", str(folder), "-o", str(full), "--full-ids").exit_code in (0, 1)
+    shown = {r["เลขประจำตัวประชาชน"] for r in table(full, "บุคคลซ้ำ", "เลขประจำตัวประชาชน")}
+    assert shown == {f"{cid[0]}-{cid[1:5]}-{cid[5:10]}-{cid[10:12]}-{cid[12]}"}
+
+
+def test_two_runs_identical_values(samples: Path, tmp_path: Path) -> None:
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert run("consolidate", str(samples), "-o", str(a), "--jobs", "2").exit_code == 0
+    assert run("consolidate", str(samples), "-o", str(b), "--jobs", "1").exit_code == 0
+    assert all_values(a) == all_values(b)
+    assert list(all_values(a)) == ["กสอ.1", "กสอ.2", "กสอ.3", "กสอ.4", "ความครบถ้วน", "ปัญหา", "บุคคลซ้ำ", "ที่มา"]
+
+
+def test_interrupted_run_leaves_nothing(samples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "prov.xlsx"
+    c = consolidate([samples], jobs=1)
+    real_close = writer_module.xlsxwriter.Workbook.close
+
+    def close_then_fail(self: Any) -> None:
+        real_close(self)  # the temporary file is whole; the rename never happens
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(writer_module.xlsxwriter.Workbook, "close", close_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        write_provincial_workbook(c, out)
+    assert list(out_dir.iterdir()) == []
+    # an existing output is kept whole when a re-run is interrupted
+    monkeypatch.undo()
+    write_provincial_workbook(c, out)
+    good = sha(out)
+    monkeypatch.setattr(writer_module.xlsxwriter.Workbook, "close", close_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        write_provincial_workbook(c, out)
+    assert sha(out) == good and [p.name for p in out_dir.iterdir()] == ["prov.xlsx"]
+
+
+def test_broken_file_reported_and_others_consolidated(samples: Path, tmp_path: Path) -> None:
+    (samples / "5802-broken.xlsx").write_text("ชื่อกลุ่ม,สมาชิก\nกลุ่มปลูกผัก,15\n", encoding="utf-8")
+    (samples / "~$5801-MueangMaeHongSon-2564.xlsx").write_bytes(b"lock")  # Excel's lock file: skipped
+    (samples / ".hidden.xlsx").write_bytes(b"x")  # skipped
+    out = tmp_path / "prov.xlsx"
+    result = run("consolidate", str(samples), "-o", str(out))
+    assert result.exit_code == 1, result.output
+    issues = [r for r in table(out, "ปัญหา", "รหัสอำเภอ") if r["ไฟล์ต้นทาง"] == "5802-broken.xlsx"]
+    assert [r["ความรุนแรง"] for r in issues] == ["fatal"]
+    assert issues[0]["รหัสปัญหา"].startswith("FILE_")
+    assert "~$" not in " ".join(str(r["ไฟล์ต้นทาง"]) for r in table(out, "ที่มา", "ไฟล์ต้นทาง"))
+    status = {r["รหัสอำเภอ"]: r["สถานะ (code)"] for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
+    assert [k for k, v in status.items() if v == "received"] == ["5801", "5803", "5804", "5807"]
+    strict_out = tmp_path / "strict.xlsx"
+    result = run("consolidate", str(samples), "-o", str(strict_out), "--strict")
+    assert result.exit_code == 2
+    assert "[CONSOLIDATE_STRICT]" in result.output
+    assert not strict_out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~kaset-")]
+
+
+def test_nothing_usable_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "a.xlsx"
+    bad.write_text("a,b\n1,2\n")
+    result = run("consolidate", str(bad), "-o", str(tmp_path / "o.xlsx"))
+    assert result.exit_code == 2 and "[CONSOLIDATE_NOTHING_USABLE]" in result.output
+    result = run("consolidate", str(tmp_path / "nothing-here"), "-o", str(tmp_path / "o.xlsx"))
+    assert result.exit_code == 2
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("consolidate", str(empty), "-o", str(tmp_path / "o.xlsx"))
+    assert result.exit_code == 2 and "[CONSOLIDATE_NO_INPUT]" in result.output
+    assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_text_stays_text(samples: Path, tmp_path: Path) -> None:
+    c = consolidate([samples], jobs=1)
+    c.used[0].groups[0].name = "=HYPERLINK(\"http://x\",\"y\")"
+    out = tmp_path / "p.xlsx"
+    write_provincial_workbook(c, out)
+    names = [r["กลุ่ม"] for r in table(out, "กสอ.3", "รหัสอำเภอ")]
+    assert names[0] == "=HYPERLINK(\"http://x\",\"y\")"
+    import zipfile
+
+    with zipfile.ZipFile(out) as z:
+        sheets = " ".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in sheets  # no formula anywhere
+
+
+def test_demo_writes_the_provincial_workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("demo")
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "kaset-demo-58-2564.xlsx"
+    assert out.exists() and str(out) in result.output
+    status = {r["รหัสอำเภอ"]: r["สถานะ (code)"] for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
+    assert sorted(k for k, v in status.items() if v == "received") == ["5801", "5803", "5804", "5807"]
+    other = tmp_path / "elsewhere.xlsx"
+    assert run("demo", "--output", str(other)).exit_code == 0 and other.exists()
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_output(samples: Path, tmp_path: Path,
+                                      lo_convert: Callable[[Path, str, Path], Path]) -> None:
+    out = tmp_path / "prov.xlsx"
+    assert run("consolidate", str(samples), "-o", str(out)).exit_code == 0
+    import zipfile
+
+    with zipfile.ZipFile(out) as z:  # 3ก levels before/after, Smart Farmer classes, budget
+        assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 3
+    pdf = lo_convert(out, "pdf", tmp_path / "pdf")
+    assert pdf.exists() and pdf.stat().st_size > 5000
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def _edit_copy(src: Path, dst: Path, edit: Callable[[Any], None]) -> Path:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(src, rich_text=True)
+    edit(wb)
+    wb.save(dst)
+    return dst
+
+
+def test_old_template_version_reported(samples: Path, tmp_path: Path) -> None:
+    def version(wb: Any) -> None:
+        for row in wb[LAYOUT.meta_sheet].iter_rows(min_col=1, max_col=2):
+            if row[0].value == "template_version":
+                row[1].value = "0.1"
+
+    _edit_copy(SAMPLES[0], samples / SAMPLES[0].name, version)
+    out = tmp_path / "prov.xlsx"
+    result = run("consolidate", str(samples), "-o", str(out))
+    assert result.exit_code == 1, result.output
+    issues = {(r["ไฟล์ต้นทาง"], r["รหัสปัญหา"]) for r in table(out, "ปัญหา", "รหัสอำเภอ")}
+    assert (SAMPLES[0].name, "TEMPLATE_VERSION_UNKNOWN") in issues
+    status = {r["รหัสอำเภอ"]: r["สถานะ (code)"] for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
+    assert status["5801"] == "missing" and status["5803"] == "received"
+
+
+def test_late_report_and_district_with_errors(samples: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    data = sample_data("5804")
+    data.info["report_date"] = dt.date(2021, 7, 15)  # after the กสอ.3/4 deadline of 30/6/2564
+    build_workbook(samples / "5804-MaeSariang-2564.xlsx", district_area("5804"), 2564, data=data)
+
+    def clear_last_name(wb: Any) -> None:
+        t = LAYOUT.table("members")
+        ws = wb[t.sheet]
+        col = next(c.column for c in ws[t.header_row] if str(c.value or "").startswith("นามสกุล"))
+        ws.cell(t.first_data_row, col).value = None
+
+    _edit_copy(SAMPLES[1], samples / SAMPLES[1].name, clear_last_name)  # 5803: one error
+    out = tmp_path / "prov.xlsx"
+    result = run("consolidate", str(samples), "-o", str(out))
+    assert result.exit_code == 1, result.output
+    rows = {r["รหัสอำเภอ"]: r for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
+    assert rows["5804"]["ล่าช้า"] == "ล่าช้า" and rows["5804"]["สถานะ (code)"] == "received"
+    assert rows["5803"]["สถานะ (code)"] == "errors" and rows["5803"]["ข้อผิดพลาด"] >= 1
+    ksa1 = {r["รหัสอำเภอ"] for r in table(out, "กสอ.1", "รหัสอำเภอ")}
+    assert "5803" not in ksa1 and "5804" in ksa1  # a district with errors is held back from the totals
+    issues = [r for r in table(out, "ปัญหา", "รหัสอำเภอ") if r["รหัสอำเภอ"] == "5803"]
+    assert any(r["ชีต"] == "สมาชิก" and r["เซลล์"] for r in issues)
