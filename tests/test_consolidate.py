@@ -391,3 +391,30 @@ def test_late_report_and_district_with_errors(samples: Path, tmp_path: Path) -> 
     assert "5803" not in ksa1 and "5804" in ksa1  # a district with errors is held back from the totals
     issues = [r for r in table(out, "ปัญหา", "รหัสอำเภอ") if r["รหัสอำเภอ"] == "5803"]
     assert any(r["ชีต"] == "สมาชิก" and r["เซลล์"] for r in issues)
+
+
+def test_a_dying_worker_pool_falls_back_to_reading_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed mid-run (out of memory) must not surface as a traceback: the rest is read here."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from kaset_xl.consolidate import core
+
+    class DyingPool:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def __enter__(self) -> "DyingPool":
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+        def map(self, fn, items, chunksize=1):  # type: ignore[no-untyped-def]
+            items = list(items)
+            yield fn(items[0])
+            raise BrokenProcessPool("a worker died")
+
+    monkeypatch.setattr(core, "ProcessPoolExecutor", DyingPool)
+    samples = sorted((Path(__file__).resolve().parent.parent / "workbooks").glob("*.xlsx"))
+    out = core.summarise_all(samples, jobs=2)
+    assert [Path(s.path).name for s in out] == [p.name for p in samples]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,13 +134,20 @@ def summarise_all(paths: Sequence[Path], jobs: int, progress: Callable[[FileSumm
             if progress:
                 progress(out[-1])
         return out
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        out = []
-        for s in pool.map(summarise_file, names, chunksize=max(1, len(names) // (jobs * 8))):
-            out.append(s)
+    out = []
+    try:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for s in pool.map(summarise_file, names, chunksize=max(1, len(names) // (jobs * 8))):
+                out.append(s)
+                if progress:
+                    progress(s)
+    except BrokenProcessPool:
+        # A worker died (out of memory, killed): finish the remaining files here, one by one.
+        for n in names[len(out):]:
+            out.append(summarise_file(n))
             if progress:
-                progress(s)
-        return out
+                progress(out[-1])
+    return out
 
 
 def consolidate(inputs: Iterable[str | os.PathLike[str]], *, province: str | None = None, year: int | None = None,
