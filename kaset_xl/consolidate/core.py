@@ -134,6 +134,11 @@ def summarise_all(paths: Sequence[Path], jobs: int, progress: Callable[[FileSumm
             if progress:
                 progress(out[-1])
         return out
+    # Import the reading and checking code here first: forked workers then start with it loaded.
+    import kaset_xl.domain.programme  # noqa: F401
+    import kaset_xl.domain.registry  # noqa: F401
+    import kaset_xl.workbook.reader  # noqa: F401
+
     out = []
     try:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
