@@ -13,6 +13,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -93,3 +94,13 @@ def template_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "5803-Pai-2564-template.xlsx"
     build_workbook(path, district_area("5803"), 2564)
     return path
+
+
+@pytest.fixture(scope="session")
+def olefile() -> ModuleType:
+    return pytest.importorskip("olefile", reason="olefile is a test dependency (pip install olefile)")
+
+
+@pytest.fixture(scope="session")
+def olevba() -> ModuleType:
+    return pytest.importorskip("oletools.olevba", reason="oletools is a test dependency (pip install oletools)")

@@ -24,6 +24,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import uno  # type: ignore[import-not-found]  # LibreOffice's Python-UNO
@@ -59,6 +61,58 @@ def connect(pipe: str, timeout: float) -> object:
             time.sleep(0.1)
 
 
+def cell_range(doc: object, path: Path, spec: str) -> object:
+    """The UNO cell range of ``SHEET!A1`` or ``SHEET!A1:C9`` (the sheet name may hold spaces)."""
+    sheet_name, address = spec.rsplit("!", 1)
+    sheet_name = sheet_name.strip("'")
+    if not doc.Sheets.hasByName(sheet_name):
+        raise SystemExit(f"{path.name} has no sheet {sheet_name!r}")
+    return doc.Sheets.getByName(sheet_name).getCellRangeByName(address)
+
+
+def add_connection_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pipe", help="connect to a LibreOffice listening on this pipe name")
+    p.add_argument("--soffice", help="start this soffice binary instead (standalone use)")
+    p.add_argument("--profile", type=Path, help="private profile folder for --soffice")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for LibreOffice to listen")
+
+
+def check_connection_options(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if bool(args.pipe) == bool(args.soffice):
+        p.error("give exactly one of --pipe and --soffice")
+    if args.soffice and not args.profile:
+        p.error("--soffice needs --profile (never the user's own profile)")
+
+
+@contextmanager
+def libreoffice(args: argparse.Namespace, prefix: str, *, terminate: bool = False) -> Iterator[object]:
+    """The Desktop of the LibreOffice on ``--pipe``, or of one started for ``--soffice`` and stopped after."""
+    proc = None
+    pipe = args.pipe
+    if args.soffice:
+        pipe = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        proc = subprocess.Popen(soffice_command(args.soffice, args.profile, pipe), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+    desktop = connect(pipe, args.timeout)
+    try:
+        yield desktop
+    finally:
+        if terminate or proc is not None:
+            try:
+                desktop.terminate()
+            except Exception:  # the bridge goes away while LibreOffice quits
+                pass
+            if proc is not None:
+                proc.wait(timeout=60)
+
+
+def print_json(out: dict[str, object], started: float) -> int:
+    out["seconds"] = round(time.monotonic() - started, 3)
+    json.dump(out, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
 def recalc(desktop: object, path: Path, ranges: list[str]) -> dict[str, object]:
     doc = desktop.loadComponentFromURL(path.resolve().as_uri(), "_blank", 0, _props(Hidden=True, ReadOnly=True))
     if doc is None:
@@ -68,11 +122,7 @@ def recalc(desktop: object, path: Path, ranges: list[str]) -> dict[str, object]:
         values: dict[str, list[list[object]]] = {}
         errors: dict[str, str] = {}
         for spec in ranges:
-            sheet_name, address = spec.rsplit("!", 1)
-            sheet_name = sheet_name.strip("'")
-            if not doc.Sheets.hasByName(sheet_name):
-                raise SystemExit(f"{path.name} has no sheet {sheet_name!r}")
-            cells = doc.Sheets.getByName(sheet_name).getCellRangeByName(address)
+            cells = cell_range(doc, path, spec)
             values[spec] = [list(row) for row in cells.getDataArray()]
             bad = cells.queryFormulaCells(FORMULA_RESULT_ERROR).getRangeAddressesAsString()
             if bad:
@@ -84,46 +134,21 @@ def recalc(desktop: object, path: Path, ranges: list[str]) -> dict[str, object]:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--pipe", help="connect to a LibreOffice listening on this pipe name")
-    p.add_argument("--soffice", help="start this soffice binary instead (standalone use)")
-    p.add_argument("--profile", type=Path, help="private profile folder for --soffice")
-    p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for LibreOffice to listen")
+    add_connection_options(p)
     p.add_argument("--terminate", action="store_true", help="stop the LibreOffice on --pipe and exit")
     p.add_argument("file", nargs="?", type=Path)
     p.add_argument("ranges", nargs="*")
     args = p.parse_args(argv)
-    if bool(args.pipe) == bool(args.soffice):
-        p.error("give exactly one of --pipe and --soffice")
-    if args.soffice and not args.profile:
-        p.error("--soffice needs --profile (never the user's own profile)")
+    check_connection_options(p, args)
     if not args.terminate and (args.file is None or not args.ranges):
         p.error("give a FILE and at least one RANGE")
 
     started = time.monotonic()
-    proc = None
-    pipe = args.pipe
-    if args.soffice:
-        pipe = f"kaset_lo_recalc_{uuid.uuid4().hex[:12]}"
-        proc = subprocess.Popen(soffice_command(args.soffice, args.profile, pipe), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)
-    desktop = connect(pipe, args.timeout)
-    try:
+    with libreoffice(args, "kaset_lo_recalc", terminate=args.terminate) as desktop:
         if args.terminate:
             return 0
         out = recalc(desktop, args.file, args.ranges)
-    finally:
-        if args.terminate or proc is not None:
-            try:
-                desktop.terminate()
-            except Exception:  # the bridge goes away while LibreOffice quits
-                pass
-            if proc is not None:
-                proc.wait(timeout=60)
-    out["seconds"] = round(time.monotonic() - started, 3)
-    json.dump(out, sys.stdout, ensure_ascii=False)
-    sys.stdout.write("\n")
-    return 0
-
+    return print_json(out, started)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -15,14 +15,18 @@ The workbook file itself is never saved.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
-from lo_recalc import _props, connect, soffice_command  # the same start-up and connection
+from lo_recalc import (  # the same start-up, connection and cell addressing
+    _props,
+    add_connection_options,
+    cell_range,
+    check_connection_options,
+    libreoffice,
+    print_json,
+)
 
 ALWAYS_EXECUTE_NO_WARN = 4  # com.sun.star.document.MacroExecMode
 
@@ -41,11 +45,7 @@ def run_macros(desktop: object, path: Path, macros: list[str], cells: list[str])
             results.append(value)
         values: dict[str, str] = {}
         for spec in cells:
-            sheet_name, address = spec.rsplit("!", 1)
-            sheet_name = sheet_name.strip("'")
-            if not doc.Sheets.hasByName(sheet_name):
-                raise SystemExit(f"{path.name} has no sheet {sheet_name!r}")
-            values[spec] = doc.Sheets.getByName(sheet_name).getCellRangeByName(address).getString()
+            values[spec] = cell_range(doc, path, spec).getString()
         return {"results": results, "cells": values}
     finally:
         doc.close(True)
@@ -53,43 +53,19 @@ def run_macros(desktop: object, path: Path, macros: list[str], cells: list[str])
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--pipe", help="connect to a LibreOffice listening on this pipe name")
-    p.add_argument("--soffice", help="start this soffice binary instead (standalone use)")
-    p.add_argument("--profile", type=Path, help="private profile folder for --soffice")
-    p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for LibreOffice to listen")
+    add_connection_options(p)
     p.add_argument("--macro", action="append", default=[], help="LIBRARY.MODULE.SUB to run (repeatable)")
     p.add_argument("--cell", action="append", default=[], help="SHEET!A1 to read afterwards (repeatable)")
     p.add_argument("file", type=Path)
     args = p.parse_args(argv)
-    if bool(args.pipe) == bool(args.soffice):
-        p.error("give exactly one of --pipe and --soffice")
-    if args.soffice and not args.profile:
-        p.error("--soffice needs --profile (never the user's own profile)")
+    check_connection_options(p, args)
     if not args.macro:
         p.error("give at least one --macro")
 
     started = time.monotonic()
-    proc = None
-    pipe = args.pipe
-    if args.soffice:
-        pipe = f"kaset_lo_macro_{uuid.uuid4().hex[:12]}"
-        proc = subprocess.Popen(soffice_command(args.soffice, args.profile, pipe), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)
-    desktop = connect(pipe, args.timeout)
-    try:
+    with libreoffice(args, "kaset_lo_macro") as desktop:
         out = run_macros(desktop, args.file, args.macro, args.cell)
-    finally:
-        if proc is not None:
-            try:
-                desktop.terminate()
-            except Exception:  # the bridge goes away while LibreOffice quits
-                pass
-            proc.wait(timeout=60)
-    out["seconds"] = round(time.monotonic() - started, 3)
-    json.dump(out, sys.stdout, ensure_ascii=False)
-    sys.stdout.write("\n")
-    return 0
-
+    return print_json(out, started)
 
 if __name__ == "__main__":
     sys.exit(main())

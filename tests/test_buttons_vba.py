@@ -107,16 +107,6 @@ def _sheet_count(path: Path) -> int:
 # --- fixtures ---------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def olefile() -> ModuleType:
-    return pytest.importorskip("olefile", reason="olefile is a test dependency (pip install olefile)")
-
-
-@pytest.fixture(scope="module")
-def olevba() -> ModuleType:
-    return pytest.importorskip("oletools.olevba", reason="oletools is a test dependency (pip install oletools)")
-
-
-@pytest.fixture(scope="module")
 def xlsm(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The empty Pai (5803) FY2564 macro workbook, as ``kaset-xl template -o ….xlsm`` writes it."""
     path = tmp_path_factory.mktemp("xlsm") / "kaset-5803-2564.xlsm"

@@ -7,7 +7,6 @@ the committed files are what the script makes today.  Tests assert codes and cel
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 from collections import Counter
 from pathlib import Path
@@ -15,6 +14,8 @@ from types import ModuleType
 
 import pytest
 import python_calamine as pc
+
+from golden_support import golden_script
 
 from kaset_xl.issues import catalogue
 from kaset_xl.validate import validate_file
@@ -25,11 +26,7 @@ FILES = sorted(GOLDEN.glob("*.xlsx"))
 
 
 def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_golden", GOLDEN / "make_golden.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return golden_script("make_golden")
 
 
 def _expected(path: Path) -> list[dict[str, str]]:

@@ -57,6 +57,8 @@ import python_calamine as pc
 from click.testing import CliRunner, Result
 from stdnum.th import pin
 
+from golden_support import golden_script
+
 from kaset_xl.areas import district_area
 from kaset_xl.cli import cli
 from kaset_xl.criteria import load_criteria
@@ -530,13 +532,7 @@ def test_score_a_missing_file_exits_2(tmp_path: Path) -> None:
 
 
 def _golden_script() -> Any:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("make_golden_programme", GOLDEN / "make_golden_programme.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return golden_script("make_golden_programme")
 
 
 def _programme_codes() -> set[str]:

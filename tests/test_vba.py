@@ -39,16 +39,6 @@ BUTTON_SOURCE = 'Sub KasetValidate()\n  RunPython "import kaset_xl.xl as x; x.va
 # --- fixtures ---------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def olefile() -> ModuleType:
-    return pytest.importorskip("olefile", reason="olefile is a test dependency (pip install olefile)")
-
-
-@pytest.fixture(scope="module")
-def olevba() -> ModuleType:
-    return pytest.importorskip("oletools.olevba", reason="oletools is a test dependency (pip install oletools)")
-
-
-@pytest.fixture(scope="module")
 def xlwings_dir() -> Path:
     spec = importlib.util.find_spec("xlwings")
     if spec is None or spec.origin is None:
