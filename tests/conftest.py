@@ -7,7 +7,6 @@ then a missing LibreOffice is a failure, never a silent skip.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 from collections.abc import Callable
@@ -17,19 +16,9 @@ from types import ModuleType
 
 import pytest
 
+from support import require_tool
+
 SOFFICE_TIMEOUT = 180  # seconds; the first run also creates the private profile
-
-
-def _require_tool(*names: str) -> str:
-    """The path of the first of ``names`` on PATH; skip (or fail when required) if none is found."""
-    for name in names:
-        found = shutil.which(name)
-        if found:
-            return found
-    reason = f"{' / '.join(names)} not found on PATH (apt-get install libreoffice-calc-nogui poppler-utils)"
-    if os.environ.get("KASET_REQUIRE_LIBREOFFICE") == "1":
-        pytest.fail(f"KASET_REQUIRE_LIBREOFFICE=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 @dataclass(frozen=True)
@@ -57,7 +46,7 @@ class Soffice:
 
 @pytest.fixture(scope="session")
 def soffice(tmp_path_factory: pytest.TempPathFactory) -> Soffice:
-    binary = _require_tool("soffice", "libreoffice")
+    binary = require_tool("soffice", "libreoffice")
     profile = tmp_path_factory.mktemp("lo") / "lo-profile"
     return Soffice(binary=binary, profile=profile)
 

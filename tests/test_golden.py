@@ -15,7 +15,7 @@ from types import ModuleType
 import pytest
 import python_calamine as pc
 
-from golden_support import golden_script
+from support import golden_script
 
 from kaset_xl.issues import catalogue
 from kaset_xl.validate import validate_file

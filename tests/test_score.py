@@ -57,7 +57,7 @@ import python_calamine as pc
 from click.testing import CliRunner, Result
 from stdnum.th import pin
 
-from golden_support import golden_script
+from support import golden_script
 
 from kaset_xl.areas import district_area
 from kaset_xl.cli import cli

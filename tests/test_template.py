@@ -30,6 +30,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from support import require_tool
 from kaset_xl.areas import district_area
 from kaset_xl.cli import cli
 from kaset_xl.criteria import load_criteria
@@ -123,13 +124,7 @@ def visible_sheets() -> list[str]:
 
 def tool(name: str) -> str:
     """A poppler tool; skipped (or failed, when CI requires the LibreOffice checks) if missing."""
-    path = shutil.which(name)
-    if path:
-        return path
-    reason = f"{name} not found (apt-get install poppler-utils)"
-    if os.environ.get("KASET_REQUIRE_LIBREOFFICE") == "1":
-        pytest.fail(f"KASET_REQUIRE_LIBREOFFICE=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
+    return require_tool(name)
 
 
 def pdf_pages(pdf: Path) -> list[str]:
