@@ -10,7 +10,7 @@ from geothai.types import District, Province, Subdistrict
 
 from kaset_xl.issues import KasetError
 
-__all__ = ["DistrictArea", "resolve_province", "resolve_district", "district_area", "tambon_index"]
+__all__ = ["DistrictArea", "resolve_province", "resolve_district", "district_area", "normalize_tambon"]
 
 
 def _norm(text: str) -> str:
@@ -81,17 +81,6 @@ def district_area(district_code: str) -> DistrictArea:
     p = geothai.province(d.province_code)
     assert p is not None
     return DistrictArea(province=p, district=d, tambons=tuple(geothai.subdistricts(d.code)))
-
-
-@cache
-def tambon_index() -> dict[str, tuple[Subdistrict, ...]]:
-    """Every tambon by its normalised Thai name (names repeat across the country)."""
-    out: dict[str, list[Subdistrict]] = {}
-    for p in geothai.provinces():
-        for d in geothai.districts(p.code):
-            for s in geothai.subdistricts(d.code):
-                out.setdefault(_norm(s.name_th), []).append(s)
-    return {k: tuple(v) for k, v in out.items()}
 
 
 def normalize_tambon(name: str) -> str:

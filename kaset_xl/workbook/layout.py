@@ -53,11 +53,6 @@ class ColType(str, Enum):
     TAMBON = "tambon"  # a tambon of the district (dropdown)
     GROUP = "group"  # a group name from the registry (dropdown)
 
-    @property
-    def is_text_format(self) -> bool:
-        """Columns whose cells are formatted as Text ('@') so Excel keeps leading zeros."""
-        return self in (ColType.CITIZEN_ID, ColType.FARMER_ID, ColType.PHONE, ColType.TEXT)
-
 
 # Dropdown sources that do not depend on the district.  Roles: the committee roles of seed 004
 # (ประธาน, เลขานุการ, เหรัญญิก) plus the positions groups commonly elect "by resolution".
