@@ -64,12 +64,20 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
 
 def thai_digits_to_ascii(s: str) -> str:
     """'๑๒๓' -> '123'; other characters are left alone."""
+    if s.isascii():  # the common case, without the (slow, per character) translation
+        return s
     return s.translate(_THAI_TO_ASCII)
+
+
+def _strip_invisible(s: str) -> str:
+    if "\u200b" in s or "\u2060" in s or "\ufeff" in s:
+        return s.translate(_INVISIBLE)
+    return s
 
 
 def _squash(s: str) -> str:
     """Strip, and collapse every run of whitespace (any Unicode space, tab, newline) to one space."""
-    return " ".join(s.translate(_INVISIBLE).split())
+    return " ".join(_strip_invisible(s).split())
 
 
 def _format_float(x: float) -> str:
@@ -84,6 +92,8 @@ def clean_text(v: object) -> str | None:
     Thai digits in free text are kept as typed.  Dates become ISO text ('2020-12-12'; a
     datetime with a time of day keeps it: '2020-12-12T08:30:00'); booleans 'TRUE' / 'FALSE'.
     """
+    if type(v) is str:  # the common case first
+        return _squash(v) or None
     if v is None:
         return None
     if isinstance(v, bool):  # before int: bool is a subclass of int
@@ -321,6 +331,7 @@ def to_date(v: object, *, today: datetime.date | None = None) -> datetime.date |
 
 _YES = {"ใช่", "มี", "yes", "y", "true", "1", "✓", "✔", "/", "สมัครใจ", "เป็น", "จดทะเบียน", "จดแล้ว"}
 _NO = {"ไม่", "ไม่ใช่", "ไม่มี", "no", "n", "false", "0", "ไม่สมัครใจ", "ไม่เป็น", "ยังไม่จด", "ไม่จด"}
+_YES_NO = dict.fromkeys(_YES, True) | dict.fromkeys(_NO, False)
 
 
 def to_yes_no(v: object) -> bool | None:
@@ -337,7 +348,9 @@ def to_yes_no(v: object) -> bool | None:
         raise ParseError("CHOICE_NOT_ALLOWED", _text(v))
     if not isinstance(v, str):
         raise ParseError("CHOICE_NOT_ALLOWED", _text(v))
-    key = "".join(thai_digits_to_ascii(v.translate(_INVISIBLE)).split()).casefold()
+    if v in _YES_NO:  # typed as in the dropdown
+        return _YES_NO[v]
+    key = "".join(thai_digits_to_ascii(_strip_invisible(v)).split()).casefold()
     if not key:
         return None
     if key in _YES:

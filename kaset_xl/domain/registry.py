@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
 from stdnum.th import pin
@@ -38,6 +39,7 @@ def phone_ok(digits: str) -> bool:
     return bool(_MOBILE.match(digits) or _LANDLINE.match(digits))
 
 
+@lru_cache(maxsize=65536)
 def citizen_id_problem(value: str) -> str | None:
     """The issue code for a citizen ID, or None when it is fine.
 
@@ -90,43 +92,48 @@ class Checker:
     # ------------------------------------------------------------------ generic, from the spec
     def cells(self, table: Table, records: Sequence[Group | Member | dict[str, Any]]) -> None:
         lists = self.book.layout.lists
+        plan = [(col, {"label": col.header, "label_en": col.header_en},
+                 lists[col.choices] if col.choices in lists and col.strict and col.type is not ColType.YESNO
+                 else None)
+                for col in table.inputs]
+        other_table = table.key != "members"
         for rec in records:
             row: int = rec["row"] if isinstance(rec, dict) else rec.row
-            for col in table.inputs:
-                value = rec.get(col.key) if isinstance(rec, dict) else getattr(rec, col.key)
-                label = {"label": col.header, "label_en": col.header_en}
+            get = rec.get if isinstance(rec, dict) else partial(getattr, rec)
+            for col, label, allowed in plan:
+                value = get(col.key)
                 if value is None:
                     if col.required:
                         self.add("REQUIRED_MISSING", table.key, col.key, row, **label)
                     continue
-                if col.type is ColType.GROUP and table.key != "members":
+                kind = col.type
+                if kind is ColType.TEXT or kind is ColType.YESNO:
+                    continue  # nothing more to check in free text or a read yes/no
+                if kind is ColType.GROUP and other_table:
                     if _key(value) not in self.group_names:
                         self.add("GROUP_UNKNOWN", table.key, col.key, row, value=value)
                     continue
-                if col.type is ColType.CITIZEN_ID and table.key != "members" and value not in self.member_ids:
+                if kind is ColType.CITIZEN_ID and other_table and value not in self.member_ids:
                     if citizen_id_problem(value) in (None, "CITIZEN_ID_PREFIX"):
                         self.add("MEMBER_NOT_FOUND", table.key, col.key, row, value=value)
                         continue
-                if col.choices in lists and col.strict and col.type is not ColType.YESNO:
-                    allowed = lists[col.choices]
+                if allowed is not None:
                     if str(value) not in allowed:
                         self.add("CHOICE_NOT_ALLOWED", table.key, col.key, row, value=value,
                                  choices=" / ".join(allowed), **label)
                         continue
-                rec_row = row
-                if col.type in (ColType.INT, ColType.NUMBER) and (
-                    (col.low is not None and value < col.low) or (col.high is not None and value > col.high)
-                ):
-                    self.add("NUMBER_OUT_OF_RANGE", table.key, col.key, rec_row, value=_num(value),
-                             low=_num(col.low), high=_num(col.high), **label)
-                elif col.type is ColType.PHONE and not phone_ok(value):
-                    self.add("PHONE_FORMAT", table.key, col.key, rec_row, value=value)
-                elif col.type is ColType.CITIZEN_ID and (code := citizen_id_problem(value)):
-                    self.add(code, table.key, col.key, rec_row, value=value, first=value[:1])
-                elif col.type is ColType.FARMER_ID and not (len(value) == 12 and value.isdigit()):
-                    self.add("FARMER_ID_FORMAT", table.key, col.key, rec_row, value=value)
-                elif col.type is ColType.DATE:
-                    self.date(table.key, col.key, rec_row, value, **label)
+                if kind is ColType.INT or kind is ColType.NUMBER:
+                    if (col.low is not None and value < col.low) or (col.high is not None and value > col.high):
+                        self.add("NUMBER_OUT_OF_RANGE", table.key, col.key, row, value=_num(value),
+                                 low=_num(col.low), high=_num(col.high), **label)
+                elif kind is ColType.PHONE and not phone_ok(value):
+                    self.add("PHONE_FORMAT", table.key, col.key, row, value=value)
+                elif kind is ColType.CITIZEN_ID and (code := citizen_id_problem(value)):
+                    self.add(code, table.key, col.key, row, value=value, first=value[:1])
+                elif kind is ColType.FARMER_ID and not (len(value) == 12 and value.isdigit()):
+                    self.add("FARMER_ID_FORMAT", table.key, col.key, row, value=value)
+                elif kind is ColType.DATE:
+                    self.date(table.key, col.key, row, value, **label)
 
     def date(self, table: str, key: str, row: int, value: dt.date, **label: str) -> None:
         if value > self.today:

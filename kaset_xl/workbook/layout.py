@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
@@ -125,7 +125,7 @@ class Table:
         """The column letter of ``key`` in the template as built (the reader may find it moved)."""
         return xl_col_to_name(self.index(key))
 
-    @property
+    @cached_property
     def inputs(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.is_input)
 
@@ -257,8 +257,14 @@ def number_format(t: ColType) -> str:
 
 def normalize_header(text: object) -> str:
     """Header text as compared by the reader: no '*' marker, whitespace folded."""
-    s = " ".join(str(text or "").replace("*", " ").split())
-    return s
+    if isinstance(text, str):
+        return _normalize_header_text(text)
+    return " ".join(str(text or "").replace("*", " ").split())
+
+
+@lru_cache(maxsize=4096)
+def _normalize_header_text(text: str) -> str:
+    return " ".join(text.replace("*", " ").split())
 
 
 C = Column
@@ -344,8 +350,26 @@ DISTRICT_INFO = FormSheet(
     ),
 )
 
+_BUILT: dict[int, tuple[Criteria, Layout]] = {}  # id(criteria) → (criteria kept alive, its layout)
+
+
 def build_layout(criteria: Criteria) -> Layout:
-    """The district workbook's layout for a fiscal year's criteria (3ก and Smart Farmer columns are data)."""
+    """The district workbook's layout for a fiscal year's criteria (3ก and Smart Farmer columns are data).
+
+    Built once per criteria object (the shipped criteria are loaded once per process), so reading
+    many workbooks shares one layout and its tables.
+    """
+    hit = _BUILT.get(id(criteria))
+    if hit is not None and hit[0] is criteria:
+        return hit[1]
+    layout = _build_layout(criteria)
+    if len(_BUILT) >= 16:
+        _BUILT.clear()
+    _BUILT[id(criteria)] = (criteria, layout)
+    return layout
+
+
+def _build_layout(criteria: Criteria) -> Layout:
     from kaset_xl.workbook.programme import programme_lists, programme_tables
 
     return Layout(

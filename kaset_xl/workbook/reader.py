@@ -27,6 +27,7 @@ from kaset_xl.workbook.layout import (
     build_layout,
     SUPPORTED_VERSIONS,
     ColType,
+    Column,
     Layout,
     Table,
     normalize_header,
@@ -262,11 +263,34 @@ def _info(grids: _SheetCache | _GridMap, layout: Layout, shown: str,
     return DistrictInfo(**values), cells
 
 
+_PLANS: dict[int, tuple[Table, dict[str, str], tuple[tuple[Column, Callable[[Any], Any]], ...]]] = {}
+
+
+def _plan_of(table: Table) -> tuple[dict[str, str], tuple[tuple[Column, Callable[[Any], Any]], ...]]:
+    """A table's normalised headers (→ column key) and its input columns with their parsers.
+
+    Computed once per table object (layouts are shared, see ``build_layout``).  Computed cells are
+    never read: their cached values are not trusted.
+    """
+    hit = _PLANS.get(id(table))
+    if hit is None or hit[0] is not table:
+        if len(_PLANS) >= 256:
+            _PLANS.clear()
+        hit = _PLANS[id(table)] = (table, {normalize_header(c.header): c.key for c in table.columns},
+                                   tuple((col, _PARSERS[col.type]) for col in table.inputs))
+    return hit[1], hit[2]
+
+
 def _find_header_row(grid: Grid, table: Table) -> int | None:
-    wanted = {normalize_header(c.header) for c in table.columns}
+    wanted = _plan_of(table)[0]
+    expected = table.header_row - 1
+    if expected < len(grid):  # the template's own row first: where the header almost always is
+        found = {normalize_header(v) for v in grid[expected] if isinstance(v, str) and v}
+        if found.issuperset(wanted):
+            return expected
     best, best_hits = None, 0
     for r, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        hits = sum(1 for v in row if isinstance(v, str) and normalize_header(v) in wanted)
+        hits = sum(1 for v in row if isinstance(v, str) and v and normalize_header(v) in wanted)
         if hits > best_hits:
             best, best_hits = r, hits
     return best if best_hits * 2 >= len(wanted) else None
@@ -288,18 +312,29 @@ def _table(grid: Grid, table: Table, shown: str,
             raise KasetError("HEADER_MISSING", file=shown, sheet=table.sheet, header=col.header)
         index[col.key] = c
     letters = {k: xl_col_to_name(c) for k, c in index.items()}
-    data_cols = [col for col in table.inputs if col.counts_as_data]
+    inputs = _plan_of(table)[1]
+    plan = [(col.key, index[col.key], parse) for col, parse in inputs]
+    data_idx = [index[col.key] for col, _ in inputs if col.counts_as_data]
     rows: list[dict[str, Any]] = []
     for r in range(h + 1, len(grid)):
         line = grid[r]
-        raw = {col.key: (line[index[col.key]] if index[col.key] < len(line) else "") for col in table.inputs}
-        if all(_blank(raw[col.key]) for col in data_cols):
+        width = len(line)
+        if all(_blank(line[i]) for i in data_idx if i < width):
             continue  # a blank row in the middle is skipped, not the end of the table
         values: dict[str, Any] = {"row": r + 1}
-        for col in table.inputs:  # computed cells are never read: their cached values are not trusted
-            values[col.key] = _convert(col.type, raw[col.key], sheet=table.sheet,
-                                       cell=f"{letters[col.key]}{r + 1}", row=r + 1, key=col.key,
-                                       label=col.header, label_en=col.header_en, issues=issues)
+        for key, i, parse in plan:
+            raw = line[i] if i < width else None
+            if raw == "":
+                values[key] = None  # calamine's empty cell (the common case)
+                continue
+            try:
+                values[key] = parse(raw)
+            except nz.ParseError as exc:
+                col = table.column(key)
+                issues.append(make_issue(exc.code, sheet=table.sheet, cell=f"{letters[key]}{r + 1}", row=r + 1,
+                                         field=key, label=col.header, label_en=col.header_en, value=exc.value,
+                                         choices="ใช่ / ไม่ใช่"))
+                values[key] = None
         rows.append(values)
     return letters, rows
 
