@@ -254,17 +254,21 @@ def schema(as_json: bool) -> None:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
-              help="The provincial workbook to write (.xlsx); replaced if it exists.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="The provincial workbook to write (.xlsx); replaced if it exists. Required unless --dry-run.")
 @click.option("--province", "-p", help="จังหวัด: ชื่อหรือรหัส 2 หลัก (default: the first usable workbook's).")
 @click.option("--year", "-y", help="ปีงบประมาณ พ.ศ. (default: the first usable workbook's).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of text.")
 @click.option("--strict", is_flag=True, help="Exit 2 and write nothing if any file is unusable or left out.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes (default: min(2, CPUs)).")
 @click.option("--full-ids", is_flag=True, help="Show full citizen IDs in บุคคลซ้ำ (default: masked, PDPA).")
+@click.option("--dry-run", is_flag=True, help="Read and check everything and report, but write no file.")
+@click.option("--criteria", type=click.Path(dir_okay=False), help="A province's own criteria file (TOML).")
+@click.option("--today", help="Check dates against this day (YYYY-MM-DD) instead of today.")
 @handles_errors
-def consolidate(inputs: tuple[str, ...], output: str, province: str | None, year: str | None, as_json: bool,
-                strict: bool, jobs: int | None, full_ids: bool) -> None:
+def consolidate(inputs: tuple[str, ...], output: str | None, province: str | None, year: str | None, as_json: bool,
+                strict: bool, jobs: int | None, full_ids: bool, dry_run: bool, criteria: str | None,
+                today: str | None) -> None:
     """Consolidate district workbooks (files or folders) into one provincial workbook:
     กสอ.1–4, completeness and timeliness of every district, issues, duplicate persons, provenance.
 
@@ -278,33 +282,41 @@ def consolidate(inputs: tuple[str, ...], output: str, province: str | None, year
         kaset-xl consolidate workbooks/ -o province-58-2564.xlsx
 
         kaset-xl consolidate a.xlsx b.xlsx -o out.xlsx -p 58 -y 2564 --json
+
+        kaset-xl consolidate workbooks/ --dry-run
     """
     from kaset_xl.consolidate import consolidate as run, write_provincial_workbook
 
+    if output is None and not dry_run:
+        raise click.UsageError("Missing option '--output' / '-o' (or use --dry-run to write nothing).")
     fiscal_year = _fiscal_year(year) if year else None
-    result = _consolidate(run, inputs, province, fiscal_year, jobs)
+    result = _consolidate(run, inputs, province, fiscal_year, jobs, criteria=criteria, today=_today(today))
     problems = len(result.broken) + len(result.left_out)
     if strict and problems:
         _print_consolidation(result, None, as_json)
         raise KasetError("CONSOLIDATE_STRICT", count=problems)
-    write_provincial_workbook(result, output, full_ids=full_ids)
-    _print_consolidation(result, output, as_json)
+    if dry_run:
+        _print_consolidation(result, None, as_json, dry_run=True)
+    else:
+        assert output is not None
+        write_provincial_workbook(result, output, full_ids=full_ids)
+        _print_consolidation(result, output, as_json)
     errors = any(d.status == "errors" for d in result.districts)
     sys.exit(1 if (errors or problems) else 0)
 
 
 def _consolidate(run: Callable[..., Any], inputs: Iterable[str], province: str | None, year: int | None,
-                 jobs: int | None) -> Any:
+                 jobs: int | None, **options: Any) -> Any:
     from kaset_xl.consolidate import collect_inputs
 
     paths = collect_inputs(inputs)
     if not sys.stderr.isatty() or len(paths) < 2:
-        return run(paths, province=province, year=year, jobs=jobs)
+        return run(paths, province=province, year=year, jobs=jobs, **options)
     with click.progressbar(length=len(paths), label="อ่านแบบฟอร์ม (reading)", file=sys.stderr) as bar:
-        return run(paths, province=province, year=year, jobs=jobs, progress=lambda _s: bar.update(1))
+        return run(paths, province=province, year=year, jobs=jobs, progress=lambda _s: bar.update(1), **options)
 
 
-def _print_consolidation(result: Any, output: str | None, as_json: bool) -> None:
+def _print_consolidation(result: Any, output: str | None, as_json: bool, *, dry_run: bool = False) -> None:
     counts = result.counts()
     ksa1 = [f for f in result.used]
     totals = {"groups": sum(f.registry_groups for f in ksa1), "members": sum(f.members for f in ksa1),
@@ -316,6 +328,7 @@ def _print_consolidation(result: Any, output: str | None, as_json: bool) -> None
     if as_json:
         click.echo(json.dumps({
             "province": result.province_code, "fiscal_year": result.fiscal_year, "output": output,
+            "dry_run": dry_run,
             "districts": {s: [d.code for d in result.districts if d.status == s]
                           for s in ("received", "missing", "errors", "empty")},
             "late": [d.code for d in result.districts if d.late],
@@ -348,6 +361,8 @@ def _print_consolidation(result: Any, output: str | None, as_json: bool) -> None
                f"(groups, members, phase-1 participants); บุคคลซ้ำ {len({d.citizen_id for d in result.duplicates})}")
     if output:
         click.echo(f"✓ เขียนรายงานจังหวัดที่ {output} (provincial workbook written to {output})")
+    elif dry_run:
+        click.echo("ทดลองรวม ไม่ได้เขียนไฟล์ใด ๆ (dry run: no file written)")
 
 
 @cli.command()

@@ -8,11 +8,13 @@ the older of two workbooks of one district are reported and left out.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import geothai
@@ -125,12 +127,13 @@ def _issue(code: str, **params: object) -> IssueRow:
 
 
 def summarise_all(paths: Sequence[Path], jobs: int, progress: Callable[[FileSummary], None] | None = None,
-                  ) -> list[FileSummary]:
+                  *, criteria_path: str | None = None, today: dt.date | None = None) -> list[FileSummary]:
     names = [str(p) for p in paths]
+    summarise = partial(summarise_file, criteria_path=criteria_path, today=today)
     if jobs <= 1 or len(names) <= 1:
         out = []
         for n in names:
-            out.append(summarise_file(n))
+            out.append(summarise(n))
             if progress:
                 progress(out[-1])
         return out
@@ -142,14 +145,14 @@ def summarise_all(paths: Sequence[Path], jobs: int, progress: Callable[[FileSumm
     out = []
     try:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for s in pool.map(summarise_file, names, chunksize=max(1, len(names) // (jobs * 8))):
+            for s in pool.map(summarise, names, chunksize=max(1, len(names) // (jobs * 8))):
                 out.append(s)
                 if progress:
                     progress(s)
     except BrokenProcessPool:
         # A worker died (out of memory, killed): finish the remaining files here, one by one.
         for n in names[len(out):]:
-            out.append(summarise_file(n))
+            out.append(summarise(n))
             if progress:
                 progress(out[-1])
     return out
@@ -157,15 +160,23 @@ def summarise_all(paths: Sequence[Path], jobs: int, progress: Callable[[FileSumm
 
 def consolidate(inputs: Iterable[str | os.PathLike[str]], *, province: str | None = None, year: int | None = None,
                 jobs: int | None = None, progress: Callable[[FileSummary], None] | None = None,
-                summaries: list[FileSummary] | None = None) -> Consolidation:
-    """Summarise every input and gather the province's picture (raises KasetError when nothing is usable)."""
+                summaries: list[FileSummary] | None = None, criteria: str | os.PathLike[str] | None = None,
+                today: dt.date | None = None) -> Consolidation:
+    """Summarise every input and gather the province's picture (raises KasetError when nothing is usable).
+
+    ``criteria``: a province's own criteria file (TOML) used for every workbook instead of the shipped
+    criteria of the fiscal year; ``today``: the day dates are checked against (default: today).
+    """
     from kaset_xl.areas import resolve_province
 
     inputs = list(inputs)
+    own = load_criteria(path=criteria) if criteria is not None else None  # a bad file fails here, once
     paths = collect_inputs(inputs)
     if not paths and summaries is None:
         raise KasetError("CONSOLIDATE_NO_INPUT", file=", ".join(str(i) for i in inputs) or ".")
-    files = summaries if summaries is not None else summarise_all(paths, jobs or default_jobs(), progress)
+    files = summaries if summaries is not None else summarise_all(
+        paths, jobs or default_jobs(), progress, criteria_path=str(criteria) if criteria is not None else None,
+        today=today)
     usable = [f for f in files if f.usable]
     if province:
         prov = resolve_province(province)
@@ -195,7 +206,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], *, province: str | Non
                                           kept=order[0].name)
     if not chosen:
         raise KasetError("CONSOLIDATE_NOTHING_USABLE", count=len(files))
-    crit = load_criteria(fy)
+    crit = own or load_criteria(fy)
     districts = []
     for d in geothai.districts(prov.code):
         f = chosen.get(d.code)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+from kaset_xl.criteria import Criteria, load_criteria
 from kaset_xl.issues import KasetError, Severity
 from kaset_xl.workbook.sniff import sha256_of
 
@@ -108,8 +110,18 @@ def _key(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def summarise_file(path: str) -> FileSummary:
-    """Read, check and score one workbook; a file that cannot be used gives a summary with ``fatal``."""
+@lru_cache(maxsize=8)
+def _criteria(path: str) -> Criteria:
+    return load_criteria(path=path)
+
+
+def summarise_file(path: str, criteria_path: str | None = None, today: dt.date | None = None) -> FileSummary:
+    """Read, check and score one workbook; a file that cannot be used gives a summary with ``fatal``.
+
+    ``criteria_path``: a province's own criteria file instead of the shipped criteria of the workbook's
+    fiscal year (a path, so that it travels to worker processes); ``today``: the day dates are
+    checked against (default: today).
+    """
     from kaset_xl.domain.registry import check_all
     from kaset_xl.workbook.reader import read_district_workbook
 
@@ -122,10 +134,10 @@ def summarise_file(path: str) -> FileSummary:
         size, mtime, digest = 0, 0.0, ""
     out = FileSummary(path=str(p), name=p.name, size=size, sha256=digest, mtime=mtime)
     try:
-        book = read_district_workbook(p)
+        book = read_district_workbook(p, criteria=_criteria(criteria_path) if criteria_path else None)
         crit = book.criteria
         assert crit is not None
-        found, result = check_all(book, crit)
+        found, result = check_all(book, crit, today=today)
     except KasetError as exc:
         out.fatal = IssueRow(exc.code, Severity.FATAL.value, exc.message_th, exc.message_en)
         out.issues = [out.fatal]

@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import re
 import tomllib
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from pathlib import Path
 
@@ -161,7 +161,7 @@ class SmartFarmerCriteria(_Strict):
             raise ValueError("a qualification has fewer indicators than existing_min_per_qualification")
         return self
 
-    @property
+    @cached_property
     def indicators(self) -> tuple[SfIndicator, ...]:
         return tuple(i for q in self.qualifications for i in q.indicators)
 

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from stdnum.th import pin
@@ -97,9 +97,16 @@ class Checker:
                  else None)
                 for col in table.inputs]
         other_table = table.key != "members"
+        # Enum members as locals: looking them up on the class costs ~100 ns each, per cell.
+        TEXT, YESNO, GROUP, CID, INT, NUMBER, PHONE, FARMER, DATE = (
+            ColType.TEXT, ColType.YESNO, ColType.GROUP, ColType.CITIZEN_ID, ColType.INT, ColType.NUMBER,
+            ColType.PHONE, ColType.FARMER_ID, ColType.DATE)
         for rec in records:
-            row: int = rec["row"] if isinstance(rec, dict) else rec.row
-            get = rec.get if isinstance(rec, dict) else partial(getattr, rec)
+            if isinstance(rec, dict):
+                row: int = rec["row"]
+                get = rec.get
+            else:
+                row, get = rec.row, rec.__dict__.get
             for col, label, allowed in plan:
                 value = get(col.key)
                 if value is None:
@@ -107,13 +114,13 @@ class Checker:
                         self.add("REQUIRED_MISSING", table.key, col.key, row, **label)
                     continue
                 kind = col.type
-                if kind is ColType.TEXT or kind is ColType.YESNO:
+                if kind is TEXT or kind is YESNO:
                     continue  # nothing more to check in free text or a read yes/no
-                if kind is ColType.GROUP and other_table:
+                if kind is GROUP and other_table:
                     if _key(value) not in self.group_names:
                         self.add("GROUP_UNKNOWN", table.key, col.key, row, value=value)
                     continue
-                if kind is ColType.CITIZEN_ID and other_table and value not in self.member_ids:
+                if kind is CID and other_table and value not in self.member_ids:
                     if citizen_id_problem(value) in (None, "CITIZEN_ID_PREFIX"):
                         self.add("MEMBER_NOT_FOUND", table.key, col.key, row, value=value)
                         continue
@@ -122,17 +129,17 @@ class Checker:
                         self.add("CHOICE_NOT_ALLOWED", table.key, col.key, row, value=value,
                                  choices=" / ".join(allowed), **label)
                         continue
-                if kind is ColType.INT or kind is ColType.NUMBER:
+                if kind is INT or kind is NUMBER:
                     if (col.low is not None and value < col.low) or (col.high is not None and value > col.high):
                         self.add("NUMBER_OUT_OF_RANGE", table.key, col.key, row, value=_num(value),
                                  low=_num(col.low), high=_num(col.high), **label)
-                elif kind is ColType.PHONE and not phone_ok(value):
+                elif kind is PHONE and not phone_ok(value):
                     self.add("PHONE_FORMAT", table.key, col.key, row, value=value)
-                elif kind is ColType.CITIZEN_ID and (code := citizen_id_problem(value)):
+                elif kind is CID and (code := citizen_id_problem(value)):
                     self.add(code, table.key, col.key, row, value=value, first=value[:1])
-                elif kind is ColType.FARMER_ID and not (len(value) == 12 and value.isdigit()):
+                elif kind is FARMER and not (len(value) == 12 and value.isdigit()):
                     self.add("FARMER_ID_FORMAT", table.key, col.key, row, value=value)
-                elif kind is ColType.DATE:
+                elif kind is DATE:
                     self.date(table.key, col.key, row, value, **label)
 
     def date(self, table: str, key: str, row: int, value: dt.date, **label: str) -> None:

@@ -7,6 +7,8 @@ band above the headers.  Everything else about a column is declared as for the r
 
 from __future__ import annotations
 
+from functools import cache
+
 from typing import TYPE_CHECKING
 
 from kaset_xl.criteria import Criteria
@@ -26,6 +28,7 @@ def assessment_key(code: str) -> str:
     return "a_" + code.replace(".", "_")
 
 
+@cache
 def sf_key(code: str) -> str:
     return "sf_" + code.replace(".", "_")
 

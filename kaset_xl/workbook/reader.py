@@ -319,7 +319,10 @@ def _table(grid: Grid, table: Table, shown: str,
     for r in range(h + 1, len(grid)):
         line = grid[r]
         width = len(line)
-        if all(_blank(line[i]) for i in data_idx if i < width):
+        for i in data_idx:
+            if i < width and (v := line[i]) != "" and v is not None and not _blank(v):
+                break
+        else:
             continue  # a blank row in the middle is skipped, not the end of the table
         values: dict[str, Any] = {"row": r + 1}
         for key, i, parse in plan:
