@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -22,6 +23,8 @@ from kaset_xl.consolidate import writer as writer_module
 from kaset_xl.samples import sample_data
 from kaset_xl.workbook.builder import build_workbook
 from kaset_xl.workbook.layout import LAYOUT
+
+from support import golden_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "workbooks").glob("*.xlsx"))
@@ -418,3 +421,77 @@ def test_a_dying_worker_pool_falls_back_to_reading_here(monkeypatch: pytest.Monk
     samples = sorted((Path(__file__).resolve().parent.parent / "workbooks").glob("*.xlsx"))
     out = core.summarise_all(samples, jobs=2)
     assert [Path(s.path).name for s in out] == [p.name for p in samples]
+
+
+# ---------------------------------------------------------------- golden provincial output (values, not bytes)
+
+def test_golden_provincial_output_values(tmp_path: Path) -> None:
+    """The provincial workbook of the samples equals the reviewed golden, cell by cell (by value)."""
+    golden = golden_script("make_golden_provincial")
+    expected = json.loads(golden.EXPECTED.read_text(encoding="utf-8"))
+    actual = json.loads(json.dumps(golden.provincial_values(tmp_path), ensure_ascii=False))
+    assert list(actual) == list(expected)
+    for sheet, rows in expected.items():
+        got = actual[sheet]
+        for r, (want_row, got_row) in enumerate(zip(rows, got, strict=False), start=1):
+            assert got_row == want_row, f"{sheet} row {r}: {got_row} != {want_row}"
+        assert len(got) == len(rows), sheet
+
+
+def test_golden_provincial_totals_cross_checked() -> None:
+    """The golden's กสอ.1 totals equal counts taken straight from the sample files (not through the library)."""
+    golden = golden_script("make_golden_provincial")
+    expected = json.loads(golden.EXPECTED.read_text(encoding="utf-8"))
+    rows = expected["กสอ.1"]
+    head_i = next(i for i, r in enumerate(rows) if r and r[0] == "รหัสอำเภอ")
+    head = [str(h) for h in rows[head_i]]
+    total = next(r for r in rows[head_i + 1:] if len(r) > 1 and str(r[1]).startswith("รวมจังหวัด"))
+    counts = [independent_counts(p) for p in SAMPLES]
+    assert total[head.index("กลุ่มในทะเบียน")] == sum(c["groups"] for c in counts)
+    assert total[head.index("สมาชิก (คน)")] == sum(c["members"] for c in counts)
+    assert total[head.index("เข้าร่วมระยะที่ 1 (คน)")] == sum(c["phase1"] for c in counts)
+
+
+# ---------------------------------------------------------------- --dry-run, --criteria, --today
+
+def test_dry_run_writes_nothing(samples: Path, tmp_path: Path) -> None:
+    before = {p: sha(p) for p in samples.iterdir()}
+    result = run("consolidate", str(samples), "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["dry_run"] is True and data["output"] is None
+    assert data["districts"]["received"] == ["5801", "5803", "5804", "5807"]
+    assert set(tmp_path.rglob("*.xlsx")) == set(before)  # nothing new anywhere
+    assert {p: sha(p) for p in samples.iterdir()} == before
+    text = run("consolidate", str(samples), "--dry-run", "-o", str(tmp_path / "x.xlsx"))
+    assert text.exit_code == 0 and not (tmp_path / "x.xlsx").exists()  # -o with --dry-run: still nothing written
+
+
+def test_output_required_unless_dry_run(samples: Path) -> None:
+    result = run("consolidate", str(samples))
+    assert result.exit_code == 2 and "--dry-run" in result.output
+
+
+def test_today_option_checks_dates_against_that_day(samples: Path) -> None:
+    # On 1 Jan 2021 the samples' later entries (reports of mid-2021) lie in the future: errors.
+    early = json.loads(run("consolidate", str(samples), "--dry-run", "--json", "--today", "2021-01-01").stdout)
+    assert early["districts"]["errors"] == ["5801", "5803", "5804", "5807"]
+    bad = run("consolidate", str(samples), "--dry-run", "--today", "15/1/2569")
+    assert bad.exit_code == 2 and "--today" in bad.output
+
+
+def test_own_criteria_file_is_used_for_every_workbook(samples: Path, tmp_path: Path) -> None:
+    from importlib.resources import files
+
+    text = (files("kaset_xl.criteria") / "fy2564.toml").read_text(encoding="utf-8")
+    own = tmp_path / "province-58.toml"
+    # the province's own deadline for กสอ.3/4 is earlier than the samples' report dates: all late
+    own.write_text(text.replace('ksa3_4 = 2021-06-30', 'ksa3_4 = 2021-01-31'), encoding="utf-8")
+    assert own.read_text(encoding="utf-8") != text
+    data = json.loads(run("consolidate", str(samples), "--dry-run", "--json", "--criteria", str(own)).stdout)
+    shipped = json.loads(run("consolidate", str(samples), "--dry-run", "--json").stdout)
+    assert shipped["late"] == [] and data["late"] == ["5801", "5803", "5804", "5807"]
+    broken = tmp_path / "broken.toml"
+    broken.write_text("x = \n", encoding="utf-8")
+    result = run("consolidate", str(samples), "--dry-run", "--criteria", str(broken))
+    assert result.exit_code == 2 and "[CRITERIA_INVALID]" in result.output
