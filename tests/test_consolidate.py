@@ -414,13 +414,17 @@ def test_a_dying_worker_pool_falls_back_to_reading_here(monkeypatch: pytest.Monk
 
         def map(self, fn, items, chunksize=1):  # type: ignore[no-untyped-def]
             items = list(items)
+            used.append(len(items))
             yield fn(items[0])
             raise BrokenProcessPool("a worker died")
 
+    used: list[int] = []
     monkeypatch.setattr(core, "ProcessPoolExecutor", DyingPool)
-    samples = sorted((Path(__file__).resolve().parent.parent / "workbooks").glob("*.xlsx"))
+    samples = sorted((Path(__file__).resolve().parent.parent / "workbooks").glob("*.xlsx")) * 2  # enough for a pool
     out = core.summarise_all(samples, jobs=2)
+    assert used == [8]  # the pool was used, died after one file
     assert [Path(s.path).name for s in out] == [p.name for p in samples]
+    assert all(s.usable for s in out)
 
 
 # ---------------------------------------------------------------- golden provincial output (values, not bytes)
@@ -495,3 +499,23 @@ def test_own_criteria_file_is_used_for_every_workbook(samples: Path, tmp_path: P
     broken.write_text("x = \n", encoding="utf-8")
     result = run("consolidate", str(samples), "--dry-run", "--criteria", str(broken))
     assert result.exit_code == 2 and "[CRITERIA_INVALID]" in result.output
+
+
+def test_budget_allocation_from_the_provinces_criteria(samples: Path, tmp_path: Path) -> None:
+    from importlib.resources import files
+
+    text = (files("kaset_xl.criteria") / "fy2564.toml").read_text(encoding="utf-8")
+    old = '{ code = "phase1", name = "เรียนรู้ระยะที่ 1" }'
+    assert old in text
+    own = tmp_path / "province-58.toml"
+    own.write_text(text.replace(old, '{ code = "phase1", name = "เรียนรู้ระยะที่ 1", allocation = 20000.0 }'),
+                   encoding="utf-8")
+    out = tmp_path / "prov.xlsx"
+    assert run("consolidate", str(samples), "-o", str(out), "--criteria", str(own)).exit_code == 0
+    budget = {r["กิจกรรม"]: r for r in table(out, "กสอ.4", "กิจกรรม")}
+    phase1 = budget["เรียนรู้ระยะที่ 1"]
+    per_district = [r for r in table(out, "กสอ.4", "รหัสอำเภอ") if str(r["รหัสอำเภอ"]).isdigit()]
+    assert phase1["ใช้จ่าย (บาท)"] == sum(r["งบระยะที่ 1 (บาท)"] for r in per_district) > 0
+    assert phase1["จัดสรร (บาท)"] == 20000 and phase1["คงเหลือ (บาท)"] == 20000 - phase1["ใช้จ่าย (บาท)"]
+    assert budget["วัสดุการเกษตรกลุ่มต้นแบบ"]["จัดสรร (บาท)"] == 7000  # cap × model groups by default
+    assert budget["เรียนรู้ระยะที่ 2"]["จัดสรร (บาท)"] == ""  # not known: left blank, with a note

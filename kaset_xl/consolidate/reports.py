@@ -129,14 +129,19 @@ def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[d
                                 "centres": f.learning_centres,
                                 **{f"b_{a.code}": f.budget.get(a.code, 0.0) for a in crit.budget.activities},
                                 "b_total": f.budget_total})
-    # province-level budget: only the materials allocation is known (cap × model groups)
+    # province-level budget: an activity's allocation from the criteria (a province sets its own with
+    # --criteria); materials default to cap × model groups (seed 000 §5.1.4)
     for a in crit.budget.activities:
         used = round(sum(f.budget.get(a.code, 0.0) for f in c.used), 2)
-        allocated = crit.programme.materials_cap * crit.programme.model_groups if a.code == "materials" else None
+        allocated = a.allocation
+        if allocated is None and a.code == "materials":
+            allocated = crit.programme.materials_cap * crit.programme.model_groups
         out[BUDGET.title].append({
             "activity": a.name, "allocated": allocated, "used": used,
             "balance": None if allocated is None else round(allocated - used, 2),
-            "note": "" if allocated is not None else "ไม่มีข้อมูลวงเงินจัดสรรในไฟล์เกณฑ์ (no allocation in the criteria)"})
+            "note": "" if allocated is not None else
+            "ไม่มีวงเงินจัดสรรในไฟล์เกณฑ์ — ใส่ allocation ของกิจกรรมในไฟล์เกณฑ์ของจังหวัด (--criteria) "
+            "(no allocation in the criteria: set the activity's allocation in the province's criteria file)"})
     evaluated = sum(f.kpi_evaluated for f in c.used)
     for k, area in enumerate(crit.assessment.areas[:5]):
         capable = sum(f.kpi_capable[k] for f in c.used if k < len(f.kpi_capable))

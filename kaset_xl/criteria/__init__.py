@@ -173,6 +173,9 @@ class SmartFarmerCriteria(_Strict):
 class Activity(_Strict):
     code: str
     name: str
+    # The province's allocation for the fiscal year (baht), from its allocation letter; None: not known.
+    # Materials default to materials_cap × model_groups when not given.
+    allocation: float | None = Field(None, ge=0)
 
 
 class Rate(_Strict):
