@@ -140,6 +140,10 @@ def to_number(v: object) -> float | None:
     after, and a '+' or '-' sign: '๑,๒๓๔.๕๐ บาท' -> 1234.5.  Booleans, NaN and infinities are
     not numbers.
     """
+    if type(v) is float:  # the common case: a number cell
+        if not math.isfinite(v):
+            raise ParseError("INVALID_NUMBER", _text(v))
+        return v
     if v is None:
         return None
     if isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -186,6 +190,8 @@ def digits_only(v: object) -> str | None:
     ('1.1017E+12' stays as is, it is not expanded).  Blank, or separators only (a '-'
     typed for "none"), -> ``None``.  No phone-specific rewriting ('+66' is kept).
     """
+    if type(v) is str and v.isascii() and v.isdigit():  # the common case: digits typed in a Text cell
+        return v
     if v is None:
         return None
     if isinstance(v, int) and not isinstance(v, bool):
