@@ -39,13 +39,16 @@ def fail(exc: KasetError) -> None:
 
 
 def handles_errors(func: F) -> F:
-    """Turn a KasetError into its two-line message and exit code 2."""
+    """Turn a KasetError into its two-line message (on stderr; with --json also ``{"error": {...}}`` on
+    stdout) and exit code 2."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except KasetError as exc:
+            if kwargs.get("as_json"):  # a machine reads stdout: give it JSON there too
+                click.echo(json.dumps({"error": exc.as_issue().flat()}, ensure_ascii=False, indent=1))
             fail(exc)
             sys.exit(2)
 

@@ -438,3 +438,18 @@ def test_demo_on_an_empty_folder(tmp_path: Path) -> None:
 def test_commands_are_click_commands() -> None:
     assert isinstance(cli, click.Group)
     assert {"template", "validate", "schema", "demo"} <= set(COMMANDS)
+
+
+def test_json_commands_give_json_when_the_input_cannot_be_used(tmp_path: Path) -> None:
+    import json
+
+    bad = tmp_path / "my-province.toml"
+    bad.write_text("x = \n", encoding="utf-8")
+    for args in (["validate", "--json", "--criteria", str(bad), str(SAMPLES[0])],
+                 ["consolidate", "--json", "--dry-run", "--criteria", str(bad), str(SAMPLES[0])],
+                 ["consolidate", "--json", "--dry-run", str(tmp_path / "none")]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, args
+        error = json.loads(result.stdout)["error"]
+        assert error["severity"] == "fatal" and error["code"] in ("CRITERIA_INVALID", "CONSOLIDATE_NOTHING_USABLE",
+                                                                 "FILE_NOT_FOUND"), error
