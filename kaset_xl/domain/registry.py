@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 __all__ = ["check_registry", "check_all", "Checker", "citizen_id_problem", "phone_ok", "ROLE_EN"]
 
 ROLE_EN = {"ประธาน": "chair", "เลขานุการ": "secretary", "เหรัญญิก": "treasurer", "รองประธาน": "vice-chair"}
+# Tables that list people in their own right (elsewhere a citizen ID refers to a member of the registry).
+PERSON_TABLES = ("members", "applicants")
 _MOBILE = re.compile(r"^0[689]\d{8}$")
 _LANDLINE = re.compile(r"^0[2-7]\d{7}$")
 
@@ -103,7 +105,8 @@ class Checker:
                     if _key(value) not in self.group_names:
                         self.add("GROUP_UNKNOWN", table.key, col.key, row, value=value)
                     continue
-                if col.type is ColType.CITIZEN_ID and table.key != "members" and value not in self.member_ids:
+                if (col.type is ColType.CITIZEN_ID and table.key not in PERSON_TABLES
+                        and value not in self.member_ids):
                     if citizen_id_problem(value) in (None, "CITIZEN_ID_PREFIX"):
                         self.add("MEMBER_NOT_FOUND", table.key, col.key, row, value=value)
                         continue

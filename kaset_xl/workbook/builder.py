@@ -196,6 +196,10 @@ def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str, c
         "6. เลขประจำตัวประชาชน 13 หลัก เลขทะเบียนเกษตรกร 12 หลัก และเบอร์โทรศัพท์ กรอกเป็นตัวเลขติดกัน (ไม่ต้องมีขีด)",
         "7. โครงการ: กรอกชีต คัดเลือกกลุ่ม, ประเมิน 3ก (ครั้งที่ 1 และ 2), Smart Farmer, IFPP, การเข้าร่วม และงบประมาณ "
         "ช่องสีเทาโปรแกรมคำนวณให้ (ห้ามพิมพ์ทับ)",
+        f"7ก. การจัดตั้งกลุ่มใหม่: กรอกคำขอในชีต “{layout.table('establish').sheet}” หนึ่งแถวต่อหนึ่งคำขอ "
+        "(ระเบียบกลุ่ม 7 เรื่อง เอกสาร 5 รายการ การตรวจสอบของ นสว.ประจำตำบล และผลการพิจารณา) "
+        f"และผู้ขอจัดตั้ง 10 คนขึ้นไปในชีต “{layout.table('applicants').sheet}” "
+        "(คณะกรรมการอย่างน้อย 3 คน: ประธาน เลขานุการ เหรัญญิก)",
         "8. ตรวจสอบข้อมูลด้วยคำสั่ง kaset-xl validate ชื่อไฟล์ และคำนวณคะแนนด้วย kaset-xl score ชื่อไฟล์ "
         "(หรือปุ่มบนแบบฟอร์ม .xlsm) ผลรวมอยู่ในชีต สรุปผล",
         "9. อย่าเปลี่ยนชื่อชีต ลบคอลัมน์ หรือแก้ไขหัวตาราง โปรแกรมอ่านข้อมูลตามหัวตาราง",
@@ -272,6 +276,10 @@ def _lists_sheet(wb: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, layout: 
     name_col = groups.letter("name")
     wb.define_name("list_group", f"='{groups.sheet}'!${name_col}${groups.first_data_row}:"
                                  f"${name_col}${groups.last_data_row}")
+    establish = layout.table("establish")  # the names typed in the establishment sheet (applicants' dropdown)
+    new_col = establish.letter("name")
+    wb.define_name("list_new_group", f"='{establish.sheet}'!${new_col}${establish.first_data_row}:"
+                                     f"${new_col}${establish.last_data_row}")
     ws.hide()
     _protect(ws)
 
