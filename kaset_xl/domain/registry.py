@@ -277,6 +277,7 @@ def check_registry(book: DistrictBook, criteria: Criteria, *, today: dt.date | N
 def check_all(book: DistrictBook, criteria: Criteria, *,
               today: dt.date | None = None) -> tuple[list[Issue], ProgrammeResult]:
     """Every rule, and the programme's computed results (what ``score`` writes)."""
+    from kaset_xl.domain.establish import check_establishment
     from kaset_xl.domain.programme import evaluate_programme
 
     checker = Checker(book, criteria, today or dt.date.today())
@@ -296,6 +297,7 @@ def check_all(book: DistrictBook, criteria: Criteria, *,
     checker.members(groups)
     for table in layout.tables[2:]:
         checker.cells(table, book.table_rows(table.key))
+    check_establishment(checker, criteria)
     result = evaluate_programme(checker, criteria)
     return checker.issues, result
 
