@@ -412,3 +412,110 @@ def test_register_keeps_the_vba_the_buttons_and_the_protection(tmp_path: Path) -
     # an existing -o is not replaced without --force
     result = run("register", str(xlsm), "--group", APPROVED, "-o", str(out))
     assert result.exit_code == 2 and "[OUTPUT_EXISTS]" in result.output
+
+
+# --- the workbook buttons, on xlwings' remote engine (as tests/test_xl_engine.py) ----------------
+
+def _engine_book(payload: dict[str, Any]) -> Any:
+    import xlwings as xw
+
+    from xl_engine_support import remote_engine_problem
+
+    problem = remote_engine_problem()
+    if problem:  # pragma: no cover - only when the engine cannot start here
+        pytest.skip(f"xlwings' remote engine cannot run here: {problem}")
+    return xw.Book(json=payload)
+
+
+def _click(button: Any, src: Path, out: Path, *, sheet: str, cell: str, **kw: Any) -> Any:
+    """Click ``button`` with ``cell`` of ``sheet`` selected; apply the actions to a copy of ``src`` saved as ``out``."""
+    from xl_engine_support import apply_actions, payload_from_file
+
+    payload = payload_from_file(src, active_sheet=LAYOUT.sheet_order.index(sheet))
+    payload["book"]["selection"] = cell
+    book = _engine_book(payload)
+    button(book, **kw)
+    wb = openpyxl.load_workbook(src, rich_text=True)
+    done = apply_actions(wb, book.json()["actions"])
+    wb.save(out)
+    return done
+
+
+@pytest.fixture
+def _engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+
+
+APPROVED_ROW = ESTABLISH.first_data_row  # the approved application is the first row
+PENDING_ROW = ESTABLISH.first_data_row + 1
+
+
+@pytest.mark.usefixtures("_engine")
+def test_register_button_moves_the_selected_group_like_the_command(book_path: Path, tmp_path: Path) -> None:
+    from kaset_xl import xl
+
+    engine = tmp_path / "engine.xlsx"
+    done = _click(xl.register, book_path, engine, sheet=ESTABLISH.sheet, cell=f"{ESTABLISH.letter('tambon')}{APPROVED_ROW}")
+    assert not done.alerts, done.alerts
+    assert done.active == GROUPS.sheet
+    command = tmp_path / "command.xlsx"
+    register_file(book_path, APPROVED, command)
+    for sheet in (GROUPS.sheet, MEMBERS.sheet):  # the same values in the same cells as kaset-xl register
+        got = [[c.value for c in r] for r in openpyxl.load_workbook(engine)[sheet].iter_rows()]
+        want = [[c.value for c in r] for r in openpyxl.load_workbook(command)[sheet].iter_rows()]
+        assert got == want, sheet
+    wb = openpyxl.load_workbook(engine)
+    status = wb["ผลการตรวจสอบ"]["A2"].value
+    assert APPROVED in status and "เข้าทะเบียนกลุ่ม" in status
+
+    # clicking again on the same row is refused with a Thai message, and nothing is written
+    again = tmp_path / "again.xlsx"
+    done = _click(xl.register, engine, again, sheet=ESTABLISH.sheet, cell=f"B{APPROVED_ROW}")
+    assert len(done.alerts) == 1 and done.funcs == ["alert"]
+    assert re.search(r"[\u0e00-\u0e7f]", done.alerts[0][0]) and "Traceback" not in done.alerts[0][0]
+
+
+@pytest.mark.usefixtures("_engine")
+@pytest.mark.parametrize(("sheet", "cell"), [(ESTABLISH.sheet, f"B{PENDING_ROW}"), (ESTABLISH.sheet, "B1"),
+                                             (GROUPS.sheet, f"B{APPROVED_ROW}")])
+def test_buttons_refuse_a_pending_row_or_no_application_row(book_path: Path, tmp_path: Path, sheet: str,
+                                                             cell: str) -> None:
+    from kaset_xl import xl
+
+    for button in (xl.register, xl.certificate):
+        done = _click(button, book_path, tmp_path / "out.xlsx", sheet=sheet, cell=cell, **(
+            {"folder": str(tmp_path)} if button is xl.certificate else {}))
+        assert len(done.alerts) == 1 and done.funcs == ["alert"], done.funcs
+        assert "Traceback" not in done.alerts[0][0]
+    assert not list(tmp_path.glob("ใบรับรอง*"))
+
+
+@pytest.mark.usefixtures("_engine")
+def test_certificate_button_without_libreoffice_writes_the_xlsx_and_says_so(
+        book_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kaset_xl import xl
+
+    monkeypatch.setenv("KASET_SOFFICE", str(tmp_path / "no-such-soffice"))
+    folder = tmp_path / "certs"
+    folder.mkdir()
+    done = _click(xl.certificate, book_path, tmp_path / "out.xlsx", sheet=ESTABLISH.sheet,
+                  cell=f"{ESTABLISH.letter('decision')}{APPROVED_ROW}", folder=str(folder))
+    written = folder / f"ใบรับรอง-{APPROVED}.xlsx"
+    assert [p.name for p in folder.iterdir()] == [written.name]
+    assert len(done.alerts) == 1 and str(written) in done.alerts[0][0] and "LibreOffice" in done.alerts[0][0]
+    ws = openpyxl.load_workbook(written).worksheets[0]
+    assert APPROVED in [c.value for row in ws.iter_rows() for c in row]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.usefixtures("_engine")
+def test_certificate_button_writes_the_pdf_of_the_selected_row(book_path: Path, tmp_path: Path) -> None:
+    from kaset_xl import xl
+
+    require_tool("soffice", "libreoffice")
+    done = _click(xl.certificate, book_path, tmp_path / "out.xlsx", sheet=ESTABLISH.sheet,
+                  cell=f"A{APPROVED_ROW}", folder=str(tmp_path), thai_digits=True)
+    pdf = tmp_path / f"ใบรับรอง-{APPROVED}.pdf"
+    assert len(done.alerts) == 1 and str(pdf) in done.alerts[0][0]
+    text = _pdf_text(pdf)
+    assert APPROVED in text and "ให้ไว้ณวันที่๑๒เดือนธันวาคมพ.ศ.๒๕๖๓" in text

@@ -143,6 +143,8 @@ def build_workbook(
         _lists_sheet(wb, lists_ws, fmt, layout, area)
         for t in layout.tables:
             _table_sheet(table_sheets[t.key], fmt, t, subtitle, data.tables.get(t.key, ()))
+        if macros and "establish" in table_sheets:
+            _establish_buttons(table_sheets["establish"], layout.table("establish"))
         if summary_ws is not None:
             _summary_sheet(summary_ws, fmt, subtitle, criteria)
         _meta_sheet(meta_ws, layout, area, fiscal_year, created, criteria)
@@ -229,6 +231,20 @@ def _buttons(ws: Worksheet, fmt: _Formats, row: int) -> None:
         ws.insert_button(row + 1, 1, {"macro": b.macro, "caption": b.caption, "width": BUTTON_WIDTH,
                                       "height": BUTTON_HEIGHT, "x_offset": i * (BUTTON_WIDTH + BUTTON_GAP),
                                       "y_offset": 4})
+
+
+ESTABLISH_BUTTON_WIDTH, ESTABLISH_BUTTON_HEIGHT = 118, 28  # pixels
+
+
+def _establish_buttons(ws: Worksheet, table: Table) -> None:
+    """The certificate and register buttons in the row above the headers (the band row), in the frozen
+    columns A:B, where they stay in view and cover no text; they act on the selected application's row."""
+    from kaset_xl.workbook.macros import ESTABLISH_BUTTONS
+
+    for i, b in enumerate(ESTABLISH_BUTTONS):
+        ws.insert_button(table.header_row - 2, 0, {
+            "macro": b.macro, "caption": b.caption, "width": ESTABLISH_BUTTON_WIDTH,
+            "height": ESTABLISH_BUTTON_HEIGHT, "x_offset": 2 + i * (ESTABLISH_BUTTON_WIDTH + 4), "y_offset": 2})
 
 
 def _info_sheet(ws: Worksheet, fmt: _Formats, layout: Layout, area: DistrictArea, year: int,
