@@ -103,7 +103,8 @@ class FileSummary:
 
     @property
     def empty(self) -> bool:
-        return self.usable and not self.registry_groups and not self.members and not self.groups
+        return (self.usable and not self.registry_groups and not self.members and not self.groups
+                and not self.new_groups)
 
 
 def _key(text: str | None) -> str:

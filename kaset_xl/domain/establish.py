@@ -29,6 +29,7 @@ from kaset_xl.workbook.establish import APPROVED, PENDING, REJECTED
 
 if TYPE_CHECKING:
     from kaset_xl.domain.registry import Checker
+    from kaset_xl.workbook.layout import Table
 
 __all__ = ["ApplicationSummary", "summarize_applications", "check_establishment", "certificate_key",
            "committee_problems"]
@@ -129,6 +130,7 @@ def check_establishment(c: Checker, crit: Criteria) -> None:
 
 def _applications(c: Checker, rules: EstablishmentRules, establish: Sequence[Mapping[str, Any]],
                   by: Mapping[str, list[Mapping[str, Any]]]) -> None:
+    table = c.book.layout.table("establish")
     seen: dict[str, int] = {}
     for e in establish:
         row, name, decision = e["row"], e.get("name"), e.get("decision")
@@ -157,7 +159,6 @@ def _applications(c: Checker, rules: EstablishmentRules, establish: Sequence[Map
             for role in missing:
                 c.add("ESTABLISH_COMMITTEE_ROLE_MISSING" + suffix, "establish", "name", row, value=name,
                       role=role, role_en=ROLE_EN.get(role, role))
-        table = _table(c, "establish")
         for code, keys in (("ESTABLISH_REGULATION_MISSING", rules.regulations),
                            ("ESTABLISH_DOCUMENT_MISSING", rules.documents)):
             for key in keys:
@@ -168,11 +169,7 @@ def _applications(c: Checker, rules: EstablishmentRules, establish: Sequence[Map
         _dates_and_decision(c, e, approved, table)
 
 
-def _table(c: Checker, key: str) -> Any:
-    return c.book.layout.table(key)
-
-
-def _dates_and_decision(c: Checker, e: Mapping[str, Any], approved: bool, table: Any) -> None:
+def _dates_and_decision(c: Checker, e: Mapping[str, Any], approved: bool, table: Table) -> None:
     row = e["row"]
     applied, checked, certified = e.get("applied"), e.get("checked"), e.get("certificate_date")
     ok = [d is not None and c.plausible(d) for d in (applied, checked, certified)]
