@@ -33,7 +33,7 @@ from kaset_xl.workbook.establish import APPROVED
 
 __all__ = ["CertificateData", "APPROVED", "ESTABLISH_TABLE", "APPLICANTS_TABLE", "find_application",
            "approved_application", "applicants_of", "same_name", "district_tambon", "certificate_data", "certificate_lines", "render_certificate", "write_certificate_xlsx",
-           "convert_to_pdf", "find_soffice", "SOFFICE_TIMEOUT", "TITLE"]
+           "convert_to_pdf", "find_soffice", "wrapped_lines", "SOFFICE_TIMEOUT", "TITLE"]
 
 TITLE = "ใบรับรองการจัดตั้งกลุ่มส่งเสริมอาชีพการเกษตร"
 ESTABLISH_TABLE = "establish"
@@ -214,7 +214,18 @@ def certificate_lines(data: CertificateData, *, thai_digits: bool = False) -> li
     return lines
 
 
-COLUMNS = 8  # B..I inside the border; A and J are narrow margins
+COLUMNS = 8  # the text's columns, C..J
+PADDING = 3.0  # columns B and K: the space between the border and the text
+STYLES = {"title": (26, True), "name": (28, True), "body": (18, False), "small": (16, False), "sign": (18, False)}
+CHARS_AT_18PT = 62  # visible characters (Thai marks take no width) that fit the bordered width at 18 pt
+_THAI_MARKS = frozenset([0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F)])
+
+
+def wrapped_lines(text: str, size: float) -> int:
+    """How many lines ``text`` needs at ``size`` pt in the bordered width (a long name or address wraps)."""
+    visible = sum(1 for ch in text if ord(ch) not in _THAI_MARKS)
+    per_line = max(int(CHARS_AT_18PT * 18 / size), 1)
+    return max(1, -(-visible // per_line))
 COLUMN_WIDTH = 12.0
 ROW_SCALE = 1.45  # the page is scaled to its width: taller rows fill the A4 height instead of leaving it blank
 
@@ -230,31 +241,42 @@ def write_certificate_xlsx(data: CertificateData, path: str | os.PathLike[str], 
                        "company": "กรมส่งเสริมการเกษตร", "created": dt.datetime(2000, 1, 1)})
     base = {"font_name": FONT_NAME, "font_size": 16, "font_scheme": "none", "align": "center",
             "valign": "vcenter"}
-    sizes = {"title": (26, True), "name": (28, True), "body": (18, False), "small": (16, False),
-             "sign": (18, False)}
     ws = wb.add_worksheet("ใบรับรอง")
+    # A and L: the page margin; B and K: the padding inside the double border; C..J: the text
+    first, last_col = 2, 1 + COLUMNS
     ws.set_column(0, 0, 2)
-    ws.set_column(1, COLUMNS, COLUMN_WIDTH)
-    ws.set_column(COLUMNS + 1, COLUMNS + 1, 2)
+    ws.set_column(1, 1, PADDING)
+    ws.set_column(first, last_col, COLUMN_WIDTH)
+    ws.set_column(last_col + 1, last_col + 1, PADDING)
+    ws.set_column(last_col + 2, last_col + 2, 2)
     lines = certificate_lines(data, thai_digits=thai_digits)
     last = len(lines)  # rows 1..last hold the lines (row 0 is the outer margin)
     ws.set_row(0, 14)
     formats: dict[tuple[str, bool, bool], Any] = {}
+
+    def edge(side: str, top: bool, bottom: bool) -> Any:
+        key = (side, top, bottom)
+        if key not in formats:
+            formats[key] = wb.add_format({side: 6, **({"top": 6} if top else {}), **({"bottom": 6} if bottom else {})})
+        return formats[key]
+
     for i, line in enumerate(lines, start=1):
         top, bottom = i == 1, i == last
         key = (line.style, top, bottom)
         if key not in formats:
-            size, bold = sizes[line.style]
-            props = {**base, "font_size": size, "bold": bold, "left": 6, "right": 6}
-            if line.style == "sign":
-                props["align"] = "center"
+            size, bold = STYLES[line.style]
+            props = {**base, "font_size": size, "bold": bold, "text_wrap": True}
             if top:
                 props["top"] = 6
             if bottom:
                 props["bottom"] = 6
             formats[key] = wb.add_format(props)
-        ws.set_row(i, line.height * ROW_SCALE)
-        ws.merge_range(i, 1, i, COLUMNS, line.text, formats[key])
+        size = STYLES[line.style][0]
+        extra = (wrapped_lines(line.text, size) - 1) * size * 1.5  # the wrapped lines' height
+        ws.set_row(i, line.height * ROW_SCALE + extra)
+        ws.write_blank(i, 1, None, edge("left", top, bottom))
+        ws.merge_range(i, first, i, last_col, line.text, formats[key])
+        ws.write_blank(i, last_col + 1, None, edge("right", top, bottom))
     ws.set_row(last + 1, 14)
     ws.set_paper(9)  # A4
     ws.set_portrait()
@@ -262,7 +284,7 @@ def write_certificate_xlsx(data: CertificateData, path: str | os.PathLike[str], 
     ws.center_horizontally()
     ws.center_vertically()
     ws.fit_to_pages(1, 1)
-    ws.print_area(0, 0, last + 1, COLUMNS + 1)
+    ws.print_area(0, 0, last + 1, last_col + 2)
     ws.hide_gridlines(2)
     ws.set_default_row(24)
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})

@@ -210,13 +210,26 @@ def test_the_xlsx_is_one_a4_portrait_page_with_the_text(tmp_path: Path) -> None:
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert texts == [line.text for line in certificate_lines(data) if line.text]
     assert data.group_name in texts and "ให้ไว้ ณ วันที่ 5 เดือน มีนาคม พ.ศ. 2564" in texts
-    assert ws.print_area is not None and ws.print_area.startswith("'ใบรับรอง'!$A$1:$J$")
+    assert ws.print_area is not None and ws.print_area.startswith("'ใบรับรอง'!$A$1:$L$")
     fonts = {c.font.name for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     assert fonts == {"TH SarabunPSK"}
-    # the border: the first line has a top edge, the last a bottom edge, every line left and right edges
-    lines = [row[1] for row in ws.iter_rows(min_row=2, max_row=1 + len(certificate_lines(data)))]
-    assert lines[0].border.top.style and lines[-1].border.bottom.style
-    assert all(c.border.left.style and c.border.right.style for c in lines)
+    # the border around B..K: top on the first line, bottom on the last, left on B and right on K of every line
+    rows = list(ws.iter_rows(min_row=2, max_row=1 + len(certificate_lines(data)), min_col=2, max_col=11))
+    assert all(c.border.top.style == "double" for c in rows[0])
+    assert all(c.border.bottom.style == "double" for c in rows[-1])
+    assert all(r[0].border.left.style == "double" and r[-1].border.right.style == "double" for r in rows)
+    # each line is one merged cell C..J, centred and wrapping (a long name or address takes two lines)
+    assert {str(m) for m in ws.merged_cells.ranges} == {f"C{r}:J{r}" for r in range(2, 2 + len(rows))}
+    assert all(r[1].alignment.horizontal == "center" and r[1].alignment.wrap_text for r in rows)
+
+
+def test_a_long_name_wraps_into_a_taller_row(tmp_path: Path) -> None:
+    short = openpyxl.load_workbook(render_certificate(_hand_made(), tmp_path / "short.xlsx")).worksheets[0]
+    long_name = "กลุ่มวิสาหกิจชุมชนแปรรูปผลผลิตทางการเกษตรบ้านห้วยน้ำดังเพื่อการส่งออกและการท่องเที่ยว"
+    data = _hand_made(group_name=long_name)
+    ws = openpyxl.load_workbook(render_certificate(data, tmp_path / "long.xlsx")).worksheets[0]
+    row = next(c.row for r in ws.iter_rows() for c in r if c.value == long_name)
+    assert ws.row_dimensions[row].height > short.row_dimensions[row].height + 28  # room for a second line
 
 
 def test_thai_digits_turn_every_number_into_thai_numerals() -> None:
