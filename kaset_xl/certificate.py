@@ -28,11 +28,11 @@ from typing import Any
 from kaset_xl.areas import normalize_tambon
 from kaset_xl.fileio import atomic_output
 from kaset_xl.issues import KasetError
-from kaset_xl.normalize import be_year, clean_text, thai_month_name, to_thai_digits
+from kaset_xl.normalize import be_year, clean_text, thai_digits_to_ascii, thai_month_name, to_thai_digits
 from kaset_xl.workbook.establish import APPROVED
 
 __all__ = ["CertificateData", "APPROVED", "ESTABLISH_TABLE", "APPLICANTS_TABLE", "find_application",
-           "approved_application", "applicants_of", "same_name", "district_tambon", "certificate_data", "certificate_lines", "render_certificate", "write_certificate_xlsx",
+           "approved_application", "application_errors", "applicants_of", "same_name", "district_tambon", "certificate_data", "certificate_lines", "render_certificate", "write_certificate_xlsx",
            "convert_to_pdf", "find_soffice", "wrapped_lines", "SOFFICE_TIMEOUT", "TITLE"]
 
 TITLE = "ใบรับรองการจัดตั้งกลุ่มส่งเสริมอาชีพการเกษตร"
@@ -172,6 +172,19 @@ def certificate_data(book: Any, group: str) -> CertificateData:
     )
 
 
+def application_errors(book: Any, group: str, *, today: dt.date | None = None) -> list[Any]:
+    """The validation errors about the application ``group``: on its row of the establishment sheet or on
+    its applicants' rows.  A certificate is still issued (the officer decided); the command shows them."""
+    from kaset_xl.issues import Severity
+    from kaset_xl.validate import validate_book
+
+    app = find_application(book, group)
+    sheet, people_sheet = book.layout.table(ESTABLISH_TABLE).sheet, book.layout.table(APPLICANTS_TABLE).sheet
+    people = {r["row"] for r in applicants_of(book, app["name"])}
+    return [i for i in validate_book(book, today=today) if i.severity is Severity.ERROR and (
+        (i.sheet == sheet and i.row == app["row"]) or (i.sheet == people_sheet and i.row in people))]
+
+
 # ---------------------------------------------------------------------------------------- rendering
 
 @dataclass(frozen=True)
@@ -183,7 +196,7 @@ class _Line:
 
 def certificate_lines(data: CertificateData, *, thai_digits: bool = False) -> list[_Line]:
     """The certificate's lines, top to bottom (blank lines are spacing)."""
-    digits = to_thai_digits if thai_digits else (lambda s: s)
+    digits = to_thai_digits if thai_digits else thai_digits_to_ascii  # numbers in one script throughout
     facts = []
     if data.main_activity:
         facts.append(f"กิจกรรมหลัก {data.main_activity}")

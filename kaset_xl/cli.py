@@ -399,22 +399,32 @@ def certificate(file: str, group: str, output: str, thai_digits: bool, force: bo
     """Write the establishment certificate (ใบรับรองการจัดตั้งกลุ่มส่งเสริมอาชีพการเกษตร) of an approved
     application as a one-page A4 PDF (needs LibreOffice) or .xlsx. FILE is not changed.
 
+    Exit code 0: written; 1: written, but the checks find errors in the application (listed);
+    2: nothing written.
+
     Example:
 
         kaset-xl certificate pai-2564.xlsx --group กลุ่มปลูกผักปลอดภัย -o certificate.pdf
 
         kaset-xl certificate pai-2564.xlsx -g กลุ่มปลูกผักปลอดภัย -o certificate.xlsx --thai-digits
     """
-    from kaset_xl.certificate import certificate_data, render_certificate
+    from kaset_xl.certificate import application_errors, certificate_data, render_certificate
     from kaset_xl.workbook.reader import read_district_workbook
 
     out = Path(output)
     if out.exists() and not force:  # before reading: nothing to do
         raise KasetError("OUTPUT_EXISTS", file=str(out))
-    data = certificate_data(read_district_workbook(file), group)
+    book = read_district_workbook(file)
+    data = certificate_data(book, group)
     render_certificate(data, out, thai_digits=thai_digits, overwrite=force)
     click.echo(f"✓ ใบรับรองการจัดตั้ง{data.group_name} เลขที่ {data.certificate_no}: {out}")
     click.echo(f"  wrote the establishment certificate of {data.group_name} to {out}")
+    errors = application_errors(book, group)
+    if errors:  # the officer decided; the command only reminds what the checks found
+        click.echo(f"! คำขอนี้ยังมีข้อผิดพลาด {len(errors)} รายการ (the application has {len(errors)} errors):")
+        for i in errors:
+            click.echo(f"  {i.location:<22} {i.code:<34} {i.message_th}")
+    sys.exit(1 if errors else 0)
 
 
 @cli.command()

@@ -298,6 +298,21 @@ def test_certificate_command_errors_exit_2_and_never_overwrite(book_path: Path, 
     assert _digest(book_path) == before
 
 
+def test_certificate_of_an_application_with_errors_is_written_with_exit_1_and_the_list(tmp_path: Path) -> None:
+    rng = random.Random(4)
+    data = sample_data("5803")
+    data.tables["establish"] = [_application(APPROVED, "อนุมัติ", "๕๘๐๓/๒๕๖๓/๐๐๑")]  # Thai digits as typed
+    data.tables["applicants"] = _applicants(APPROVED, 8, rng)  # approved with 8 applicants: below the 10
+    path = tmp_path / "few.xlsx"
+    build_workbook(path, district_area("5803"), 2564, data=data)
+    out = tmp_path / "c.xlsx"
+    result = run("certificate", str(path), "--group", APPROVED, "-o", str(out))
+    assert result.exit_code == 1, result.output
+    assert out.is_file() and "ESTABLISH_TOO_FEW_APPLICANTS" in result.output
+    texts = [c.value for row in openpyxl.load_workbook(out).worksheets[0].iter_rows() for c in row if c.value]
+    assert f"เลขที่ {CERT_NO}" in texts  # without --thai-digits every number is in Arabic digits
+
+
 # --- moving the group into the registry ---------------------------------------------------------
 
 def _registry_row(ws: Any, name: str) -> int:
