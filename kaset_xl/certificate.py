@@ -382,7 +382,7 @@ def render_certificate(data: CertificateData, output: str | os.PathLike[str], *,
         return out
     if soffice is None and find_soffice() is None:  # before any work: a clear message, nothing written
         raise KasetError("CERT_LIBREOFFICE_MISSING", file=str(out))
-    with tempfile.TemporaryDirectory(prefix="kaset-cert-") as work:
+    with tempfile.TemporaryDirectory(prefix="kaset-cert-", ignore_cleanup_errors=True) as work:
         folder = Path(work)
         src = folder / "certificate.xlsx"
         write_certificate_xlsx(data, src, thai_digits=thai_digits)

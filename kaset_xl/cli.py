@@ -404,9 +404,9 @@ def certificate(file: str, group: str, output: str, thai_digits: bool, force: bo
 
     Example:
 
-        kaset-xl certificate pai-2564.xlsx --group กลุ่มปลูกผักปลอดภัย -o certificate.pdf
+        kaset-xl certificate pai-2564.xlsx --group กลุ่มปลูกผัก -o cert.pdf
 
-        kaset-xl certificate pai-2564.xlsx -g กลุ่มปลูกผักปลอดภัย -o certificate.xlsx --thai-digits
+        kaset-xl certificate pai.xlsx -g กลุ่มปลูกผัก -o cert.xlsx --thai-digits
     """
     from kaset_xl.certificate import application_errors, certificate_data, render_certificate
     from kaset_xl.workbook.reader import read_district_workbook
@@ -441,9 +441,9 @@ def register(file: str, group: str, output: str | None, force: bool) -> None:
 
     Example:
 
-        kaset-xl register pai-2564.xlsx --group กลุ่มปลูกผักปลอดภัย
+        kaset-xl register pai-2564.xlsx --group กลุ่มปลูกผัก
 
-        kaset-xl register pai-2564.xlsx -g กลุ่มปลูกผักปลอดภัย -o pai-2564-registered.xlsx
+        kaset-xl register pai-2564.xlsx -g กลุ่มปลูกผัก -o registered.xlsx
     """
     from kaset_xl.establish_register import register_file
 
