@@ -419,12 +419,7 @@ def certificate(file: str, group: str, output: str, thai_digits: bool, force: bo
     render_certificate(data, out, thai_digits=thai_digits, overwrite=force)
     click.echo(f"✓ ใบรับรองการจัดตั้ง{data.group_name} เลขที่ {data.certificate_no}: {out}")
     click.echo(f"  wrote the establishment certificate of {data.group_name} to {out}")
-    errors = application_errors(book, group)
-    if errors:  # the officer decided; the command only reminds what the checks found
-        click.echo(f"! คำขอนี้ยังมีข้อผิดพลาด {len(errors)} รายการ (the application has {len(errors)} errors):")
-        for i in errors:
-            click.echo(f"  {i.location:<22} {i.code:<34} {i.message_th}")
-    sys.exit(1 if errors else 0)
+    _print_application_errors(application_errors(book, group))
 
 
 @cli.command()
@@ -438,6 +433,7 @@ def register(file: str, group: str, output: str | None, force: bool) -> None:
     """Move an approved group into the registry: one row of ทะเบียนกลุ่ม (establishment date and number
     from the certificate) and its applicants as rows of สมาชิก. Refused for a group already in the
     registry or not approved; entries, protection and buttons are kept; written atomically.
+    Exit codes as for certificate.
 
     Example:
 
@@ -456,6 +452,16 @@ def register(file: str, group: str, output: str | None, force: bool) -> None:
                f"(แถว {rows}): {target}")
     click.echo(f"  moved {plan.group} into the registry (row {plan.group_row}) with {len(plan.member_rows)} "
                f"members (rows {rows}): {target}")
+    _print_application_errors(plan.errors)
+
+
+def _print_application_errors(errors: list[Issue]) -> None:
+    """The checks' errors about an application that was acted on anyway (the officer decided); exit 1 if any."""
+    if errors:
+        click.echo(f"! คำขอนี้ยังมีข้อผิดพลาด {len(errors)} รายการ (the application has {len(errors)} errors):")
+        for i in errors:
+            click.echo(f"  {i.location:<22} {i.code:<34} {i.message_th}")
+    sys.exit(1 if errors else 0)
 
 
 def main() -> None:

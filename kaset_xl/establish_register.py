@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kaset_xl.certificate import (APPLICANTS_TABLE, ESTABLISH_TABLE, same_name, district_tambon, applicants_of,
-                                  approved_application)
+from kaset_xl.certificate import (APPLICANTS_TABLE, ESTABLISH_TABLE, applicants_of, application_errors,
+                                  approved_application, district_tambon, same_name)
 from kaset_xl.fileio import atomic_output
 from kaset_xl.issues import KasetError
 from kaset_xl.normalize import clean_text
@@ -42,6 +42,7 @@ class Registration:
     group_row: int
     member_rows: list[int] = field(default_factory=list)
     writes: list[CellWrite] = field(default_factory=list)
+    errors: list[Any] = field(default_factory=list)  # validation errors of the application (moved anyway)
 
 
 def _next_row(book: Any, table_key: str) -> int:
@@ -88,7 +89,7 @@ def plan_registration(book: Any, group: str) -> Registration:
         raise KasetError("REGISTER_TABLE_FULL", file=str(book.path), sheet=members.sheet, row=members.last_data_row)
 
     established = app["certificate_date"]
-    plan = Registration(group=name, group_row=group_row)
+    plan = Registration(group=name, group_row=group_row, errors=application_errors(book, name))
     registry_values = {
         "no": _next_no(book, "groups"),
         "name": name,

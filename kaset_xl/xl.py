@@ -253,8 +253,9 @@ def _register(book: Any, today: dt.date | None) -> None:
     district = _read(book)
     plan = plan_registration(district, _selected_application(book, district))
     _apply(book, plan.writes)
+    note = f" — คำขอยังมีข้อผิดพลาด {len(plan.errors)} รายการ (กดปุ่มตรวจสอบข้อมูล)" if plan.errors else ""
     _status(book, f"ย้าย{plan.group}เข้าทะเบียนกลุ่ม (แถว {plan.group_row}) พร้อมสมาชิก {len(plan.member_rows)} คน "
-                  f"เมื่อ {_now_be()}")
+                  f"เมื่อ {_now_be()}{note}")
     book.sheets[district.layout.table("groups").sheet].activate()
 
 

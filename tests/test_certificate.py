@@ -311,6 +311,10 @@ def test_certificate_of_an_application_with_errors_is_written_with_exit_1_and_th
     assert out.is_file() and "ESTABLISH_TOO_FEW_APPLICANTS" in result.output
     texts = [c.value for row in openpyxl.load_workbook(out).worksheets[0].iter_rows() for c in row if c.value]
     assert f"เลขที่ {CERT_NO}" in texts  # without --thai-digits every number is in Arabic digits
+    # register moves it as well (the officer decided), lists the same errors and exits 1
+    result = run("register", str(path), "--group", APPROVED, "-o", str(tmp_path / "registered.xlsx"))
+    assert result.exit_code == 1 and "ESTABLISH_TOO_FEW_APPLICANTS" in result.output, result.output
+    assert len(read_district_workbook(tmp_path / "registered.xlsx").groups) == len(data.tables["groups"]) + 1
 
 
 # --- moving the group into the registry ---------------------------------------------------------
