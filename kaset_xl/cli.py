@@ -405,6 +405,83 @@ def _sheets() -> tuple[str, ...]:
     return SHEETS
 
 
+@cli.command()
+@click.argument("file", type=click.Path())
+@click.option("--group", "-g", required=True, help="ชื่อกลุ่มตามคำขอในชีตจัดตั้งกลุ่ม (the application's group name).")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+              help="The certificate to write: OUT.pdf (through LibreOffice) or OUT.xlsx.")
+@click.option("--thai-digits", is_flag=True, help="Thai numerals (๑๒ ธันวาคม ๒๕๖๓) instead of 12 ธันวาคม 2563.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@handles_errors
+def certificate(file: str, group: str, output: str, thai_digits: bool, force: bool) -> None:
+    """Write the establishment certificate (ใบรับรองการจัดตั้งกลุ่มส่งเสริมอาชีพการเกษตร) of an approved
+    application as a one-page A4 PDF (needs LibreOffice) or .xlsx. FILE is not changed.
+
+    Exit code 0: written; 1: written, but the checks find errors in the application (listed);
+    2: nothing written.
+
+    Example:
+
+        kaset-xl certificate pai-2564.xlsx --group กลุ่มปลูกผัก -o cert.pdf
+
+        kaset-xl certificate pai.xlsx -g กลุ่มปลูกผัก -o cert.xlsx --thai-digits
+    """
+    from kaset_xl.certificate import application_errors, certificate_data, render_certificate
+    from kaset_xl.workbook.reader import read_district_workbook
+
+    out = Path(output)
+    if out.exists() and not force:  # before reading: nothing to do
+        raise KasetError("OUTPUT_EXISTS", file=str(out))
+    book = read_district_workbook(file)
+    data = certificate_data(book, group)
+    render_certificate(data, out, thai_digits=thai_digits, overwrite=force)
+    click.echo(f"✓ ใบรับรองการจัดตั้ง{data.group_name} เลขที่ {data.certificate_no}: {out}")
+    click.echo(f"  wrote the establishment certificate of {data.group_name} to {out}")
+    _print_application_errors(application_errors(book, group))
+
+
+@cli.command()
+@click.argument("file", type=click.Path())
+@click.option("--group", "-g", required=True, help="ชื่อกลุ่มตามคำขอในชีตจัดตั้งกลุ่ม (the application's group name).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write the workbook here (default: into FILE itself).")
+@click.option("--force", is_flag=True, help="Replace --output if it exists.")
+@handles_errors
+def register(file: str, group: str, output: str | None, force: bool) -> None:
+    """Move an approved group into the registry: one row of ทะเบียนกลุ่ม (establishment date and number
+    from the certificate) and its applicants as rows of สมาชิก. Refused for a group already in the
+    registry or not approved; entries, protection and buttons are kept; written atomically.
+    Exit codes as for certificate.
+
+    Example:
+
+        kaset-xl register pai-2564.xlsx --group กลุ่มปลูกผัก
+
+        kaset-xl register pai-2564.xlsx -g กลุ่มปลูกผัก -o registered.xlsx
+    """
+    from kaset_xl.establish_register import register_file
+
+    if output and Path(output).exists() and not force and Path(output).resolve() != Path(file).resolve():
+        raise KasetError("OUTPUT_EXISTS", file=output)
+    plan = register_file(file, group, output)
+    target = output or file
+    rows = f"{plan.member_rows[0]}–{plan.member_rows[-1]}" if plan.member_rows else "-"
+    click.echo(f"✓ ย้าย{plan.group}เข้าทะเบียนกลุ่ม แถว {plan.group_row} และสมาชิก {len(plan.member_rows)} คน "
+               f"(แถว {rows}): {target}")
+    click.echo(f"  moved {plan.group} into the registry (row {plan.group_row}) with {len(plan.member_rows)} "
+               f"members (rows {rows}): {target}")
+    _print_application_errors(plan.errors)
+
+
+def _print_application_errors(errors: list[Issue]) -> None:
+    """The checks' errors about an application that was acted on anyway (the officer decided); exit 1 if any."""
+    if errors:
+        click.echo(f"! คำขอนี้ยังมีข้อผิดพลาด {len(errors)} รายการ (the application has {len(errors)} errors):")
+        for i in errors:
+            click.echo(f"  {i.location:<22} {i.code:<34} {i.message_th}")
+    sys.exit(1 if errors else 0)
+
+
 def main() -> None:
     _utf8_streams()
     try:

@@ -30,6 +30,9 @@ __all__ = [
     "be_year",
     "format_be",
     "fiscal_year_be",
+    "THAI_MONTHS",
+    "to_thai_digits",
+    "thai_month_name",
 ]
 
 BE_OFFSET = 543  # พ.ศ. = ค.ศ. + 543
@@ -221,6 +224,8 @@ _EXCEL_MAX_SERIAL = 2958466  # serial of 1 Jan 10000; the last accepted is 31 De
 
 # Month names, looked up after lower-casing and removing dots and spaces ('ธ.ค.' -> 'ธค').
 _MONTHS: dict[str, int] = {}
+THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
+               "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")  # the full names, January first
 for _n, _names in enumerate(
     [
         ("มกราคม", "มค", "january", "jan"),
@@ -383,3 +388,13 @@ def format_be(d: datetime.date, *, thai_digits: bool = False) -> str:
 def fiscal_year_be(d: datetime.date) -> int:
     """The Thai government fiscal year (1 Oct - 30 Sep), Buddhist era: 1 Oct 2020 -> 2564."""
     return be_year(d) + (1 if d.month >= 10 else 0)
+
+
+def to_thai_digits(s: str) -> str:
+    """'12/12/2563' -> '๑๒/๑๒/๒๕๖๓'; other characters are left alone."""
+    return s.translate(_ASCII_TO_THAI)
+
+
+def thai_month_name(month: int) -> str:
+    """The full Thai name of a month: 12 -> 'ธันวาคม'."""
+    return THAI_MONTHS[month - 1]

@@ -132,6 +132,9 @@ def sample_data(district_code: str, seed: int = 2564) -> WorkbookData:
     # (the programme then sets the selected group's level and raises a few household incomes to agree).
     tables: dict[str, list[dict[str, Any]]] = {"groups": groups, "members": members}
     tables.update(_programme(rng, district_code, groups, members, info["officer"]))
+    # The establishment sheets draw from their own generator: the registry and programme stay as they were.
+    tables.update(_establishment(random.Random(f"{seed}-{district_code}-establish"), district_code,
+                                 used_ids | {m["citizen_id"] for m in members}))
     return WorkbookData(info=info, tables=tables, created=dt.datetime(2020, 10, 1, 8, 30))
 
 
@@ -446,6 +449,78 @@ def _programme(rng: random.Random, district_code: str, groups: list[dict[str, An
 
     return {"selection": selection, "assessment": assessment, "smart_farmer": smart_farmer, "ifpp": ifpp,
             "participation": participation, "budget": budget}
+
+
+# ============================================================ establishment of new groups (seed 004)
+# FY2564 applications: Pai (5803) approved two new groups, the other districts one each; Mueang, Pai
+# and Pang Mapha have one complete application waiting for the district's decision; Pang Mapha
+# rejected one.  Each is complete (10+ applicants, committee, regulations, documents): no issues.
+NEW_GROUP_IDEAS = [
+    ("กลุ่มปลูกถั่วลายเสือ", "ปลูกถั่วลายเสือ"),
+    ("กลุ่มเพาะเห็ดฟาง", "เพาะเห็ด"),
+    ("กลุ่มแปรรูปกล้วยตาก", "แปรรูปกล้วย"),
+    ("กลุ่มเลี้ยงไก่พื้นเมือง", "เลี้ยงไก่"),
+    ("กลุ่มปลูกสตรอว์เบอร์รี", "ปลูกสตรอว์เบอร์รี"),
+    ("กลุ่มทอผ้ากะเหรี่ยง", "ทอผ้า"),
+]
+ESTABLISH_PLAN = {"5801": ("อนุมัติ", "รอพิจารณา"), "5803": ("อนุมัติ", "อนุมัติ", "รอพิจารณา"),
+                  "5804": ("อนุมัติ",), "5807": ("อนุมัติ", "ไม่อนุมัติ", "รอพิจารณา")}
+ESTABLISH_ROLES = ["ประธาน", "เลขานุการ", "เหรัญญิก", "กรรมการ"]
+
+
+def _establishment(rng: random.Random, district_code: str, used_ids: set[str]) -> dict[str, list[dict[str, Any]]]:
+    area = district_area(district_code)
+    tambons = area.tambon_names
+    district = area.district.name_th
+    approver = f"นาย{rng.choice(FIRST_M)} {rng.choice(LAST)}"
+    establish: list[dict[str, Any]] = []
+    applicants: list[dict[str, Any]] = []
+    plan = ESTABLISH_PLAN.get(district_code, ("อนุมัติ",))
+    approved_no = 0
+    names_seen: set[tuple[str, str]] = set()
+    for k, (decision, (name, main)) in enumerate(zip(plan, rng.sample(NEW_GROUP_IDEAS, len(plan))), start=1):
+        tambon = rng.choice(tambons)
+        applied = dt.date(2020, 11, 2) + dt.timedelta(days=rng.randint(0, 150))
+        checked = applied + dt.timedelta(days=rng.randint(5, 20))
+        row: dict[str, Any] = {
+            "no": k, "name": name, "house_no": str(rng.randint(1, 250)), "moo": rng.randint(1, 12),
+            "tambon": tambon, "main_activity": main, "applied": applied,
+            **{key: "ใช่" for key in ("reg_shares", "reg_activities", "reg_money", "reg_membership",
+                                      "reg_election", "reg_term", "reg_leaving", "doc_request",
+                                      "doc_regulations", "doc_committee", "doc_members", "doc_plan")},
+            "checker": f"{rng.choice(['นาย', 'นางสาว'])}{rng.choice(FIRST_M + FIRST_F)} {rng.choice(LAST)}",
+            "checked": checked, "check_remarks": "เอกสารครบถ้วน", "decision": decision,
+        }
+        if decision == "อนุมัติ":
+            approved_no += 1
+            row.update({"certificate_no": f"{district_code}/2564/{approved_no:02d}",
+                        "certificate_date": checked + dt.timedelta(days=rng.randint(3, 15)),
+                        "approver": approver, "approver_position": f"เกษตรอำเภอ{district}"})
+        elif decision == "ไม่อนุมัติ":
+            row["check_remarks"] = "สมาชิกส่วนใหญ่อยู่ในกลุ่มเดิมแล้ว เสนอให้รวมกับกลุ่มเดิม"
+        establish.append(row)
+        for i in range(rng.randint(10, 14)):
+            female = rng.random() < 0.5
+            cid = ""
+            while not cid or cid in used_ids:
+                cid = make_citizen_id(rng)
+            used_ids.add(cid)
+            first, last = rng.choice(FIRST_F if female else FIRST_M), rng.choice(LAST)
+            while (first, last) in names_seen:
+                last = rng.choice(LAST) + rng.choice(["", "วงศ์", "สกุล", "ศักดิ์"])
+            names_seen.add((first, last))
+            applicants.append({
+                "no": len(applicants) + 1, "group": name,
+                "title": ("นาง" if rng.random() < 0.7 else "นางสาว") if female else "นาย",
+                "first_name": first, "last_name": last, "citizen_id": cid,
+                "birth_date": dt.date(rng.randint(1960, 1998), rng.randint(1, 12), rng.randint(1, 28)),
+                "house_no": str(rng.randint(1, 300)), "moo": rng.randint(1, 12), "tambon": tambon,
+                "phone": "0" + rng.choice("689") + "".join(rng.choice("0123456789") for _ in range(8)),
+                "farmer_id": "".join(rng.choice("0123456789") for _ in range(12)),
+                "role": ESTABLISH_ROLES[i] if i < len(ESTABLISH_ROLES) else "สมาชิก",
+                "main_activity": main, "area_rai": float(rng.randint(1, 25)),
+            })
+    return {"establish": establish, "applicants": applicants}
 
 
 def sample_filename(district_code: str, year: int = SAMPLE_YEAR) -> str:

@@ -27,14 +27,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     import xlwings as xw
 
     from kaset_xl.issues import Issue
     from kaset_xl.scoring import CellWrite
     from kaset_xl.workbook.reader import DistrictBook
 
-__all__ = ["validate", "score", "budget", "clear_results", "RESULTS_SHEET", "STATUS_CELL", "ERROR_FILL",
-           "WARNING_FILL", "HEADER_ROW", "RECORD_COLUMN"]
+__all__ = ["validate", "score", "budget", "clear_results", "certificate", "register", "RESULTS_SHEET",
+           "STATUS_CELL", "ERROR_FILL", "WARNING_FILL", "HEADER_ROW", "RECORD_COLUMN"]
 
 RESULTS_SHEET = "ผลการตรวจสอบ"
 STATUS_CELL = "A2"
@@ -68,6 +70,18 @@ def budget(book: xw.Book | None = None, *, today: dt.date | None = None) -> None
 def clear_results(book: xw.Book | None = None, *, today: dt.date | None = None) -> None:
     """ปุ่มล้างผลตรวจสอบ: empty the results sheet and restore the cells coloured by Validate."""
     _run(_clear, book, today)
+
+
+def certificate(book: xw.Book | None = None, *, folder: str | None = None, thai_digits: bool = False,
+                today: dt.date | None = None) -> None:
+    """ปุ่มพิมพ์ใบรับรอง: the certificate of the application on the selected row of จัดตั้งกลุ่ม, as a PDF
+    next to the workbook (``folder``: elsewhere); an .xlsx to print from Excel when LibreOffice is missing."""
+    _run(lambda b, _t: _certificate(b, folder, thai_digits), book, today)
+
+
+def register(book: xw.Book | None = None, *, today: dt.date | None = None) -> None:
+    """ปุ่มย้ายเข้าทะเบียนกลุ่ม: move the approved application on the selected row into ทะเบียนกลุ่ม and สมาชิก."""
+    _run(_register, book, today)
 
 
 def _run(action: Callable[[Any, dt.date | None], None], book: Any, today: dt.date | None) -> None:
@@ -176,6 +190,73 @@ def _clear(book: Any, today: dt.date | None) -> None:
     sheet, previous = _results_sheet(book)
     _restore(book, previous)
     _write(sheet, 1, 1, [["ผลการตรวจสอบข้อมูล (kaset-xl)"], [f"ล้างผลการตรวจสอบเมื่อ {_now_be()}"]])
+
+
+def _selected_application(book: Any, district: DistrictBook) -> str:
+    """The group name of the application on the selected row of the establishment sheet."""
+    from kaset_xl.certificate import ESTABLISH_TABLE
+    from kaset_xl.issues import KasetError
+
+    sheet = district.layout.table(ESTABLISH_TABLE).sheet
+    try:
+        selection = book.selection
+        on_sheet = selection is not None and selection.sheet.name == sheet
+        row = selection.row if on_sheet else None
+    except Exception:  # no selection the engine can report (a shape, a chart)
+        row = None
+    for application in district.table_rows(ESTABLISH_TABLE):
+        if row is not None and application["row"] == row and application.get("name"):
+            return str(application["name"])
+    raise KasetError("CERT_NO_ROW_SELECTED", sheet=sheet)
+
+
+def _book_folder(book: Any) -> Path:
+    """The workbook's folder; the user's Documents (or home) when the book has no local path."""
+    from pathlib import Path
+
+    full = str(getattr(book, "fullname", "") or "")
+    path = Path(full)
+    if full and "://" not in full and path.is_absolute():
+        return path.parent
+    documents = Path.home() / "Documents"
+    return documents if documents.is_dir() else Path.home()
+
+
+def _safe_file_name(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("._") or "group"
+
+
+def _certificate(book: Any, folder: str | None, thai_digits: bool) -> None:
+    from pathlib import Path
+
+    from kaset_xl.certificate import certificate_data, render_certificate
+    from kaset_xl.issues import KasetError
+
+    district = _read(book)
+    data = certificate_data(district, _selected_application(book, district))
+    target = (Path(folder) if folder else _book_folder(book)) / f"ใบรับรอง-{_safe_file_name(data.group_name)}.pdf"
+    note = ""
+    try:
+        written = render_certificate(data, target, thai_digits=thai_digits, overwrite=True)
+    except KasetError as exc:
+        if exc.code != "CERT_LIBREOFFICE_MISSING":
+            raise
+        written = render_certificate(data, target.with_suffix(".xlsx"), thai_digits=thai_digits, overwrite=True)
+        note = "\n(ไม่พบ LibreOffice จึงบันทึกเป็น Excel — เปิดแล้วสั่งพิมพ์ หรือบันทึกเป็น PDF จาก Excel)"
+    _status(book, f"พิมพ์ใบรับรอง {data.group_name} เลขที่ {data.certificate_no} เมื่อ {_now_be()}: {written}")
+    _alert(book, f"บันทึกใบรับรองการจัดตั้ง{data.group_name} แล้วที่\n{written}{note}", critical=False)
+
+
+def _register(book: Any, today: dt.date | None) -> None:
+    from kaset_xl.establish_register import plan_registration
+
+    district = _read(book)
+    plan = plan_registration(district, _selected_application(book, district))
+    _apply(book, plan.writes)
+    note = f" — คำขอยังมีข้อผิดพลาด {len(plan.errors)} รายการ (กดปุ่มตรวจสอบข้อมูล)" if plan.errors else ""
+    _status(book, f"ย้าย{plan.group}เข้าทะเบียนกลุ่ม (แถว {plan.group_row}) พร้อมสมาชิก {len(plan.member_rows)} คน "
+                  f"เมื่อ {_now_be()}{note}")
+    book.sheets[district.layout.table("groups").sheet].activate()
 
 
 # ----------------------------------------------------------------------------------------------- reading

@@ -29,7 +29,7 @@ from kaset_xl.cli import cli
 from kaset_xl.samples import sample_data
 from kaset_xl.workbook.builder import build_workbook
 from kaset_xl.workbook.layout import LAYOUT
-from kaset_xl.workbook.macros import BUTTONS, buttons_source, vba_modules, vba_project_bin, xlwings_source
+from kaset_xl.workbook.macros import BUTTONS, ESTABLISH_BUTTONS, buttons_source, vba_modules, vba_project_bin, xlwings_source
 from kaset_xl.workbook.vba import read_vba_modules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,9 +40,15 @@ COMMANDS = {  # button macro → the Python command its click sends through xlwi
     "KasetScore": "import kaset_xl.xl as x; x.score()",
     "KasetBudget": "import kaset_xl.xl as x; x.budget()",
     "KasetClear": "import kaset_xl.xl as x; x.clear_results()",
+    "KasetCertificate": "import kaset_xl.xl as x; x.certificate()",
+    "KasetRegister": "import kaset_xl.xl as x; x.register()",
 }
 CAPTIONS = {"KasetValidate": "ตรวจสอบข้อมูล", "KasetScore": "คำนวณคะแนน", "KasetBudget": "สรุปงบประมาณ",
             "KasetClear": "ล้างผลตรวจสอบ"}
+ESTABLISH_CAPTIONS = {"KasetCertificate": "พิมพ์ใบรับรอง", "KasetRegister": "ย้ายเข้าทะเบียน"}  # on จัดตั้งกลุ่ม
+ALL_CAPTIONS = {**CAPTIONS, **ESTABLISH_CAPTIONS}
+SHEETS = len(LAYOUT.sheet_order)  # worksheets of the district workbook, hidden ones included
+ESTABLISH_SHEET_NO = LAYOUT.sheet_order.index(LAYOUT.table("establish").sheet) + 1  # its sheetN.xml
 MACRO_CONTENT_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 VBA_CONTENT_TYPE = "application/vnd.ms-office.vbaProject"
 # A stand-in for xlwings.bas that LibreOffice can compile: each call logs its command in column Z of
@@ -81,15 +87,15 @@ def _open_strict(olefile: ModuleType, data: bytes) -> Any:
     return ole
 
 
-def _vml_buttons(path: Path) -> dict[str, str]:
-    """Caption → macro of the form buttons in the first sheet's VML drawing."""
+def _vml_buttons(path: Path, sheet: int = 1) -> dict[str, str]:
+    """Caption → macro of the form buttons in the VML drawing of sheet number ``sheet`` (1: the first)."""
     with zipfile.ZipFile(path) as zf:
-        rels = zf.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
+        rels = zf.read(f"xl/worksheets/_rels/sheet{sheet}.xml.rels").decode()
         # XlsxWriter writes a relative target, openpyxl an absolute one
         target = re.search(r'Target="(?:\.\.|/xl)/drawings/(vmlDrawing\d+\.vml)"', rels)
         assert target, rels
         vml = zf.read(f"xl/drawings/{target.group(1)}").decode()
-        assert "<legacyDrawing" in zf.read("xl/worksheets/sheet1.xml").decode()
+        assert "<legacyDrawing" in zf.read(f"xl/worksheets/sheet{sheet}.xml").decode()
     out = {}
     for shape in re.findall(r"<v:shape\b.*?</v:shape>", vml, flags=re.S):
         caption = re.sub(r"<[^>]+>", "", re.search(r"<v:textbox\b.*?</v:textbox>", shape, flags=re.S).group(0))
@@ -151,8 +157,9 @@ def test_buttons_module_is_ascii_and_calls_the_button_functions() -> None:
     subs = re.findall(r'Public Sub (\w+)\(\)\r\n    KasetUnprotect\r\n    RunPython "([^"]+)"\r\n'
                       r'    KasetProtect\r\nEnd Sub', text)
     assert dict(subs) == COMMANDS  # each button lifts the sheet protection around its Python call
-    assert [b.macro for b in BUTTONS] == list(COMMANDS)
+    assert [b.macro for b in (*BUTTONS, *ESTABLISH_BUTTONS)] == list(COMMANDS)
     assert {b.macro: b.caption for b in BUTTONS} == CAPTIONS
+    assert {b.macro: b.caption for b in ESTABLISH_BUTTONS} == ESTABLISH_CAPTIONS
 
 
 def test_top_level_macros_folder_holds_the_shipped_module() -> None:
@@ -164,8 +171,8 @@ def test_top_level_macros_folder_holds_the_shipped_module() -> None:
 
 
 def test_the_project_is_deterministic(project: bytes) -> None:
-    assert vba_project_bin(13) == vba_project_bin(13) == project
-    assert [m.name for m in vba_modules(13)] == ["ThisWorkbook", *(f"Sheet{i}" for i in range(1, 14)),
+    assert vba_project_bin(SHEETS) == vba_project_bin(SHEETS) == project
+    assert [m.name for m in vba_modules(SHEETS)] == ["ThisWorkbook", *(f"Sheet{i}" for i in range(1, SHEETS + 1)),
                                                  "KasetButtons", "xlwings"]
 
 
@@ -207,7 +214,7 @@ def test_xlsm_declares_macros_and_code_names(xlsm: Path, project: bytes) -> None
     code_names = [re.search(r'<sheetPr\b[^>]*codeName="(\w+)"', s).group(1) for s in sheets]  # type: ignore[union-attr]
     modules = list(read_vba_modules(project))
     assert modules == ["ThisWorkbook", *code_names, "KasetButtons", "xlwings"]
-    assert code_names[0] == "Sheet1" and len(code_names) == 13
+    assert code_names[0] == "Sheet1" and len(code_names) == SHEETS
 
 
 def test_four_buttons_on_the_first_sheet_below_the_text(xlsm: Path) -> None:
@@ -228,6 +235,24 @@ def test_four_buttons_on_the_first_sheet_below_the_text(xlsm: Path) -> None:
     assert all(b - a >= 180 for a, b in zip(lefts, lefts[1:]))  # side by side, not overlapping
 
 
+def test_certificate_and_register_buttons_on_the_establishment_sheet(xlsm: Path) -> None:
+    assert _vml_buttons(xlsm, ESTABLISH_SHEET_NO) == {
+        caption: f"[0]!{macro}" for macro, caption in ESTABLISH_CAPTIONS.items()}
+    table = LAYOUT.table("establish")
+    with zipfile.ZipFile(xlsm) as zf:
+        rels = zf.read(f"xl/worksheets/_rels/sheet{ESTABLISH_SHEET_NO}.xml.rels").decode()
+        vml = zf.read("xl/drawings/" + re.search(r"(vmlDrawing\d+\.vml)", rels).group(1)).decode()  # type: ignore[union-attr]
+    ws = openpyxl.load_workbook(xlsm)[table.sheet]
+    anchors = [[int(v) for v in a.split(",")] for a in re.findall(r"<x:Anchor>\s*([\d, ]+?)\s*</x:Anchor>", vml)]
+    assert len(anchors) == 2
+    band_row = table.header_row - 2  # 0-based: the row above the headers
+    assert [ws.cell(band_row + 1, c).value for c in (1, 2)] == [None, None]  # the buttons cover no text
+    for left, _, top, _, right, _, bottom, _ in anchors:
+        assert top == bottom == band_row
+        assert 0 <= left <= right <= 1  # inside the frozen columns A:B, always in view
+    assert ws.freeze_panes == f"C{table.header_row + 1}"
+
+
 # --- independent readers of the project -------------------------------------------------------
 
 def test_olevba_reads_every_module_back_byte_exact(xlsm: Path, olevba: ModuleType) -> None:
@@ -240,7 +265,7 @@ def test_olevba_reads_every_module_back_byte_exact(xlsm: Path, olevba: ModuleTyp
     assert found["KasetButtons"] == buttons_source()  # the shipped file, byte for byte
     assert _lf(found["xlwings"]) == _lf(xlwings_source())
     documents = {n: t for n, t in found.items() if n not in ("KasetButtons", "xlwings")}
-    assert sorted(documents) == sorted(["ThisWorkbook", *(f"Sheet{i}" for i in range(1, 14))])
+    assert sorted(documents) == sorted(["ThisWorkbook", *(f"Sheet{i}" for i in range(1, SHEETS + 1))])
     for name, text in documents.items():  # the document modules: their attribute header only
         clsid = "00020819" if name == "ThisWorkbook" else "00020820"  # Excel's Workbook / Worksheet class
         assert text == "\r\n".join([
@@ -248,7 +273,7 @@ def test_olevba_reads_every_module_back_byte_exact(xlsm: Path, olevba: ModuleTyp
             "Attribute VB_GlobalNameSpace = False", "Attribute VB_Creatable = False",
             "Attribute VB_PredeclaredId = True", "Attribute VB_Exposed = True",
             "Attribute VB_TemplateDerived = False", "Attribute VB_Customizable = True", ""])
-    assert {m.name: _lf(m.source) for m in vba_modules(13) if m.kind == "standard"} == {
+    assert {m.name: _lf(m.source) for m in vba_modules(SHEETS) if m.kind == "standard"} == {
         n: _lf(found[n]) for n in ("KasetButtons", "xlwings")}
 
 
@@ -258,7 +283,7 @@ def test_olefile_parses_the_project_strictly(project: bytes, olefile: ModuleType
         listed = {"/".join(p) for p in ole.listdir()}
     finally:
         ole.close()
-    names = [m.name for m in vba_modules(13)]
+    names = [m.name for m in vba_modules(SHEETS)]
     assert listed == {"PROJECT", "PROJECTwm", "VBA/_VBA_PROJECT", "VBA/dir", *(f"VBA/{n}" for n in names)}
 
 
@@ -268,7 +293,7 @@ def _assert_libreoffice_binds_the_buttons(ods: Path) -> None:
         content = zf.read("content.xml").decode()
         buttons = zf.read("Basic/VBAProject/KasetButtons.xml").decode()
     listed = re.findall(r'library:element library:name="([^"]+)"', library)
-    assert sorted(listed) == sorted(m.name for m in vba_modules(13))
+    assert sorted(listed) == sorted(m.name for m in vba_modules(SHEETS))
     for macro, command in COMMANDS.items():
         assert f"Sub {macro}()" in buttons and f"RunPython &quot;{command}&quot;" in buttons
     found = {}
@@ -278,7 +303,7 @@ def _assert_libreoffice_binds_the_buttons(ods: Path) -> None:
         assert label and href, button
         found[label.group(1)] = href.group(1)
     assert found == {caption: f"vnd.sun.star.script:VBAProject.KasetButtons.{macro}"
-                              "?language=Basic&amp;location=document" for macro, caption in CAPTIONS.items()}
+                              "?language=Basic&amp;location=document" for macro, caption in ALL_CAPTIONS.items()}
 
 
 @pytest.mark.libreoffice
@@ -320,6 +345,8 @@ def test_openpyxl_round_trip_keeps_the_project_and_the_buttons(xlsm: Path, proje
         assert zf.read("xl/vbaProject.bin") == project
         assert MACRO_CONTENT_TYPE in zf.read("[Content_Types].xml").decode()
     assert _vml_buttons(out) == {caption: f"[0]!{macro}" for macro, caption in CAPTIONS.items()}
+    assert _vml_buttons(out, ESTABLISH_SHEET_NO) == {
+        caption: f"[0]!{macro}" for macro, caption in ESTABLISH_CAPTIONS.items()}
 
 
 @pytest.mark.libreoffice

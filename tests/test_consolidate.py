@@ -242,7 +242,8 @@ def test_two_runs_identical_values(samples: Path, tmp_path: Path) -> None:
     assert run("consolidate", str(samples), "-o", str(a), "--jobs", "2").exit_code == 0
     assert run("consolidate", str(samples), "-o", str(b), "--jobs", "1").exit_code == 0
     assert all_values(a) == all_values(b)
-    assert list(all_values(a)) == ["กสอ.1", "กสอ.2", "กสอ.3", "กสอ.4", "ความครบถ้วน", "ปัญหา", "บุคคลซ้ำ", "ที่มา"]
+    assert list(all_values(a)) == ["กสอ.1", "กสอ.2", "กสอ.3", "กสอ.4", "กลุ่มจัดตั้งใหม่", "ความครบถ้วน", "ปัญหา",
+                                   "บุคคลซ้ำ", "ที่มา"]
 
 
 def test_interrupted_run_leaves_nothing(samples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -109,3 +109,34 @@ def test_committed_goldens_match_the_script(tmp_path: Path) -> None:
         old = GOLDEN / new.name
         assert _values(new) == _values(old), f"{new.name} differs from the script: run make_golden.py"
         assert _expected(new) == _expected(old), f"{new.name}: expected issues differ from the script"
+
+
+# ---------------------------------------------------------------- group establishment (issue 6)
+ESTABLISH_REUSED = {"PERSON_DUPLICATE", "PERSON_IN_MANY_GROUPS", "COMMITTEE_ROLE_REPEATED", "MEMBER_OUTSIDE_DISTRICT",
+                    "CITIZEN_ID_CHECKSUM", "GROUP_TAMBON_UNKNOWN", "CHOICE_NOT_ALLOWED", "REQUIRED_MISSING"}
+
+
+def _establish_codes() -> set[str]:
+    return {c for c in catalogue() if c.startswith("ESTABLISH_")} | {"CERTIFICATE_NO_REUSED", "APPLICANT_GROUP_UNKNOWN"}
+
+
+def test_bad_establish_plants_every_establishment_code() -> None:
+    """Each establishment rule (and each member rule reused for applicants) has its golden cell."""
+    planted = _expected(GOLDEN / "bad-establish.xlsx")
+    codes = {e["code"] for e in planted}
+    assert _establish_codes() <= codes, sorted(_establish_codes() - codes)
+    assert ESTABLISH_REUSED <= codes, sorted(ESTABLISH_REUSED - codes)
+    assert {e["sheet"] for e in planted} == {"จัดตั้งกลุ่ม", "ผู้ขอจัดตั้ง"}, "nothing planted elsewhere"
+
+
+def test_establishment_severity_follows_the_decision() -> None:
+    """Completeness is a warning while pending and an error once approved (the …_APPROVED twin)."""
+    cat = catalogue()
+    twins = [c for c in _establish_codes() if f"{c}_APPROVED" in cat]
+    assert len(twins) == 5, twins
+    for code in twins:
+        assert cat[code].severity.value == "warning", code
+        assert cat[f"{code}_APPROVED"].severity.value == "error", code
+    for code in ("ESTABLISH_NAME_PREFIX", "ESTABLISH_CERTIFICATE_BEFORE_CHECK", "CERTIFICATE_NO_REUSED",
+                 "ESTABLISH_CERTIFICATE_MISSING", "APPLICANT_GROUP_UNKNOWN"):
+        assert cat[code].severity.value == "error", code

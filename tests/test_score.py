@@ -273,7 +273,7 @@ class _VbaWorkbook:
         class Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
             def close(self) -> None:
                 self.add_vba_project(io.BytesIO(project), is_stream=True)
-                # a button on the first sheet and one on the summary (the 11th sheet, 2nd VML drawing)
+                # a button on the first sheet and one on the summary (2nd VML drawing)
                 for ws, cell in ((self.worksheets()[0], "D2"), (self.get_worksheet_by_name(SUMMARY), "H2")):
                     ws.insert_button(cell, {"macro": "KasetScore", "caption": "คำนวณคะแนน", "width": 160,
                                             "height": 36})
@@ -497,7 +497,8 @@ def test_xlsm_keeps_its_vba_project_and_buttons(tmp_path: Path) -> None:
         types = zf.read("[Content_Types].xml").decode()
         assert "application/vnd.ms-excel.sheet.macroEnabled.main+xml" in types
         assert "application/vnd.ms-office.vbaProject" in types
-        for sheet in (1, 11):  # both buttons are still drawn and still bound to the macro
+        summary = LAYOUT.sheet_order.index(SUMMARY) + 1  # the button sheets: the first and the summary
+        for sheet in (1, summary):  # both buttons are still drawn and still bound to the macro
             rels = zf.read(f"xl/worksheets/_rels/sheet{sheet}.xml.rels").decode()
             vml = re.search(r'Target="/?(xl/drawings/vmlDrawing\d+\.vml)"', rels)
             assert vml is not None, rels
@@ -505,7 +506,8 @@ def test_xlsm_keeps_its_vba_project_and_buttons(tmp_path: Path) -> None:
             assert "<legacyDrawing" in zf.read(f"xl/worksheets/sheet{sheet}.xml").decode()
     before, after = _load(src, keep_vba=True), _load(out, keep_vba=True)
     assert [ws.sheet_properties.codeName for ws in after.worksheets] == [
-        ws.sheet_properties.codeName for ws in before.worksheets] == [f"Sheet{i}" for i in range(1, 14)]
+        ws.sheet_properties.codeName for ws in before.worksheets] == [
+        f"Sheet{i}" for i in range(1, len(LAYOUT.sheet_order) + 1)]
     assert after[SHEET_3K]["AB6"].value == MID
     assert issue_keys(out) == issue_keys(src)
 

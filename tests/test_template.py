@@ -569,7 +569,8 @@ def test_lists_sheet(spec: dict[str, Any], wb: Workbook) -> None:
     assert {"category", "round", "activity", "rate_item"} <= set(LAYOUT.lists)
     (lists,) = sheets_of(spec, "lists")
     assert lists["lists"] == {k: list(v) for k, v in LAYOUT.lists.items()} | {"tambon": "dynamic",
-                                                                               "group": "dynamic"}
+                                                                               "group": "dynamic",
+                                                                               "new_group": "dynamic"}
     ws = wb[LAYOUT.lists_sheet]
     assert [c.value for c in ws[1]] == [*LAYOUT.lists, "tambon"], "one column per list, keys in row 1"
     tambons = [s.name_th for s in geothai.subdistricts("5803")]
@@ -581,6 +582,10 @@ def test_lists_sheet(spec: dict[str, Any], wb: Workbook) -> None:
     (dest,) = list(wb.defined_names["list_group"].destinations)
     assert dest == (groups.sheet, f"${groups.letter('name')}${groups.first_data_row}:"
                                   f"${groups.letter('name')}${groups.last_data_row}")
+    establish = LAYOUT.table("establish")  # the applicants' dropdown: names typed in the establishment sheet
+    (dest,) = list(wb.defined_names["list_new_group"].destinations)
+    assert dest == (establish.sheet, f"${establish.letter('name')}${establish.first_data_row}:"
+                                     f"${establish.letter('name')}${establish.last_data_row}")
     # No dropdown points to a name that is not there.
     used = {c.choices for t in LAYOUT.tables for c in t.columns if c.choices}
     assert {f"list_{k}" for k in used} <= set(wb.defined_names), used
@@ -654,7 +659,7 @@ def test_template_prints_thai(template_pdf: Path) -> None:
     pages = pdf_pages(template_pdf)
     # Hidden sheets are not printed; each visible sheet of the empty template fits one page.
     titles = page_titles()
-    assert len(pages) == len(titles) == 11, [p[:80] for p in pages]
+    assert len(pages) == len(titles) == 13, [p[:80] for p in pages]
     for n, (page, title) in enumerate(zip(pages, titles), start=1):
         assert squash(title) in squash(page), f"page {n}: {title}"
         assert squash(f"หน้า {n} / {len(pages)}") in squash(page), f"page {n}: page number in the footer"

@@ -76,6 +76,16 @@ KPI_PCT = Report("กสอ.4", "ร้อยละของสมาชิก�
     Col("area", "ด้าน", 50), Col("capable", "ทำได้ (คน)", 11, INT), Col("evaluated", "ประเมิน (คน)", 11, INT),
     Col("percent", "ร้อยละ", 10, PCT)))
 
+NEW_GROUPS_COUNT = Report("กลุ่มจัดตั้งใหม่", "กลุ่มส่งเสริมอาชีพการเกษตรที่จัดตั้งใหม่ (อนุมัติแล้ว) รายอำเภอ", (
+    *_D, Col("new_groups", "กลุ่มจัดตั้งใหม่ (กลุ่ม)", 13, INT), Col("applicants", "ผู้ขอจัดตั้ง (คน)", 12, INT),
+    Col("committee_complete", "คณะกรรมการครบ (กลุ่ม)", 13, INT), _SRC), totals=True)
+
+NEW_GROUPS = Report("กลุ่มจัดตั้งใหม่", "รายชื่อกลุ่มที่จัดตั้งใหม่ (รายงานอำเภอถึงจังหวัด)", (
+    *_D, Col("group", "ชื่อกลุ่ม", 28), Col("tambon", "ตำบล", 14), Col("main_activity", "กิจกรรมหลัก", 18),
+    Col("applied", "วันที่ยื่นคำขอ", 13, DATE), Col("certificate_no", "เลขที่ใบรับรอง", 14),
+    Col("certificate_date", "วันที่ออกใบรับรอง", 13, DATE), Col("applicants", "ผู้ขอจัดตั้ง (คน)", 11, INT),
+    Col("committee_complete", "คณะกรรมการครบ", 11), _SRC, Col("row", "แถว (ชีตจัดตั้งกลุ่ม)", 10, INT)))
+
 COMPLETENESS = Report("ความครบถ้วน", "ความครบถ้วนและความทันเวลาของรายงานอำเภอ", (
     *_D, Col("status", "สถานะ (code)", 10), Col("status_th", "สถานะ", 22), Col("report_date", "วันที่รายงาน", 13, DATE),
     Col("deadline", "กำหนดส่ง", 13, DATE), Col("late", "ล่าช้า", 8), Col("errors", "ข้อผิดพลาด", 10, INT),
@@ -94,7 +104,7 @@ PROVENANCE = Report("ที่มา", "ที่มาของข้อมู�
     Col("sha256", "SHA-256", 66), Col("template_id", "แบบฟอร์ม", 18), Col("template_version", "รุ่น", 8),
     Col("mtime", "แก้ไขล่าสุด (UTC)", 20), Col("path", "ตำแหน่งไฟล์", 50)))
 
-REPORTS = (KSA1, KSA2, KSA3, KSA4, BUDGET, KPI_PCT, COMPLETENESS, ISSUES, DUPLICATES, PROVENANCE)
+REPORTS = (KSA1, KSA2, KSA3, KSA4, BUDGET, KPI_PCT, NEW_GROUPS_COUNT, NEW_GROUPS, COMPLETENESS, ISSUES, DUPLICATES, PROVENANCE)
 
 
 def _levels(c: Consolidation) -> tuple[str, ...]:
@@ -129,6 +139,15 @@ def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[d
                                 "centres": f.learning_centres,
                                 **{f"b_{a.code}": f.budget.get(a.code, 0.0) for a in crit.budget.activities},
                                 "b_total": f.budget_total})
+        # newly established groups (seed 004: the district reports them to the province)
+        out[NEW_GROUPS_COUNT.title].append({
+            **base, "new_groups": len(f.new_groups), "applicants": sum(a.applicants for a in f.new_groups),
+            "committee_complete": sum(1 for a in f.new_groups if a.committee_complete)})
+        for a in f.new_groups:
+            out[NEW_GROUPS.title].append({
+                **base, "group": a.name, "tambon": a.tambon, "main_activity": a.main_activity, "applied": a.applied,
+                "certificate_no": a.certificate_no, "certificate_date": a.certificate_date,
+                "applicants": a.applicants, "committee_complete": "ใช่" if a.committee_complete else "ไม่", "row": a.row})
     # province-level budget: an activity's allocation from the criteria (a province sets its own with
     # --criteria); materials default to cap × model groups (seed 000 §5.1.4)
     for a in crit.budget.activities:

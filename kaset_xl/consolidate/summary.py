@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kaset_xl.criteria import Criteria, load_criteria
+from kaset_xl.domain.establish import ApplicationSummary, summarize_applications
 from kaset_xl.issues import KasetError, Severity
 from kaset_xl.workbook.sniff import sha256_of
 
@@ -88,6 +89,7 @@ class FileSummary:
     budget: dict[str, float] = field(default_factory=dict)  # activity code → baht used
     budget_total: float = 0.0
     persons: list[Person] = field(default_factory=list)
+    new_groups: list[ApplicationSummary] = field(default_factory=list)  # approved establishment applications
 
     @property
     def usable(self) -> bool:
@@ -103,7 +105,8 @@ class FileSummary:
 
     @property
     def empty(self) -> bool:
-        return self.usable and not self.registry_groups and not self.members and not self.groups
+        return (self.usable and not self.registry_groups and not self.members and not self.groups
+                and not self.new_groups)
 
 
 def _key(text: str | None) -> str:
@@ -179,4 +182,6 @@ def summarise_file(path: str, criteria_path: str | None = None, today: dt.date |
         out.learning_centres = result.kpi.learning_centres
     out.budget = {a.code: float(result.budget.by_activity.get(a.code, 0.0)) for a in crit.budget.activities}
     out.budget_total = float(result.budget.total)
+    out.new_groups = [a for a in summarize_applications(book.table_rows("establish"), book.table_rows("applicants"),
+                                                        crit.establishment) if a.approved]
     return out

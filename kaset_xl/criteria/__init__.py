@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from kaset_xl.issues import KasetError
 
 __all__ = [
-    "Criteria", "CriteriaMeta", "RegistryRules", "ProgrammeTargets", "Deadlines", "SelectionRules",
+    "Criteria", "CriteriaMeta", "RegistryRules", "EstablishmentRules", "ProgrammeTargets", "Deadlines", "SelectionRules",
     "Indicator", "Area", "Level", "AssessmentCriteria", "SfIndicator", "Qualification",
     "SmartFarmerCriteria", "Activity", "Rate", "BudgetCriteria", "load_criteria", "shipped_years",
 ]
@@ -50,6 +50,20 @@ class RegistryRules(_Strict):
     lat_max: float = 20.5
     lon_min: float = 97.3
     lon_max: float = 105.7
+
+
+class EstablishmentRules(_Strict):
+    """Seed 004's establishment of a new group: who applies and what the application must hold."""
+
+    group_name_prefix: str = "กลุ่ม"
+    applicants_min: int = Field(10, ge=1)
+    committee_min: int = Field(3, ge=1)
+    committee_required_roles: tuple[str, ...] = ("ประธาน", "เลขานุการ", "เหรัญญิก")
+    member_role: str = "สมาชิก"
+    # Column keys of the establishment sheet that must be ใช่ (the regulation topics and the documents).
+    regulations: tuple[str, ...] = ("reg_shares", "reg_activities", "reg_money", "reg_membership",
+                                    "reg_election", "reg_term", "reg_leaving")
+    documents: tuple[str, ...] = ("doc_request", "doc_regulations", "doc_committee", "doc_members", "doc_plan")
 
 
 class ProgrammeTargets(_Strict):
@@ -202,6 +216,7 @@ class Criteria(_Strict):
     meta: CriteriaMeta
     registry: RegistryRules = RegistryRules()
     programme: ProgrammeTargets = ProgrammeTargets()
+    establishment: EstablishmentRules = EstablishmentRules()
     deadlines: Deadlines
     selection: SelectionRules
     assessment: AssessmentCriteria
@@ -267,4 +282,19 @@ def _parse(text: str, source: str) -> Criteria:
         if name not in levels:
             raise KasetError("CRITERIA_INVALID", file=source, where=where,
                              detail=f"“{name}” is not one of the 3ก levels ({', '.join(levels)})")
+    _check_establishment(crit.establishment, source)
     return crit
+
+
+def _check_establishment(rules: EstablishmentRules, source: str) -> None:
+    """The regulation and document keys name ใช่/ไม่ใช่ columns of the establishment sheet."""
+    from kaset_xl.workbook.establish import DOCUMENT_BAND, REGULATION_BAND, establish_tables
+
+    establish = establish_tables()[0]
+    for name, keys, band in (("regulations", rules.regulations, REGULATION_BAND),
+                             ("documents", rules.documents, DOCUMENT_BAND)):
+        known = [c.key for c in establish.columns if c.band == band]
+        for i, key in enumerate(keys):
+            if key not in known:
+                raise KasetError("CRITERIA_INVALID", file=source, where=f"establishment.{name}.{i}",
+                                 detail=f"“{key}” is not one of {', '.join(known)}")

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = ["check_registry", "check_all", "Checker", "citizen_id_problem", "phone_ok", "ROLE_EN"]
 
 ROLE_EN = {"ประธาน": "chair", "เลขานุการ": "secretary", "เหรัญญิก": "treasurer", "รองประธาน": "vice-chair"}
+# Tables that list people in their own right (elsewhere a citizen ID refers to a member of the registry).
+PERSON_TABLES = ("members", "applicants")
 _MOBILE = re.compile(r"^0[689]\d{8}$")
 _LANDLINE = re.compile(r"^0[2-7]\d{7}$")
 
@@ -114,13 +116,13 @@ class Checker:
                         self.add("REQUIRED_MISSING", table.key, col.key, row, **label)
                     continue
                 kind = col.type
-                if kind is TEXT or kind is YESNO:
+                if (kind is TEXT and allowed is None) or kind is YESNO:
                     continue  # nothing more to check in free text or a read yes/no
                 if kind is GROUP and other_table:
                     if _key(value) not in self.group_names:
                         self.add("GROUP_UNKNOWN", table.key, col.key, row, value=value)
                     continue
-                if kind is CID and other_table and value not in self.member_ids:
+                if kind is CID and table.key not in PERSON_TABLES and value not in self.member_ids:
                     if citizen_id_problem(value) in (None, "CITIZEN_ID_PREFIX"):
                         self.add("MEMBER_NOT_FOUND", table.key, col.key, row, value=value)
                         continue
@@ -288,6 +290,7 @@ def check_registry(book: DistrictBook, criteria: Criteria, *, today: dt.date | N
 def check_all(book: DistrictBook, criteria: Criteria, *,
               today: dt.date | None = None) -> tuple[list[Issue], ProgrammeResult]:
     """Every rule, and the programme's computed results (what ``score`` writes)."""
+    from kaset_xl.domain.establish import check_establishment
     from kaset_xl.domain.programme import evaluate_programme
 
     checker = Checker(book, criteria, today or dt.date.today())
@@ -307,6 +310,7 @@ def check_all(book: DistrictBook, criteria: Criteria, *,
     checker.members(groups)
     for table in layout.tables[2:]:
         checker.cells(table, book.table_rows(table.key))
+    check_establishment(checker, criteria)
     result = evaluate_programme(checker, criteria)
     return checker.issues, result
 

@@ -31,6 +31,19 @@ Public Sub KasetClear()
     KasetProtect
 End Sub
 
+' On the sheet of the establishment applications: the application on the selected row.
+Public Sub KasetCertificate()
+    KasetUnprotect
+    RunPython "import kaset_xl.xl as x; x.certificate()"
+    KasetProtect
+End Sub
+
+Public Sub KasetRegister()
+    KasetUnprotect
+    RunPython "import kaset_xl.xl as x; x.register()"
+    KasetProtect
+End Sub
+
 Private Sub KasetUnprotect()
     Dim ws As Object
     For Each ws In ThisWorkbook.Worksheets

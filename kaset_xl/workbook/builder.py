@@ -143,6 +143,8 @@ def build_workbook(
         _lists_sheet(wb, lists_ws, fmt, layout, area)
         for t in layout.tables:
             _table_sheet(table_sheets[t.key], fmt, t, subtitle, data.tables.get(t.key, ()))
+        if macros and "establish" in table_sheets:
+            _establish_buttons(table_sheets["establish"], layout.table("establish"))
         if summary_ws is not None:
             _summary_sheet(summary_ws, fmt, subtitle, criteria)
         _meta_sheet(meta_ws, layout, area, fiscal_year, created, criteria)
@@ -196,6 +198,10 @@ def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str, c
         "6. เลขประจำตัวประชาชน 13 หลัก เลขทะเบียนเกษตรกร 12 หลัก และเบอร์โทรศัพท์ กรอกเป็นตัวเลขติดกัน (ไม่ต้องมีขีด)",
         "7. โครงการ: กรอกชีต คัดเลือกกลุ่ม, ประเมิน 3ก (ครั้งที่ 1 และ 2), Smart Farmer, IFPP, การเข้าร่วม และงบประมาณ "
         "ช่องสีเทาโปรแกรมคำนวณให้ (ห้ามพิมพ์ทับ)",
+        f"7ก. การจัดตั้งกลุ่มใหม่: กรอกคำขอในชีต “{layout.table('establish').sheet}” หนึ่งแถวต่อหนึ่งคำขอ "
+        "(ระเบียบกลุ่ม 7 เรื่อง เอกสาร 5 รายการ การตรวจสอบของ นสว.ประจำตำบล และผลการพิจารณา) "
+        f"และผู้ขอจัดตั้ง 10 คนขึ้นไปในชีต “{layout.table('applicants').sheet}” "
+        "(คณะกรรมการอย่างน้อย 3 คน: ประธาน เลขานุการ เหรัญญิก)",
         "8. ตรวจสอบข้อมูลด้วยคำสั่ง kaset-xl validate ชื่อไฟล์ และคำนวณคะแนนด้วย kaset-xl score ชื่อไฟล์ "
         "(หรือปุ่มบนแบบฟอร์ม .xlsm) ผลรวมอยู่ในชีต สรุปผล",
         "9. อย่าเปลี่ยนชื่อชีต ลบคอลัมน์ หรือแก้ไขหัวตาราง โปรแกรมอ่านข้อมูลตามหัวตาราง",
@@ -225,6 +231,20 @@ def _buttons(ws: Worksheet, fmt: _Formats, row: int) -> None:
         ws.insert_button(row + 1, 1, {"macro": b.macro, "caption": b.caption, "width": BUTTON_WIDTH,
                                       "height": BUTTON_HEIGHT, "x_offset": i * (BUTTON_WIDTH + BUTTON_GAP),
                                       "y_offset": 4})
+
+
+ESTABLISH_BUTTON_WIDTH, ESTABLISH_BUTTON_HEIGHT = 118, 28  # pixels
+
+
+def _establish_buttons(ws: Worksheet, table: Table) -> None:
+    """The certificate and register buttons in the row above the headers (the band row), in the frozen
+    columns A:B, where they stay in view and cover no text; they act on the selected application's row."""
+    from kaset_xl.workbook.macros import ESTABLISH_BUTTONS
+
+    for i, b in enumerate(ESTABLISH_BUTTONS):
+        ws.insert_button(table.header_row - 2, 0, {
+            "macro": b.macro, "caption": b.caption, "width": ESTABLISH_BUTTON_WIDTH,
+            "height": ESTABLISH_BUTTON_HEIGHT, "x_offset": 2 + i * (ESTABLISH_BUTTON_WIDTH + 4), "y_offset": 2})
 
 
 def _info_sheet(ws: Worksheet, fmt: _Formats, layout: Layout, area: DistrictArea, year: int,
@@ -272,6 +292,10 @@ def _lists_sheet(wb: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, layout: 
     name_col = groups.letter("name")
     wb.define_name("list_group", f"='{groups.sheet}'!${name_col}${groups.first_data_row}:"
                                  f"${name_col}${groups.last_data_row}")
+    establish = layout.table("establish")  # the names typed in the establishment sheet (applicants' dropdown)
+    new_col = establish.letter("name")
+    wb.define_name("list_new_group", f"='{establish.sheet}'!${new_col}${establish.first_data_row}:"
+                                     f"${new_col}${establish.last_data_row}")
     ws.hide()
     _protect(ws)
 

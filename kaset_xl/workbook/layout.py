@@ -33,11 +33,17 @@ __all__ = [
     "STATIC_LISTS",
     "COMMITTEE_ROLES",
     "normalize_header",
+    "version_tuple",
 ]
 
 TEMPLATE_ID = "kaset_xl.district"
-TEMPLATE_VERSION = "1.0"
-SUPPORTED_VERSIONS = ("1.0",)
+TEMPLATE_VERSION = "1.1"  # 1.1: the group-establishment sheets (issue 6)
+SUPPORTED_VERSIONS = ("1.0", "1.1")
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    """"1.10" > "1.9": template versions compare as numbers."""
+    return tuple(int(p) for p in version.split(".") if p.isdigit())
 
 
 class ColType(str, Enum):
@@ -65,7 +71,7 @@ STATIC_LISTS: dict[str, tuple[str, ...]] = {
     "level": ("ดี", "ปานกลาง", "ปรับปรุง"),
     "standard": ("ไม่มี", "GAP", "เกษตรอินทรีย์", "PGS", "GMP", "มผช.", "ฮาลาล", "อื่น ๆ"),
 }
-DYNAMIC_LISTS = ("tambon", "group")
+DYNAMIC_LISTS = ("tambon", "group", "new_group")  # new_group: the names of the establishment sheet
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,16 @@ class Table:
     header_row: int = 4  # 1-based
     landscape: bool = True
     note: str = "ช่องที่มีเครื่องหมาย * ต้องกรอก • วันที่แบบ วัน/เดือน/ปี พ.ศ. • เลือกจากรายการเมื่อมีลูกศร"
+    since: str | None = None  # the template version that added the sheet: older workbooks may lack it
+
+    @property
+    def optional(self) -> bool:
+        """A sheet added after template 1.0: a workbook of an older version is read without it."""
+        return self.since is not None
+
+    def missing_allowed(self, version: str) -> bool:
+        """Whether a workbook of template ``version`` may lack this sheet (made before it existed)."""
+        return self.since is not None and version_tuple(version) < version_tuple(self.since)
 
     @property
     def first_data_row(self) -> int:
@@ -226,7 +242,7 @@ class Layout:
                     {
                         "key": t.key, "name": t.sheet, "kind": "table", "title": t.title,
                         "header_row": t.header_row, "first_data_row": t.first_data_row,
-                        "capacity": t.capacity, "columns": [col(c, t) for c in t.columns],
+                        "capacity": t.capacity, "since": t.since, "columns": [col(c, t) for c in t.columns],
                     }
                     for t in self.tables
                 ),
@@ -370,6 +386,7 @@ def build_layout(criteria: Criteria) -> Layout:
 
 
 def _build_layout(criteria: Criteria) -> Layout:
+    from kaset_xl.workbook.establish import establish_lists, establish_tables
     from kaset_xl.workbook.programme import programme_lists, programme_tables
 
     return Layout(
@@ -377,12 +394,12 @@ def _build_layout(criteria: Criteria) -> Layout:
         version=TEMPLATE_VERSION,
         instructions_sheet="คำแนะนำ",
         info=DISTRICT_INFO,
-        tables=(GROUPS, MEMBERS, *programme_tables(criteria)),
+        tables=(GROUPS, MEMBERS, *programme_tables(criteria), *establish_tables()),
         lists_sheet="รายการ",
         meta_sheet="_kaset",
         meta_keys=("template_id", "template_version", "province_code", "district_code", "fiscal_year",
                    "criteria", "generator", "created"),
-        lists={**STATIC_LISTS, **programme_lists(criteria)},
+        lists={**STATIC_LISTS, **programme_lists(criteria), **establish_lists()},
         summary_sheet="สรุปผล",
     )
 

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from kaset_xl.workbook.vba import VbaModule, build_vba_project
 
-__all__ = ["Button", "BUTTONS", "BUTTONS_MODULE", "buttons_source", "xlwings_source", "vba_modules",
+__all__ = ["Button", "BUTTONS", "ESTABLISH_BUTTONS", "BUTTONS_MODULE", "buttons_source", "xlwings_source", "vba_modules",
            "vba_project_bin"]
 
 BUTTONS_MODULE = "KasetButtons"
@@ -31,6 +31,11 @@ BUTTONS: tuple[Button, ...] = (
     Button("KasetScore", "คำนวณคะแนน"),
     Button("KasetBudget", "สรุปงบประมาณ"),
     Button("KasetClear", "ล้างผลตรวจสอบ"),
+)
+# On the establishment sheet (จัดตั้งกลุ่ม): they act on the application of the selected row.
+ESTABLISH_BUTTONS: tuple[Button, ...] = (
+    Button("KasetCertificate", "พิมพ์ใบรับรอง"),
+    Button("KasetRegister", "ย้ายเข้าทะเบียน"),
 )
 
 

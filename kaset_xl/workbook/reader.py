@@ -131,6 +131,10 @@ def _read(grids: _SheetCache | _GridMap, real: Path, shown: str, criteria: Crite
     tables: dict[str, list[dict[str, Any]]] = {}
     columns: dict[str, dict[str, str]] = {}
     for table in layout.tables:
+        if not grids.has(table.sheet) and table.missing_allowed(identity.template_version):
+            tables[table.key] = []  # a sheet added after the workbook's template version: no rows
+            columns[table.key] = {c.key: table.letter(c.key) for c in table.columns}
+            continue
         try:
             letters, rows = _table(grids.get(table.sheet), table, shown, issues)
         except KasetError as exc:

@@ -474,14 +474,16 @@ def make_golden(folder: str | Path = GOLDEN_DIR) -> list[Path]:
     path = write("bad-registry", "5803", data, expected)
     _overwrite_cells(path, INFO, prefilled)
     written += _programme_script().make_golden_programme(out)  # bad-programme.xlsx
+    written += _programme_script("make_golden_establish").make_golden_establish(out)  # bad-establish.xlsx
     return written
 
 
-def _programme_script() -> Any:
-    """tests/golden/make_golden_programme.py (loaded by path: this folder is not a package)."""
+def _programme_script(name: str = "make_golden_programme") -> Any:
+    """tests/golden/make_golden_programme.py or another script of this folder (loaded by path: this
+    folder is not a package)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("make_golden_programme", GOLDEN_DIR / "make_golden_programme.py")
+    spec = importlib.util.spec_from_file_location(name, GOLDEN_DIR / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

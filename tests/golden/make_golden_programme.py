@@ -105,8 +105,9 @@ class _Plan:
 
 
 def _group(name: str, count: int) -> Row:
+    n = GROUP_NAMES.index(name) + 1  # a certificate number names one group in the district
     return {"name": name, "house_no": "12", "moo": 3, "tambon": PAI_TAMBON, "phone": "0912345678",
-            "established": dt.date(2015, 1, 10), "certificate_no": "5803/2558/01", "member_count": count,
+            "established": dt.date(2015, 1, 10), "certificate_no": f"5803/2558/{n:02d}", "member_count": count,
             "community_enterprise": NO, "fund": 50_000.0, "income": 120_000.0, "activities": "ปลูกพืช แปรรูป",
             "main_activity": "ปลูกพืช", "standard": "GAP", "level": MID, "lat": 19.36, "lon": 98.44}
 

@@ -1,0 +1,120 @@
+"""The group-establishment sheets of the district workbook (seed 004, issue 6).
+
+Seed 004: ten or more people apply to the district agriculture officer with five documents and the
+group's regulations; the tambon officer (นสว.ประจำตำบล) checks them; the district officer issues the
+establishment certificate.  One row per application in "จัดตั้งกลุ่ม", one row per applicant in
+"ผู้ขอจัดตั้ง".  The column keys are a contract: the rules (:mod:`kaset_xl.domain.establish`), the
+certificate and the provincial report use them.  The sheets came with template version 1.1; a 1.0
+workbook has none and reads as having no applications.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kaset_xl.workbook.layout import Table
+
+__all__ = ["establish_tables", "establish_lists", "DECISIONS", "APPROVED", "REJECTED", "PENDING",
+           "REGULATION_BAND", "DOCUMENT_BAND", "ESTABLISH_SINCE", "ESTABLISH_HEADER_ROW"]
+
+APPROVED, REJECTED, PENDING = "อนุมัติ", "ไม่อนุมัติ", "รอพิจารณา"
+DECISIONS = (APPROVED, REJECTED, PENDING)
+REGULATION_BAND = "ระเบียบกลุ่ม"
+DOCUMENT_BAND = "เอกสารประกอบคำขอ"
+ESTABLISH_SINCE = "1.1"  # the template version that introduced these sheets
+ESTABLISH_HEADER_ROW = 5  # title, subtitle, note, band row, header
+
+
+def establish_lists() -> dict[str, tuple[str, ...]]:
+    return {"decision": DECISIONS}
+
+
+def establish_tables() -> tuple[Table, ...]:
+    # Imported here: layout.py builds its default LAYOUT from this module at import time.
+    from kaset_xl.workbook.layout import BE_HINT, ColType, Column, Table
+
+    C, T = Column, ColType
+    yes = "ใช่ = มีแล้ว"
+    establish = Table(
+        key="establish", sheet="จัดตั้งกลุ่ม", title="คำขอจัดตั้งกลุ่มส่งเสริมอาชีพการเกษตร",
+        capacity=50, header_row=ESTABLISH_HEADER_ROW, since=ESTABLISH_SINCE,
+        note="หนึ่งแถวต่อหนึ่งคำขอ • ผู้ขอจัดตั้ง 10 คนขึ้นไป กรอกในชีตผู้ขอจัดตั้ง • "
+             "คณะกรรมการอย่างน้อย 3 คน (ประธาน เลขานุการ เหรัญญิก)",
+        columns=(
+            C("no", "ลำดับ", "No.", T.INT, width=6, counts_as_data=False),
+            C("name", "ชื่อกลุ่มที่ขอจัดตั้ง", "Proposed group name", T.TEXT, required=True, width=28,
+              hint="ขึ้นต้นด้วยคำว่า “กลุ่ม” ตามด้วยกิจกรรมหรือวัตถุประสงค์ เช่น กลุ่มปลูกผัก"),
+            C("house_no", "เลขที่", "House no.", T.TEXT, width=8),
+            C("moo", "หมู่ที่", "Moo", T.INT, width=7, low=1, high=99),
+            C("tambon", "ตำบล", "Tambon", T.TAMBON, required=True, choices="tambon", width=14),
+            C("main_activity", "กิจกรรมหลัก", "Main activity", T.TEXT, required=True, width=18),
+            C("applied", "วันที่ยื่นคำขอ", "Application date", T.DATE, required=True, width=12, hint=BE_HINT),
+            C("reg_shares", "การระดมหุ้น", "Raising shares", T.YESNO, choices="yesno", width=9,
+              band=REGULATION_BAND, hint=yes),
+            C("reg_activities", "การดำเนินกิจกรรม", "Activities", T.YESNO, choices="yesno", width=9,
+              band=REGULATION_BAND, hint=yes),
+            C("reg_money", "การจัดการเงินทุน", "Money and capital", T.YESNO, choices="yesno", width=9,
+              band=REGULATION_BAND, hint=yes),
+            C("reg_membership", "การรับสมาชิกและการลาออก", "Admitting and resigning members", T.YESNO,
+              choices="yesno", width=10, band=REGULATION_BAND, hint=yes),
+            C("reg_election", "การเลือกตั้งคณะกรรมการ", "Electing the committee", T.YESNO, choices="yesno",
+              width=10, band=REGULATION_BAND, hint=yes),
+            C("reg_term", "วาระการอยู่ในตำแหน่ง", "Terms of office", T.YESNO, choices="yesno", width=9,
+              band=REGULATION_BAND, hint=yes),
+            C("reg_leaving", "การพ้นจากตำแหน่ง", "Leaving office", T.YESNO, choices="yesno", width=9,
+              band=REGULATION_BAND, hint=yes),
+            C("doc_request", "หนังสือคำขอใบรับรอง (แบบฟอร์มกรมฯ)", "DOAE request form", T.YESNO,
+              choices="yesno", width=11, band=DOCUMENT_BAND, hint=yes),
+            C("doc_regulations", "ข้อบังคับหรือข้อตกลงของกลุ่ม", "Regulations", T.YESNO, choices="yesno",
+              width=10, band=DOCUMENT_BAND, hint=yes),
+            C("doc_committee", "รายชื่อคณะกรรมการ", "Committee list", T.YESNO, choices="yesno", width=10,
+              band=DOCUMENT_BAND, hint=yes),
+            C("doc_members", "บัญชีรายชื่อสมาชิก", "Member list", T.YESNO, choices="yesno", width=10,
+              band=DOCUMENT_BAND, hint=yes),
+            C("doc_plan", "แผนงาน/กิจกรรม", "Plan/activities", T.YESNO, choices="yesno", width=10,
+              band=DOCUMENT_BAND, hint=yes),
+            C("checker", "ผู้ตรวจสอบ (นสว.ประจำตำบล)", "Checked by (tambon officer)", T.TEXT, width=18,
+              band="การตรวจสอบเอกสาร"),
+            C("checked", "วันที่ตรวจสอบ", "Check date", T.DATE, width=12, hint=BE_HINT,
+              band="การตรวจสอบเอกสาร"),
+            C("check_remarks", "ความเห็นผู้ตรวจสอบ", "Check remarks", T.TEXT, width=20,
+              band="การตรวจสอบเอกสาร"),
+            C("decision", "ผลการพิจารณา", "Decision", T.CHOICE, choices="decision", width=12,
+              band="การพิจารณาของเกษตรอำเภอ"),
+            C("certificate_no", "เลขที่ใบรับรอง", "Certificate no.", T.TEXT, width=12,
+              band="การพิจารณาของเกษตรอำเภอ", hint="ไม่ซ้ำกับเลขที่ใบรับรองอื่นในอำเภอ"),
+            C("certificate_date", "วันที่ออกใบรับรอง", "Certificate date", T.DATE, width=12, hint=BE_HINT,
+              band="การพิจารณาของเกษตรอำเภอ"),
+            C("approver", "ผู้ออกใบรับรอง (เกษตรอำเภอ)", "Issued by (district officer)", T.TEXT, width=18,
+              band="การพิจารณาของเกษตรอำเภอ"),
+            C("approver_position", "ตำแหน่งผู้ออกใบรับรอง", "Issuer's position", T.TEXT, width=18,
+              band="การพิจารณาของเกษตรอำเภอ"),
+        ),
+    )
+    applicants = Table(
+        key="applicants", sheet="ผู้ขอจัดตั้ง", title="รายชื่อผู้ขอจัดตั้งกลุ่มและคณะกรรมการ",
+        capacity=1000, since=ESTABLISH_SINCE,
+        note="หนึ่งแถวต่อหนึ่งคน • เลือกชื่อกลุ่มจากชีตจัดตั้งกลุ่ม • ตำแหน่ง: สมาชิก หรือตำแหน่งกรรมการ",
+        columns=(
+            C("no", "ลำดับ", "No.", T.INT, width=6, counts_as_data=False),
+            C("group", "ชื่อกลุ่มที่ขอจัดตั้ง", "Proposed group", T.TEXT, required=True, choices="new_group",
+              width=26, hint="เลือกจากชื่อกลุ่มในชีตจัดตั้งกลุ่ม"),
+            C("title", "คำนำหน้า", "Title", T.CHOICE, required=True, choices="title", strict=False, width=9),
+            C("first_name", "ชื่อ", "First name", T.TEXT, required=True, width=14),
+            C("last_name", "นามสกุล", "Surname", T.TEXT, required=True, width=14),
+            C("citizen_id", "เลขประจำตัวประชาชน", "Citizen ID", T.CITIZEN_ID, required=True, width=16,
+              hint="ตัวเลข 13 หลัก ไม่ต้องมีขีด"),
+            C("birth_date", "วันเกิด", "Birth date", T.DATE, width=12, hint=BE_HINT),
+            C("house_no", "บ้านเลขที่", "House no.", T.TEXT, width=8),
+            C("moo", "หมู่ที่", "Moo", T.INT, width=7, low=1, high=99),
+            C("tambon", "ตำบล", "Tambon", T.TAMBON, required=True, choices="tambon", strict=False, width=14),
+            C("phone", "โทรศัพท์", "Phone", T.PHONE, width=12),
+            C("farmer_id", "เลขทะเบียนเกษตรกร", "Farmer registration no.", T.FARMER_ID, width=15,
+              hint="ทะเบียนเกษตรกร (ทบก.) 12 หลัก"),
+            C("role", "ตำแหน่งในกลุ่ม", "Role", T.CHOICE, required=True, choices="role", width=12),
+            C("main_activity", "กิจกรรมการเกษตรหลัก", "Main farm activity", T.TEXT, width=16),
+            C("area_rai", "พื้นที่การผลิต (ไร่)", "Production area (rai)", T.NUMBER, width=10, low=0, high=100000),
+        ),
+    )
+    return (establish, applicants)
