@@ -31,6 +31,7 @@ from kaset_xl.workbook.layout import (
     Table,
     normalize_header,
 )
+from kaset_xl.workbook.guard import Guard, Limits, open_guard
 from kaset_xl.workbook.sniff import check_file
 
 __all__ = ["DistrictBook", "read_district_workbook", "read_district_grids", "parse_value", "HEADER_SEARCH_ROWS"]
@@ -89,14 +90,18 @@ class DistrictBook:
         return self.layout.table(table).sheet
 
 
-def read_district_workbook(path: str | os.PathLike[str], *, criteria: Criteria | None = None) -> DistrictBook:
+def read_district_workbook(path: str | os.PathLike[str], *, criteria: Criteria | None = None,
+                           limits: Limits | None = None) -> DistrictBook:
     """Read a district workbook.  Raises KasetError when the file cannot be used at all.
 
     The layout (its 3ก and Smart Farmer columns) follows ``criteria``, by default the shipped
-    criteria of the workbook's fiscal year.
+    criteria of the workbook's fiscal year.  The file is checked against ``limits`` (default
+    :data:`kaset_xl.workbook.guard.DEFAULT_LIMITS`) before any library parses it; Excel error
+    values in input cells become CELL_ERROR_VALUE issues.
     """
     shown = str(path)
     real = check_file(path)
+    guard = open_guard(real, shown, limits)
     try:
         book = pc.CalamineWorkbook.from_path(str(real))
     except pc.PasswordError:
@@ -104,9 +109,12 @@ def read_district_workbook(path: str | os.PathLike[str], *, criteria: Criteria |
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
         raise KasetError("FILE_CORRUPT", file=shown, reason=_short(exc)) from None
     try:
-        return _read(_SheetCache(book, shown), real, shown, criteria)
+        result = _read(_SheetCache(book, shown, guard), real, shown, criteria)
     finally:
         book.close()
+        guard.close()
+    result.issues.extend(guard.error_issues(result))
+    return result
 
 
 def read_district_grids(grids: Mapping[str, Grid], name: str, *,
@@ -161,9 +169,10 @@ def _short(exc: BaseException) -> str:
 
 
 class _SheetCache:
-    def __init__(self, book: pc.CalamineWorkbook, shown: str) -> None:
+    def __init__(self, book: pc.CalamineWorkbook, shown: str, guard: Guard | None = None) -> None:
         self.book = book
         self.shown = shown
+        self.guard = guard  # checks each sheet's XML (size limits, error cells) before calamine reads it
         self.names = set(book.sheet_names)
         self._grids: dict[str, Grid] = {}
 
@@ -174,6 +183,8 @@ class _SheetCache:
         if name not in self.names:
             raise KasetError("SHEET_MISSING", file=self.shown, sheet=name)
         if name not in self._grids:
+            if self.guard is not None:
+                self.guard.scan_sheet(name)
             try:
                 self._grids[name] = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
             except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
