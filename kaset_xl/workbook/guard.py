@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -158,7 +159,8 @@ class Guard:
                 head = f.read(4096)
                 if not _ROOT.search(_as_utf8(head)):
                     head += f.read(_PROLOG_BYTES)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError,
+                RuntimeError) as exc:
             raise KasetError("FILE_CORRUPT", file=self.shown,
                              reason=f"{info.filename}: {' '.join(str(exc).split())[:120]}") from None
         text = _as_utf8(head)
@@ -175,7 +177,7 @@ class Guard:
             wb = ET.fromstring(zf.read("xl/workbook.xml"))
             rels_name = "xl/_rels/workbook.xml.rels"
             rels = ET.fromstring(zf.read(rels_name)) if rels_name in zf.namelist() else None
-        except (ET.ParseError, KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except (ET.ParseError, KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
             raise KasetError("FILE_CORRUPT", file=self.shown, reason=" ".join(str(exc).split())[:160]) from None
         targets: dict[str, str] = {}
         if rels is not None:
@@ -220,7 +222,7 @@ class Guard:
                         buf, tail = buf[:cut], buf[cut:]
                     else:
                         tail = b""
-                    rows += buf.count(b"<row ") + buf.count(b"<row>")
+                    rows += buf.count(b"<row ") + buf.count(b"<row>") + buf.count(b"<row/>")
                     if rows > lim.max_rows or _attr_hit(self._far_row, buf):
                         raise KasetError("SHEET_TOO_MANY_ROWS", file=self.shown, sheet=sheet,
                                          rows=f"{max(rows, _farthest_row(buf)):,}", limit=f"{lim.max_rows:,}")
@@ -233,7 +235,7 @@ class Guard:
                         break
         except KasetError:
             raise
-        except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
+        except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError,
                 RuntimeError) as exc:
             raise KasetError("FILE_CORRUPT", file=self.shown,
                              reason=f"{part}: {' '.join(str(exc).split())[:120]}") from None
@@ -275,7 +277,7 @@ def open_guard(path: Path, shown: str, limits: Limits | None = None) -> Guard:
     guard = Guard(path, shown, limits or DEFAULT_LIMITS)
     try:
         guard.check_package()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise KasetError("FILE_CORRUPT", file=shown, reason=" ".join(str(exc).split())[:160]) from None
     return guard
 
