@@ -37,7 +37,7 @@ from kaset_xl.issues import Issue, KasetError, make_issue
 if TYPE_CHECKING:
     from kaset_xl.workbook.reader import DistrictBook
 
-__all__ = ["MB", "Limits", "DEFAULT_LIMITS", "Guard", "open_guard", "ErrorCell"]
+__all__ = ["MB", "Limits", "DEFAULT_LIMITS", "Guard", "open_guard", "ErrorCell", "is_panic"]
 
 MB = 1024 * 1024
 _PIECE = 1024 * 1024
@@ -109,6 +109,8 @@ _ROW_REF = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"')
 _ERROR_CELL = re.compile(rb'<c\b[^>]*?\bt="e"[^>]*>')
 _R_ATTR = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _V = re.compile(rb"<v>([^<]*)</v>")
+_NUMBER_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?\bs="[0-9]+"[^>]*>\s*<v>([^<]+)</v>')
+_MAX_DATE_SERIAL = 2_958_465.0
 _DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 _ROOT = re.compile(rb"<[A-Za-z_]")
 
@@ -241,6 +243,27 @@ class Guard:
                              reason=f"{part}: {' '.join(str(exc).split())[:120]}") from None
         self.errors.extend(found)
 
+    def impossible_numbers(self, sheet: str) -> list[str]:
+        """Cells of ``sheet`` holding a number beyond any date (|x| > 2,958,465, 31/12/9999): after
+        python-calamine failed on the sheet, they say where to look."""
+        part = (self._sheet_parts or {}).get(sheet)
+        if part is None:
+            return []
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                data = zf.read(part)
+        except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
+            return []
+        out = []
+        for m in _NUMBER_CELL.finditer(data):
+            try:
+                value = float(m.group(2))
+            except ValueError:
+                continue
+            if not abs(value) <= _MAX_DATE_SERIAL:  # also NaN
+                out.append(m.group(1).decode())
+        return out
+
     def close(self) -> None:
         if self._zip is not None:
             self._zip.close()
@@ -283,6 +306,11 @@ def open_guard(path: Path, shown: str, limits: Limits | None = None) -> Guard:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def is_panic(exc: BaseException) -> bool:
+    """A Rust panic inside python-calamine (pyo3's PanicException derives from BaseException)."""
+    return type(exc).__name__ == "PanicException"
 
 
 def _as_utf8(head: bytes) -> bytes:

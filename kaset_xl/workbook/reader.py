@@ -31,7 +31,7 @@ from kaset_xl.workbook.layout import (
     Table,
     normalize_header,
 )
-from kaset_xl.workbook.guard import Guard, Limits, open_guard
+from kaset_xl.workbook.guard import Guard, Limits, is_panic, open_guard
 from kaset_xl.workbook.sniff import check_file
 
 __all__ = ["DistrictBook", "read_district_workbook", "read_district_grids", "parse_value", "HEADER_SEARCH_ROWS"]
@@ -108,6 +108,10 @@ def read_district_workbook(path: str | os.PathLike[str], *, criteria: Criteria |
         raise KasetError("FILE_ENCRYPTED", file=shown) from None
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
         raise KasetError("FILE_CORRUPT", file=shown, reason=_short(exc)) from None
+    except BaseException as exc:
+        if is_panic(exc):
+            raise KasetError("FILE_CORRUPT", file=shown, reason=_short(exc)) from None
+        raise
     try:
         result = _read(_SheetCache(book, shown, guard), real, shown, criteria)
     finally:
@@ -189,6 +193,12 @@ class _SheetCache:
                 self._grids[name] = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
             except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
                 raise KasetError("FILE_CORRUPT", file=self.shown, reason=_short(exc)) from None
+            except BaseException as exc:  # a panic in python-calamine (e.g. a date cell holding 1e300)
+                if not is_panic(exc):
+                    raise
+                cells = self.guard.impossible_numbers(name) if self.guard is not None else []
+                where = f"; sheet {name}" + (f", cells {', '.join(cells[:5])}" if cells else "")
+                raise KasetError("FILE_CORRUPT", file=self.shown, reason=_short(exc) + where) from None
         return self._grids[name]
 
 

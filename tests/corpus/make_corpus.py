@@ -459,6 +459,13 @@ def _scientific(dst: Path) -> None:
     with_openpyxl(dst, change)
 
 
+@maker("ค่า/date-beyond-9999.xlsx")
+def _huge_date(dst: Path) -> None:
+    """A date cell holding -1e12 (python-calamine 0.9 panics on it in chrono; found by test_fuzz)."""
+    part = sheet_part(BASE, MEMBERS)
+    rezip(BASE, dst, edit={part: lambda d: re.sub(rb'(<c r="G7" s="\d+"><v>)[^<]*', rb"\g<1>-1e12", d, count=1)})
+
+
 INJECTIONS = ('=HYPERLINK("http://evil.example/x","คลิกที่นี่")', "=1+2", "+66812345678", "-2+3", "@SUM(A1:A9)",
               "=cmd|' /C calc'!A0")
 
