@@ -1,4 +1,5 @@
-"""The corpus of malformed and hostile inputs (issue 7): every case of ``tests/corpus/cases.toml``.
+"""The corpus of malformed and hostile inputs (issue 7): every case of ``tests/corpus/cases.toml``
+(validate, score into a copy, consolidate).
 
 The files are made once per session by ``tests/corpus/make_corpus.py`` in a temporary folder.  Each
 case runs the real command (click, exceptions not caught) and checks: the exit code and the issue
@@ -69,7 +70,7 @@ def test_manifest_and_generator_agree() -> None:
     named = {c["file"] for c in CASES} | {e for c in CASES for e in c.get("extra", [])}
     assert named == set(make_corpus.MAKERS)
     assert len(make_corpus.MAKERS) >= 40
-    assert {c["command"] for c in CASES} == {"validate", "consolidate"}
+    assert {c["command"] for c in CASES} == {"validate", "score", "consolidate"}
     for c in CASES:
         assert c["exit"] in (0, 1, 2)
         assert ("sheet" in c) == ("cell" in c)
@@ -99,6 +100,18 @@ def test_corpus_case(case: dict[str, Any], corpus: Path, tmp_path: Path) -> None
         assert result.exit_code == case["exit"], result.output
         issues = json.loads(result.stdout)
         _expect(case, [(i["code"], i["sheet"], i["cell"]) for i in issues])
+    elif case["command"] == "score":
+        out = tmp_path / "scored.xlsx"
+        result = CliRunner().invoke(cli, ["score", str(target), "-o", str(out), "--today", TODAY, "--json"],
+                                    catch_exceptions=False)
+        _no_traceback(result)
+        assert result.exit_code == case["exit"], result.output
+        if case["exit"] == 2:
+            assert f"[{case['code']}]" in result.output and not out.exists()
+        else:
+            issues = json.loads(result.stdout)["issues"]
+            _expect(case, [(i["code"], i["sheet"], i["cell"]) for i in issues])
+            _no_macro_unless_kept(target, out)
     else:
         out = tmp_path / "province.xlsx"
         inputs = [target, *(corpus / e for e in case.get("extra", [])),
@@ -109,6 +122,14 @@ def test_corpus_case(case: dict[str, Any], corpus: Path, tmp_path: Path) -> None
         assert result.exit_code == case["exit"], result.output
         _check_output(case, out, target)
     assert hashes(corpus) == before, "an input file was changed"
+
+
+def _no_macro_unless_kept(src: Path, out: Path) -> None:
+    """score keeps a district's own VBA project in its own .xlsm (it is the district's file) and adds none."""
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
+        had = any("vbaProject" in n for n in a.namelist())
+        has = any("vbaProject" in n for n in b.namelist())
+    assert has == had
 
 
 def _expect(case: dict[str, Any], found: list[tuple[str, str | None, str | None]]) -> None:

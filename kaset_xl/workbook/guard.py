@@ -243,6 +243,11 @@ class Guard:
                              reason=f"{part}: {' '.join(str(exc).split())[:120]}") from None
         self.errors.extend(found)
 
+    def scan_all_sheets(self) -> None:
+        """:meth:`scan_sheet` for every sheet: before a library that loads them all (openpyxl in ``score``)."""
+        for name in self._sheet_parts or {}:
+            self.scan_sheet(name)
+
     def impossible_numbers(self, sheet: str) -> list[str]:
         """Cells of ``sheet`` holding a number beyond any date (|x| > 2,958,465, 31/12/9999): after
         python-calamine failed on the sheet, they say where to look."""

@@ -521,6 +521,21 @@ def _controls(dst: Path) -> None:
     with_openpyxl(dst, change)
 
 
+@maker("ค่า/control-character-in-a-group-name.xlsx")
+def _control_group(dst: Path) -> None:
+    """A group name with U+0001 everywhere it is used (one shared string): it reaches กสอ.3 and สรุปผล."""
+    rezip(BASE, dst, edit={"xl/sharedStrings.xml": lambda d: d.replace(
+        "กลุ่มแปรรูปงาขี้ม้อน".encode(), "กลุ่มแปรรูปงา_x0001_ขี้ม้อน".encode())})
+
+
+@maker("อันตราย/unread-sheet-row-150000.xlsx")
+def _far_row_unread(dst: Path) -> None:
+    """Row 150,000 in the hidden lists sheet, which validate does not read but score's openpyxl would."""
+    part = sheet_part(BASE, "รายการ")
+    rezip(BASE, dst, edit={part: lambda d: d.replace(
+        b"</sheetData>", b'<row r="150000"><c r="A150000" t="inlineStr"><is><t>x</t></is></c></row></sheetData>', 1)})
+
+
 @maker("ชื่อไทย มีวรรค/เกษตรอำเภอ ปาย (ฉบับแก้ไข)/แบบฟอร์ม ปาย 2564 ส่งจังหวัด.xlsx")
 def _thai_names(dst: Path) -> None:
     shutil.copyfile(BASE, dst)
