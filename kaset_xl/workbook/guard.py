@@ -24,7 +24,9 @@ All limits live in one typed settings object, :class:`Limits`.  Nothing here wri
 
 from __future__ import annotations
 
+import html
 import os
+import posixpath
 import re
 import zipfile
 import zlib
@@ -111,8 +113,9 @@ _R_ATTR = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _V = re.compile(rb"<v>([^<]*)</v>")
 _NUMBER_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?\bs="[0-9]+"[^>]*>\s*<v>([^<]+)</v>')
 _MAX_DATE_SERIAL = 2_958_465.0
-_DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
-_ROOT = re.compile(rb"<[A-Za-z_]")
+_SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\s[^>]*>")
+_REL_TAG = re.compile(r"<(?:\w+:)?Relationship\s[^>]*>")
+_ATTR = re.compile(r'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 
 
 class Guard:
@@ -127,9 +130,11 @@ class Guard:
         lim = limits
         self._zip: zipfile.ZipFile | None = None
         # literal-prefix patterns (fast); a hit is confirmed by the byte before it (an attribute r=)
+        far_col = _greater_than(_col_name(lim.max_columns), _LETTERS).encode()
+        digits = len(str(lim.max_rows))
+        self._far = re.compile(rb'r="(?:[A-Z]*+[0-9]{%d}|%s)' % (digits, far_col))  # a cheap first look
         self._far_row = re.compile(rb'r="[A-Z]*+0*+' + _greater_than(str(lim.max_rows), _DIGITS).encode() + rb'"')
-        self._far_col = re.compile(rb'r="' + _greater_than(_col_name(lim.max_columns), _LETTERS).encode()
-                                   + rb"[0-9]")
+        self._far_col = re.compile(rb'r="' + far_col + rb"[0-9]")
 
     # ---------------------------------------------------------------- the package
 
@@ -138,63 +143,58 @@ class Guard:
         size = os.stat(self.path).st_size
         if size > lim.max_file_bytes:
             raise KasetError("FILE_TOO_LARGE", file=shown, size=_mb(size), limit=_mb(lim.max_file_bytes))
-        with zipfile.ZipFile(self.path) as zf:
-            infos = zf.infolist()
-            total = sum(i.file_size for i in infos)
-            if total > lim.max_uncompressed_bytes:
-                raise KasetError("FILE_UNZIPPED_TOO_LARGE", file=shown, size=_mb(total),
-                                 limit=_mb(lim.max_uncompressed_bytes))
-            for i in infos:
-                if i.file_size >= lim.ratio_min_bytes and i.file_size > lim.max_ratio * max(1, i.compress_size):
-                    raise KasetError("FILE_COMPRESSION_SUSPICIOUS", file=shown, part=i.filename,
-                                     ratio=f"{i.file_size / max(1, i.compress_size):,.0f}",
-                                     limit=f"{lim.max_ratio:,.0f}")
-            for i in infos:
-                name = i.filename.lower()
-                if name.endswith((".xml", ".rels", ".vml")) and not i.is_dir():
-                    self._check_prolog(zf, i)
-            self._sheet_parts = self._map_sheets(zf)
+        self._zip = zf = zipfile.ZipFile(self.path)  # kept open for scan_sheet; closed by close()
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        if total > lim.max_uncompressed_bytes:
+            raise KasetError("FILE_UNZIPPED_TOO_LARGE", file=shown, size=_mb(total),
+                             limit=_mb(lim.max_uncompressed_bytes))
+        for i in infos:
+            if i.file_size >= lim.ratio_min_bytes and i.file_size > lim.max_ratio * max(1, i.compress_size):
+                raise KasetError("FILE_COMPRESSION_SUSPICIOUS", file=shown, part=i.filename,
+                                 ratio=f"{i.file_size / max(1, i.compress_size):,.0f}",
+                                 limit=f"{lim.max_ratio:,.0f}")
+        for i in infos:
+            if not i.is_dir():
+                self._check_prolog(zf, i)
+        self._sheet_parts = self._map_sheets(zf)
 
     def _check_prolog(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         try:
             with zf.open(info) as f:
-                head = f.read(4096)
-                if not _ROOT.search(_as_utf8(head)):
+                head = f.read(512)  # Office's prologs are one line
+                if len(head) == 512 and not _prolog_is_safe(_as_utf8(head), True):
                     head += f.read(_PROLOG_BYTES)
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError,
                 RuntimeError) as exc:
             raise KasetError("FILE_CORRUPT", file=self.shown,
                              reason=f"{info.filename}: {' '.join(str(exc).split())[:120]}") from None
-        text = _as_utf8(head)
-        root = _ROOT.search(text)
-        prolog = text[: root.start()] if root else text
-        if _DOCTYPE.search(prolog) or (root is None and b"<!" in text):
+        xml_name = info.filename.lower().endswith((".xml", ".rels", ".vml"))
+        if not _prolog_is_safe(_as_utf8(head), xml_name):
             raise KasetError("XML_UNSAFE", file=self.shown, part=info.filename)
 
     def _map_sheets(self, zf: zipfile.ZipFile) -> dict[str, str]:
         """Sheet name → the zip member of its XML (from xl/workbook.xml and its relationships)."""
-        import xml.etree.ElementTree as ET  # safe here: no DOCTYPE got through _check_prolog
-
         try:
-            wb = ET.fromstring(zf.read("xl/workbook.xml"))
+            wb = zf.read("xl/workbook.xml").decode("utf-8", errors="replace")
             rels_name = "xl/_rels/workbook.xml.rels"
-            rels = ET.fromstring(zf.read(rels_name)) if rels_name in zf.namelist() else None
-        except (ET.ParseError, KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+            rels = zf.read(rels_name).decode("utf-8", errors="replace") if rels_name in zf.NameToInfo else ""
+        except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
             raise KasetError("FILE_CORRUPT", file=self.shown, reason=" ".join(str(exc).split())[:160]) from None
         targets: dict[str, str] = {}
-        if rels is not None:
-            for r in rels:
-                rid, target = r.get("Id"), r.get("Target")
-                if rid and target:
-                    path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-                    targets[rid] = os.path.normpath(path).replace(os.sep, "/")
+        for tag in _REL_TAG.findall(rels):
+            attrs = _attrs(tag)
+            rid, target = attrs.get("Id"), attrs.get("Target")
+            if rid and target:
+                path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+                targets[rid] = posixpath.normpath(path)
         out: dict[str, str] = {}
-        rid_attr = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-        for el in wb.iter():
-            if el.tag.endswith("}sheet") or el.tag == "sheet":
-                name, rid = el.get("name"), el.get(rid_attr)
-                if name and rid in targets:
-                    out[name] = targets[rid]
+        for tag in _SHEET_TAG.findall(wb):
+            attrs = _attrs(tag)
+            name = attrs.get("name")
+            rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
+            if name and rid in targets:
+                out[name] = targets[rid]
         return out
 
     # ---------------------------------------------------------------- one sheet
@@ -210,7 +210,7 @@ class Guard:
         try:
             if self._zip is None:
                 self._zip = zipfile.ZipFile(self.path)
-            with self._zip.open(part) as f:
+            with self._zip.open(part) as f:  # noqa: SIM117
                 tail = b""
                 while True:
                     piece = f.read(_PIECE)
@@ -224,11 +224,12 @@ class Guard:
                         buf, tail = buf[:cut], buf[cut:]
                     else:
                         tail = b""
-                    rows += buf.count(b"<row ") + buf.count(b"<row>") + buf.count(b"<row/>")
-                    if rows > lim.max_rows or _attr_hit(self._far_row, buf):
+                    rows += buf.count(b"<row")  # (<rowBreaks> after the data adds one at most)
+                    far = rows > lim.max_rows or self._far.search(buf) is not None
+                    if far and (rows > lim.max_rows or _attr_hit(self._far_row, buf)):
                         raise KasetError("SHEET_TOO_MANY_ROWS", file=self.shown, sheet=sheet,
                                          rows=f"{max(rows, _farthest_row(buf)):,}", limit=f"{lim.max_rows:,}")
-                    if _attr_hit(self._far_col, buf):
+                    if far and _attr_hit(self._far_col, buf):
                         raise KasetError("SHEET_TOO_MANY_COLUMNS", file=self.shown, sheet=sheet,
                                          columns=f"{_farthest_col(buf):,}", limit=f"{lim.max_columns:,}")
                     if b't="e"' in buf:
@@ -301,16 +302,62 @@ class Guard:
 
 
 def open_guard(path: Path, shown: str, limits: Limits | None = None) -> Guard:
-    """Check the package (size, unzipped size, ratio, XML prologs) and return the guard for its sheets."""
+    """Check the package (size, unzipped size, ratio, XML prologs) and return the guard for its sheets
+    (call :meth:`Guard.close` when done)."""
     guard = Guard(path, shown, limits or DEFAULT_LIMITS)
     try:
         guard.check_package()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+        guard.close()
         raise KasetError("FILE_CORRUPT", file=shown, reason=" ".join(str(exc).split())[:160]) from None
+    except BaseException:
+        guard.close()
+        raise
     return guard
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    return {m.group(1): html.unescape(m.group(2) if m.group(2) is not None else m.group(3))
+            for m in _ATTR.finditer(tag)}
+
+
+def _prolog_is_safe(text: bytes, xml_name: bool) -> bool:
+    """Walk the XML prolog (declaration, processing instructions, comments) up to the root element.
+
+    Any other ``<!`` there (DOCTYPE, ENTITY) is unsafe, and so is a prolog that does not reach its root
+    element within the bytes read (Office writes a line or two).  Every part is looked at, whatever its
+    name, since a relationship may point at XML under any name; a part whose content does not start
+    with ``<`` is not XML (an image, the VBA project) unless its name says it should be.
+    """
+    i = 0
+    n = len(text)
+    if text.startswith(b"\xef\xbb\xbf"):
+        i = 3
+    while i < n and text[i] in b" \t\r\n":
+        i += 1
+    if i >= n or text[i:i + 1] != b"<":
+        return not xml_name or i >= n or b"<!" not in text  # binary, or text that is not XML markup
+    while i < n:
+        if text.startswith(b"<?", i):
+            end = text.find(b"?>", i + 2)
+            i = end + 2
+        elif text.startswith(b"<!--", i):
+            end = text.find(b"-->", i + 4)
+            i = end + 3
+        elif text.startswith(b"<!", i):
+            return False  # <!DOCTYPE, <!ENTITY, <![CDATA[ before the root
+        elif text.startswith(b"<", i):
+            return True  # the root element
+        else:
+            return True  # character data before the root: not well-formed, the parsers will refuse it
+        if end < 0:
+            return False  # the prolog runs past what was read
+        while i < n and text[i] in b" \t\r\n":
+            i += 1
+    return False
 
 
 def is_panic(exc: BaseException) -> bool:

@@ -242,6 +242,26 @@ def _utf16(dst: Path) -> None:
     rezip(BASE, dst, edit={"docProps/core.xml": doctype})
 
 
+@maker("อันตราย/doctype-after-a-comment.xlsx")
+def _comment_doctype(dst: Path) -> None:
+    """A DOCTYPE hidden behind a comment that holds a tag (a naive "before the first tag" check misses it)."""
+    part = sheet_part(BASE, MEMBERS)
+    rezip(BASE, dst, edit={part: lambda d: b'<?xml version="1.0"?><!-- <worksheet> --><!DOCTYPE worksheet ['
+                           b'<!ENTITY x SYSTEM "file:///etc/passwd">]>' + d.split(b"?>", 1)[-1]})
+
+
+@maker("อันตราย/sheet-xml-named-png.xlsx")
+def _xml_as_png(dst: Path) -> None:
+    """The members sheet stored as xl/media/photo.png (the relationship points there) with an entity bomb."""
+    part = sheet_part(BASE, MEMBERS)
+    with zipfile.ZipFile(BASE) as z:
+        xml = z.read(part)
+    body = xml.split(b"?>", 1)[-1]
+    rezip(BASE, dst, drop=(part,), add={"xl/media/photo.png": _lol(9) + body},
+          edit={"xl/_rels/workbook.xml.rels": lambda d: d.replace(
+              part.removeprefix("xl/").encode(), b"media/photo.png")})
+
+
 @maker("อันตราย/row-150000.xlsx")
 def _far_row(dst: Path) -> None:
     """One cell at B150000: python-calamine would build a 150,000-row grid."""
