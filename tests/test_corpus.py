@@ -181,3 +181,22 @@ def _table(ws: Any, first_header: str) -> list[dict[str, Any]]:
                 out.append({h: ("" if v is None else v) for h, v in zip(head, data, strict=False)})
             return out
     raise AssertionError(f"no block {first_header!r} in {ws.title}")
+
+
+@pytest.mark.parametrize("name", ["ค่า/date-beyond-9999.xlsx", "ไฟล์เสีย/garbage-in-a-sheet.xlsx",
+                                  "อันตราย/entity-bomb.xlsx"])
+def test_a_real_process_prints_no_traceback(name: str, corpus: Path) -> None:
+    """The same through a real process (what an officer runs): two lines with the code, exit 2.  For the
+    date beyond 9999, python-calamine's Rust panic also prints one line of its own on stderr before the
+    reader turns it into FILE_CORRUPT."""
+    import subprocess
+    import sys
+
+    case = next(c for c in CASES if c["file"] == name and c["command"] == "validate")
+    before = hashes(corpus)
+    proc = subprocess.run([sys.executable, "-m", "kaset_xl", "validate", str(corpus / name)],
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert proc.returncode == case["exit"] == 2
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert f"[{case['code']}]" in proc.stdout
+    assert hashes(corpus) == before

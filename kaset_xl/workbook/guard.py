@@ -5,11 +5,14 @@ checks, from the zip central directory only (nothing is decompressed):
 
 * the file size, the total uncompressed size and each member's compression ratio (a zip bomb),
 
-and, reading only the first bytes of every XML part:
+and, reading only the first bytes of every member (a relationship may point at XML under any name):
 
-* no ``<!DOCTYPE`` / ``<!ENTITY`` declaration (an XML entity bomb or an external entity).  Office
-  never writes one; python-calamine's XML reader does not expand entities (it fails on them) and
-  openpyxl's expat stops at an amplification limit, but neither should be asked to try.
+* no ``<!DOCTYPE`` / ``<!ENTITY`` declaration in the XML prolog (an entity bomb or an external
+  entity).  Office never writes one.  python-calamine's XML reader (quick-xml) does not expand
+  entities — it fails with "unrecognized entity" — and openpyxl parses with the standard library's
+  expat (2.5 here), which stops entity amplification at a limit and does not fetch external entities;
+  openpyxl would use ``defusedxml`` if installed.  Neither library should be asked to try, so such a
+  file is refused here, before both, and ``defusedxml`` is not a dependency.
 
 Just before the reader loads a sheet, :meth:`Guard.scan_sheet` streams that sheet's XML once
 (decompressed in 1 MiB pieces, never held whole) and
@@ -17,7 +20,8 @@ Just before the reader loads a sheet, :meth:`Guard.scan_sheet` streams that shee
 * refuses a sheet whose rows or columns exceed the limits (python-calamine builds a dense grid up to
   the farthest cell, so one cell at ``Z300000`` costs hundreds of MB), and
 * finds the cells holding an Excel error value (``t="e"``: ``#REF!``, ``#VALUE!``, ``#N/A`` …),
-  which python-calamine reads as blank; the reader reports them as CELL_ERROR_VALUE.
+  which python-calamine (0.9) reads as ``""`` and has no API to report; the reader turns those in
+  input cells into CELL_ERROR_VALUE issues.
 
 All limits live in one typed settings object, :class:`Limits`.  Nothing here writes to the file.
 """
@@ -60,6 +64,11 @@ class Limits:
     ratio_min_bytes: int = 1 * MB  # members smaller than this are never called a bomb
     max_rows: int = 100_000  # per sheet the reader loads (the farthest row)
     max_columns: int = 256  # per sheet the reader loads (the farthest column, IV)
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if not value > 0:
+                raise ValueError(f"Limits.{name} must be positive, not {value!r}")
 
 
 DEFAULT_LIMITS = Limits()
@@ -202,8 +211,14 @@ class Guard:
     def scan_sheet(self, sheet: str) -> None:
         """Stream the sheet's XML: refuse it beyond the limits; remember its error cells."""
         part = (self._sheet_parts or {}).get(sheet)
-        if part is None:
-            return  # calamine finds sheets its own way; without a part there is nothing to scan
+        if part is None:  # not found in the relationships as read here: check every worksheet part
+            for name in sorted(n for n in (self._zip.NameToInfo if self._zip else {})
+                               if n.startswith("xl/worksheets/") and not n.endswith("/")):
+                self._scan_part(sheet, name, errors=False)  # error cells there could not be placed
+            return
+        self._scan_part(sheet, part)
+
+    def _scan_part(self, sheet: str, part: str, *, errors: bool = True) -> None:
         lim = self.limits
         rows = 0
         found: list[ErrorCell] = []
@@ -242,7 +257,8 @@ class Guard:
                 RuntimeError) as exc:
             raise KasetError("FILE_CORRUPT", file=self.shown,
                              reason=f"{part}: {' '.join(str(exc).split())[:120]}") from None
-        self.errors.extend(found)
+        if errors:
+            self.errors.extend(found)
 
     def scan_all_sheets(self) -> None:
         """:meth:`scan_sheet` for every sheet: before a library that loads them all (openpyxl in ``score``)."""
