@@ -152,6 +152,9 @@ def _check_output(case: dict[str, Any], out: Path, target: Path) -> None:
     wb = openpyxl.load_workbook(out)
     formulas = [(ws.title, c.coordinate) for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"]
     assert formulas == []
+    too_long = [(ws.title, c.coordinate) for ws in wb for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and len(c.value) > 32_767]
+    assert too_long == []  # Excel's limit per cell: longer district text is cut, never a broken file
     status = _table(wb["ความครบถ้วน"], "รหัสอำเภอ")
     received = {r["รหัสอำเภอ"] for r in status if r["สถานะ (code)"] == "received"}
     assert set(GOOD_DISTRICTS) <= received  # the good districts are summarised whatever the bad file is

@@ -525,6 +525,7 @@ def _long(dst: Path) -> None:
         wb[GROUPS]["M5"] = "งาขี้ม้อน " * 3276  # 32,760 characters: Excel's cell limit is 32,767
         wb[MEMBERS]["P5"] = "ปลูกงา" * 20_000  # 120,000: more than Excel allows
         wb[MEMBERS]["D6"] = "ก" * 5000
+        wb[GROUPS]["K6"] = "หนึ่งแสน" * 5000  # 40,000 characters in a number cell: quoted in the message
     with_openpyxl(dst, change)
 
 
