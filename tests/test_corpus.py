@@ -74,6 +74,7 @@ def test_manifest_and_generator_agree() -> None:
     for c in CASES:
         assert c["exit"] in (0, 1, 2)
         assert ("sheet" in c) == ("cell" in c)
+        assert ("text" in c) == ("text_sheet" in c)
         assert c["exit"] == 0 or "code" in c, c  # every failing case says why
 
 
@@ -164,7 +165,7 @@ def _check_output(case: dict[str, Any], out: Path, target: Path) -> None:
     found = [(r["รหัสปัญหา"], r["ชีต"], r["เซลล์"]) for r in issues]
     _expect(case, found)
     if case.get("text"):
-        cells = {c.value: c.data_type for ws in wb for row in ws.iter_rows() for c in row
+        cells = {c.value: c.data_type for row in wb[case["text_sheet"]].iter_rows() for c in row
                  if isinstance(c.value, str)}
         for text in case["text"]:
             hits = [v for v in cells if v == text or v.startswith(text)]
