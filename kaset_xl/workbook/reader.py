@@ -103,19 +103,21 @@ def read_district_workbook(path: str | os.PathLike[str], *, criteria: Criteria |
     real = check_file(path)
     guard = open_guard(real, shown, limits)
     try:
-        book = pc.CalamineWorkbook.from_path(str(real))
-    except pc.PasswordError:
-        raise KasetError("FILE_ENCRYPTED", file=shown) from None
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
-        raise KasetError("FILE_CORRUPT", file=shown, reason=_short(exc)) from None
-    except BaseException as exc:
-        if is_panic(exc):
+        try:
+            book = pc.CalamineWorkbook.from_path(str(real))
+        except pc.PasswordError:
+            raise KasetError("FILE_ENCRYPTED", file=shown) from None
+        except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
             raise KasetError("FILE_CORRUPT", file=shown, reason=_short(exc)) from None
-        raise
-    try:
-        result = _read(_SheetCache(book, shown, guard), real, shown, criteria)
+        except BaseException as exc:
+            if is_panic(exc):
+                raise KasetError("FILE_CORRUPT", file=shown, reason=_short(exc)) from None
+            raise
+        try:
+            result = _read(_SheetCache(book, shown, guard), real, shown, criteria)
+        finally:
+            book.close()
     finally:
-        book.close()
         guard.close()
     result.issues.extend(guard.error_issues(result))
     return result
