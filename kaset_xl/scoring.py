@@ -24,6 +24,7 @@ from kaset_xl.domain.programme import IFPP_SECTION_TH, ProgrammeResult
 from kaset_xl.domain.registry import check_all
 from kaset_xl.fileio import atomic_output
 from kaset_xl.issues import Issue, KasetError, message
+from kaset_xl.workbook.guard import open_guard
 from kaset_xl.workbook.reader import DistrictBook, read_district_workbook
 
 __all__ = ["CellWrite", "ScoreOutcome", "score_book", "score_file", "SUMMARY_FIRST_ROW", "SUMMARY_ROWS",
@@ -173,6 +174,11 @@ def score_file(path: str | os.PathLike[str], output: str | os.PathLike[str] | No
     outcome = score_book(book, criteria=criteria, today=today)
     src = Path(path)
     keep_vba = src.suffix.lower() == ".xlsm"
+    guard = open_guard(src, str(path))  # openpyxl loads every sheet: each is checked against the limits first
+    try:
+        guard.scan_all_sheets()
+    finally:
+        guard.close()
     try:
         wb = openpyxl.load_workbook(src, keep_vba=keep_vba, rich_text=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged parts

@@ -32,6 +32,7 @@ from kaset_xl.workbook.layout import (
     Table,
     normalize_header,
 )
+from kaset_xl.workbook.guard import Guard, Limits, is_panic, open_guard
 from kaset_xl.workbook.sniff import check_file
 
 __all__ = ["DistrictBook", "read_district_workbook", "read_district_grids", "parse_value", "HEADER_SEARCH_ROWS"]
@@ -90,24 +91,37 @@ class DistrictBook:
         return self.layout.table(table).sheet
 
 
-def read_district_workbook(path: str | os.PathLike[str], *, criteria: Criteria | None = None) -> DistrictBook:
+def read_district_workbook(path: str | os.PathLike[str], *, criteria: Criteria | None = None,
+                           limits: Limits | None = None) -> DistrictBook:
     """Read a district workbook.  Raises KasetError when the file cannot be used at all.
 
     The layout (its 3ก and Smart Farmer columns) follows ``criteria``, by default the shipped
-    criteria of the workbook's fiscal year.
+    criteria of the workbook's fiscal year.  The file is checked against ``limits`` (default
+    :data:`kaset_xl.workbook.guard.DEFAULT_LIMITS`) before any library parses it; Excel error
+    values in input cells become CELL_ERROR_VALUE issues.
     """
     shown = str(path)
     real = check_file(path)
+    guard = open_guard(real, shown, limits)
     try:
-        book = pc.CalamineWorkbook.from_path(str(real))
-    except pc.PasswordError:
-        raise KasetError("FILE_ENCRYPTED", file=shown) from None
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
-        raise KasetError("FILE_CORRUPT", file=shown, reason=_short(exc)) from None
-    try:
-        return _read(_SheetCache(book, shown), real, shown, criteria)
+        try:
+            book = pc.CalamineWorkbook.from_path(str(real))
+        except pc.PasswordError:
+            raise KasetError("FILE_ENCRYPTED", file=shown) from None
+        except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
+            raise KasetError("FILE_CORRUPT", file=shown, reason=_short(exc)) from None
+        except BaseException as exc:
+            if is_panic(exc):
+                raise KasetError("FILE_CORRUPT", file=shown, reason=_short(exc)) from None
+            raise
+        try:
+            result = _read(_SheetCache(book, shown, guard), real, shown, criteria)
+        finally:
+            book.close()
     finally:
-        book.close()
+        guard.close()
+    result.issues.extend(guard.error_issues(result))
+    return result
 
 
 def read_district_grids(grids: Mapping[str, Grid], name: str, *,
@@ -166,9 +180,10 @@ def _short(exc: BaseException) -> str:
 
 
 class _SheetCache:
-    def __init__(self, book: pc.CalamineWorkbook, shown: str) -> None:
+    def __init__(self, book: pc.CalamineWorkbook, shown: str, guard: Guard | None = None) -> None:
         self.book = book
         self.shown = shown
+        self.guard = guard  # checks each sheet's XML (size limits, error cells) before calamine reads it
         self.names = set(book.sheet_names)
         self._grids: dict[str, Grid] = {}
 
@@ -179,10 +194,18 @@ class _SheetCache:
         if name not in self.names:
             raise KasetError("SHEET_MISSING", file=self.shown, sheet=name)
         if name not in self._grids:
+            if self.guard is not None:
+                self.guard.scan_sheet(name)
             try:
                 self._grids[name] = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
             except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
                 raise KasetError("FILE_CORRUPT", file=self.shown, reason=_short(exc)) from None
+            except BaseException as exc:  # a panic in python-calamine (e.g. a date cell holding 1e300)
+                if not is_panic(exc):
+                    raise
+                cells = self.guard.impossible_numbers(name) if self.guard is not None else []
+                where = f"; sheet {name}" + (f", cells {', '.join(cells[:5])}" if cells else "")
+                raise KasetError("FILE_CORRUPT", file=self.shown, reason=_short(exc) + where) from None
         return self._grids[name]
 
 

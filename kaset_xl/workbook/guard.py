@@ -1,0 +1,426 @@
+"""Limits and safety checks on a workbook's zip package, before any spreadsheet library parses it.
+
+:func:`check_file` (``sniff``) has already said "this is an .xlsx zip".  :func:`open_guard` then
+checks, from the zip central directory only (nothing is decompressed):
+
+* the file size, the total uncompressed size and each member's compression ratio (a zip bomb),
+
+and, reading only the first bytes of every member (a relationship may point at XML under any name):
+
+* no ``<!DOCTYPE`` / ``<!ENTITY`` declaration in the XML prolog (an entity bomb or an external
+  entity).  Office never writes one.  python-calamine's XML reader (quick-xml) does not expand
+  entities — it fails with "unrecognized entity" — and openpyxl parses with the standard library's
+  expat (2.5 here), which stops entity amplification at a limit and does not fetch external entities;
+  openpyxl would use ``defusedxml`` if installed.  Neither library should be asked to try, so such a
+  file is refused here, before both, and ``defusedxml`` is not a dependency.
+
+Just before the reader loads a sheet, :meth:`Guard.scan_sheet` streams that sheet's XML once
+(decompressed in 1 MiB pieces, never held whole) and
+
+* refuses a sheet whose rows or columns exceed the limits (python-calamine builds a dense grid up to
+  the farthest cell, so one cell at ``Z300000`` costs hundreds of MB), and
+* finds the cells holding an Excel error value (``t="e"``: ``#REF!``, ``#VALUE!``, ``#N/A`` …),
+  which python-calamine (0.9) reads as ``""`` and has no API to report; the reader turns those in
+  input cells into CELL_ERROR_VALUE issues.
+
+All limits live in one typed settings object, :class:`Limits`.  Nothing here writes to the file.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import posixpath
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from kaset_xl.issues import Issue, KasetError, make_issue
+
+if TYPE_CHECKING:
+    from kaset_xl.workbook.reader import DistrictBook
+
+__all__ = ["MB", "Limits", "DEFAULT_LIMITS", "Guard", "open_guard", "ErrorCell", "is_panic"]
+
+MB = 1024 * 1024
+_PIECE = 1024 * 1024
+_PROLOG_BYTES = 64 * 1024  # a DOCTYPE must come before the root element: the first bytes are enough
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a district workbook may be.  Defaults fit district workbooks with a wide margin.
+
+    A district workbook of the template with 2,000 members is ~0.3 MB on disk and ~3 MB unzipped,
+    with sheets of at most a few thousand rows and ~60 columns.
+    """
+
+    max_file_bytes: int = 50 * MB  # on disk
+    max_uncompressed_bytes: int = 500 * MB  # all zip members together, as the central directory says
+    max_ratio: float = 100.0  # uncompressed ÷ compressed, per member (Office files: ~5–30)
+    ratio_min_bytes: int = 1 * MB  # members smaller than this are never called a bomb
+    max_rows: int = 100_000  # per sheet the reader loads (the farthest row)
+    max_columns: int = 256  # per sheet the reader loads (the farthest column, IV)
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if not value > 0:
+                raise ValueError(f"Limits.{name} must be positive, not {value!r}")
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class ErrorCell:
+    sheet: str
+    cell: str  # A1
+    value: str  # "#REF!", "#VALUE!", …
+
+
+def _mb(n: int | float) -> str:
+    return f"{n / MB:,.1f}"
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _col_name(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _greater_than(s: str, alphabet: str) -> str:
+    """A regex matching the strings over ``alphabet`` (ordered, no leading 'zeros') greater than ``s``:
+    longer ones, or the same length and greater position by position."""
+    lo, hi = alphabet[0], alphabet[-1]
+    alts = [f"[{lo}-{hi}]{{{len(s) + 1},}}"]
+    for i, ch in enumerate(s):
+        nxt = alphabet.index(ch) + 1
+        if nxt < len(alphabet):
+            rest = len(s) - i - 1
+            alts.append(re.escape(s[:i]) + f"[{alphabet[nxt]}-{hi}]" + (f"[{lo}-{hi}]{{{rest}}}" if rest else ""))
+    return "(?:" + "|".join(alts) + ")"
+
+
+_DIGITS = "0123456789"
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)([0-9]+)"')
+_ROW_REF = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"')
+_ERROR_CELL = re.compile(rb'<c\b[^>]*?\bt="e"[^>]*>')
+_R_ATTR = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_V = re.compile(rb"<v>([^<]*)</v>")
+_NUMBER_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?\bs="[0-9]+"[^>]*>\s*<v>([^<]+)</v>')
+_MAX_DATE_SERIAL = 2_958_465.0
+_SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\s[^>]*>")
+_REL_TAG = re.compile(r"<(?:\w+:)?Relationship\s[^>]*>")
+_ATTR = re.compile(r'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+
+
+class Guard:
+    """The checks of one open package (see the module doc).  Use :func:`open_guard`."""
+
+    def __init__(self, path: Path, shown: str, limits: Limits) -> None:
+        self.path = path
+        self.shown = shown
+        self.limits = limits
+        self.errors: list[ErrorCell] = []
+        self._sheet_parts: dict[str, str] | None = None
+        lim = limits
+        self._zip: zipfile.ZipFile | None = None
+        # literal-prefix patterns (fast); a hit is confirmed by the byte before it (an attribute r=)
+        far_col = _greater_than(_col_name(lim.max_columns), _LETTERS).encode()
+        digits = len(str(lim.max_rows))
+        self._far = re.compile(rb'r="(?:[A-Z]*+[0-9]{%d}|%s)' % (digits, far_col))  # a cheap first look
+        self._far_row = re.compile(rb'r="[A-Z]*+0*+' + _greater_than(str(lim.max_rows), _DIGITS).encode() + rb'"')
+        self._far_col = re.compile(rb'r="' + far_col + rb"[0-9]")
+
+    # ---------------------------------------------------------------- the package
+
+    def check_package(self) -> None:
+        lim, shown = self.limits, self.shown
+        size = os.stat(self.path).st_size
+        if size > lim.max_file_bytes:
+            raise KasetError("FILE_TOO_LARGE", file=shown, size=_mb(size), limit=_mb(lim.max_file_bytes))
+        self._zip = zf = zipfile.ZipFile(self.path)  # kept open for scan_sheet; closed by close()
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        if total > lim.max_uncompressed_bytes:
+            raise KasetError("FILE_UNZIPPED_TOO_LARGE", file=shown, size=_mb(total),
+                             limit=_mb(lim.max_uncompressed_bytes))
+        for i in infos:
+            if i.file_size >= lim.ratio_min_bytes and i.file_size > lim.max_ratio * max(1, i.compress_size):
+                raise KasetError("FILE_COMPRESSION_SUSPICIOUS", file=shown, part=i.filename,
+                                 ratio=f"{i.file_size / max(1, i.compress_size):,.0f}",
+                                 limit=f"{lim.max_ratio:,.0f}")
+        for i in infos:
+            if not i.is_dir():
+                self._check_prolog(zf, i)
+        self._sheet_parts = self._map_sheets(zf)
+
+    def _check_prolog(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+        try:
+            with zf.open(info) as f:
+                head = f.read(512)  # Office's prologs are one line
+                if len(head) == 512 and not _prolog_is_safe(_as_utf8(head), True):
+                    head += f.read(_PROLOG_BYTES)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError,
+                RuntimeError) as exc:
+            raise KasetError("FILE_CORRUPT", file=self.shown,
+                             reason=f"{info.filename}: {' '.join(str(exc).split())[:120]}") from None
+        xml_name = info.filename.lower().endswith((".xml", ".rels", ".vml"))
+        if not _prolog_is_safe(_as_utf8(head), xml_name):
+            raise KasetError("XML_UNSAFE", file=self.shown, part=info.filename)
+
+    def _map_sheets(self, zf: zipfile.ZipFile) -> dict[str, str]:
+        """Sheet name → the zip member of its XML (from xl/workbook.xml and its relationships)."""
+        try:
+            wb = zf.read("xl/workbook.xml").decode("utf-8", errors="replace")
+            rels_name = "xl/_rels/workbook.xml.rels"
+            rels = zf.read(rels_name).decode("utf-8", errors="replace") if rels_name in zf.NameToInfo else ""
+        except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+            raise KasetError("FILE_CORRUPT", file=self.shown, reason=" ".join(str(exc).split())[:160]) from None
+        targets: dict[str, str] = {}
+        for tag in _REL_TAG.findall(rels):
+            attrs = _attrs(tag)
+            rid, target = attrs.get("Id"), attrs.get("Target")
+            if rid and target:
+                path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+                targets[rid] = posixpath.normpath(path)
+        out: dict[str, str] = {}
+        for tag in _SHEET_TAG.findall(wb):
+            attrs = _attrs(tag)
+            name = attrs.get("name")
+            rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
+            if name and rid in targets:
+                out[name] = targets[rid]
+        return out
+
+    # ---------------------------------------------------------------- one sheet
+
+    def scan_sheet(self, sheet: str) -> None:
+        """Stream the sheet's XML: refuse it beyond the limits; remember its error cells."""
+        part = (self._sheet_parts or {}).get(sheet)
+        if part is None:  # not found in the relationships as read here: check every worksheet part
+            for name in sorted(n for n in (self._zip.NameToInfo if self._zip else {})
+                               if n.startswith("xl/worksheets/") and not n.endswith("/")):
+                self._scan_part(sheet, name, errors=False)  # error cells there could not be placed
+            return
+        self._scan_part(sheet, part)
+
+    def _scan_part(self, sheet: str, part: str, *, errors: bool = True) -> None:
+        lim = self.limits
+        rows = 0
+        found: list[ErrorCell] = []
+        try:
+            if self._zip is None:
+                self._zip = zipfile.ZipFile(self.path)
+            with self._zip.open(part) as f:  # noqa: SIM117
+                tail = b""
+                while True:
+                    piece = f.read(_PIECE)
+                    buf = tail + piece
+                    if piece:
+                        cut = buf.rfind(b"</row>")
+                        if cut < 0:
+                            tail = buf
+                            continue
+                        cut += len(b"</row>")
+                        buf, tail = buf[:cut], buf[cut:]
+                    else:
+                        tail = b""
+                    rows += buf.count(b"<row")  # (<rowBreaks> after the data adds one at most)
+                    far = rows > lim.max_rows or self._far.search(buf) is not None
+                    if far and (rows > lim.max_rows or _attr_hit(self._far_row, buf)):
+                        raise KasetError("SHEET_TOO_MANY_ROWS", file=self.shown, sheet=sheet,
+                                         rows=f"{max(rows, _farthest_row(buf)):,}", limit=f"{lim.max_rows:,}")
+                    if far and _attr_hit(self._far_col, buf):
+                        raise KasetError("SHEET_TOO_MANY_COLUMNS", file=self.shown, sheet=sheet,
+                                         columns=f"{_farthest_col(buf):,}", limit=f"{lim.max_columns:,}")
+                    if b't="e"' in buf:
+                        found.extend(_error_cells(sheet, buf))
+                    if not piece:
+                        break
+        except KasetError:
+            raise
+        except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError,
+                RuntimeError) as exc:
+            raise KasetError("FILE_CORRUPT", file=self.shown,
+                             reason=f"{part}: {' '.join(str(exc).split())[:120]}") from None
+        if errors:
+            self.errors.extend(found)
+
+    def scan_all_sheets(self) -> None:
+        """:meth:`scan_sheet` for every sheet: before a library that loads them all (openpyxl in ``score``)."""
+        for name in self._sheet_parts or {}:
+            self.scan_sheet(name)
+
+    def impossible_numbers(self, sheet: str) -> list[str]:
+        """Cells of ``sheet`` holding a number beyond any date (|x| > 2,958,465, 31/12/9999): after
+        python-calamine failed on the sheet, they say where to look."""
+        part = (self._sheet_parts or {}).get(sheet)
+        if part is None:
+            return []
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                data = zf.read(part)
+        except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
+            return []
+        out = []
+        for m in _NUMBER_CELL.finditer(data):
+            try:
+                value = float(m.group(2))
+            except ValueError:
+                continue
+            if not abs(value) <= _MAX_DATE_SERIAL:  # also NaN
+                out.append(m.group(1).decode())
+        return out
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
+
+    # ---------------------------------------------------------------- error cells → issues
+
+    def error_issues(self, book: DistrictBook) -> list[Issue]:
+        """CELL_ERROR_VALUE for each error cell where the reader takes its input: a table's input
+        column (below its header) or a field of the district sheet.  Computed columns are not read,
+        so their cached errors are not reported."""
+        layout = book.layout
+        wanted: dict[str, set[str]] = {}
+        for table in layout.tables:
+            letters = book.columns.get(table.key, {})
+            wanted.setdefault(table.sheet, set()).update(letters[c.key] for c in table.inputs if c.key in letters)
+        info_cells = set(book.info_cells.values())
+        out = []
+        for e in self.errors:
+            letters = e.cell.rstrip("0123456789")
+            row = int(e.cell[len(letters):])
+            if e.sheet == layout.info.sheet and e.cell in info_cells:
+                pass
+            elif letters in wanted.get(e.sheet, ()) and row > 1:
+                pass
+            else:
+                continue
+            out.append(make_issue("CELL_ERROR_VALUE", sheet=e.sheet, cell=e.cell, row=row, value=e.value))
+        return out
+
+
+def open_guard(path: Path, shown: str, limits: Limits | None = None) -> Guard:
+    """Check the package (size, unzipped size, ratio, XML prologs) and return the guard for its sheets
+    (call :meth:`Guard.close` when done)."""
+    guard = Guard(path, shown, limits or DEFAULT_LIMITS)
+    try:
+        guard.check_package()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+        guard.close()
+        raise KasetError("FILE_CORRUPT", file=shown, reason=" ".join(str(exc).split())[:160]) from None
+    except BaseException:
+        guard.close()
+        raise
+    return guard
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    return {m.group(1): html.unescape(m.group(2) if m.group(2) is not None else m.group(3))
+            for m in _ATTR.finditer(tag)}
+
+
+def _prolog_is_safe(text: bytes, xml_name: bool) -> bool:
+    """Walk the XML prolog (declaration, processing instructions, comments) up to the root element.
+
+    Any other ``<!`` there (DOCTYPE, ENTITY) is unsafe, and so is a prolog that does not reach its root
+    element within the bytes read (Office writes a line or two).  Every part is looked at, whatever its
+    name, since a relationship may point at XML under any name; a part whose content does not start
+    with ``<`` is not XML (an image, the VBA project) unless its name says it should be.
+    """
+    i = 0
+    n = len(text)
+    if text.startswith(b"\xef\xbb\xbf"):
+        i = 3
+    while i < n and text[i] in b" \t\r\n":
+        i += 1
+    if i >= n or text[i:i + 1] != b"<":
+        return not xml_name or i >= n or b"<!" not in text  # binary, or text that is not XML markup
+    while i < n:
+        if text.startswith(b"<?", i):
+            end = text.find(b"?>", i + 2)
+            i = end + 2
+        elif text.startswith(b"<!--", i):
+            end = text.find(b"-->", i + 4)
+            i = end + 3
+        elif text.startswith(b"<!", i):
+            return False  # <!DOCTYPE, <!ENTITY, <![CDATA[ before the root
+        elif text.startswith(b"<", i):
+            return True  # the root element
+        else:
+            return True  # character data before the root: not well-formed, the parsers will refuse it
+        if end < 0:
+            return False  # the prolog runs past what was read
+        while i < n and text[i] in b" \t\r\n":
+            i += 1
+    return False
+
+
+def is_panic(exc: BaseException) -> bool:
+    """A Rust panic inside python-calamine (pyo3's PanicException derives from BaseException)."""
+    return type(exc).__name__ == "PanicException"
+
+
+def _as_utf8(head: bytes) -> bytes:
+    """The XML's first bytes as UTF-8 (parts may be UTF-16, with or without a BOM)."""
+    codec = None
+    if head.startswith((b"\xff\xfe", b"<\x00")):
+        codec = "utf-16-le"
+    elif head.startswith((b"\xfe\xff", b"\x00<")):
+        codec = "utf-16-be"
+    if codec is None:
+        return head
+    body = head[2:] if head[:2] in (b"\xff\xfe", b"\xfe\xff") else head
+    return body[: len(body) // 2 * 2].decode(codec, errors="replace").encode("utf-8")
+
+
+def _attr_hit(pattern: re.Pattern[bytes], buf: bytes) -> bool:
+    """A match of ``pattern`` that is an attribute ``r="…"`` (preceded by white space)."""
+    return any(m.start() > 0 and buf[m.start() - 1] in b" \t\r\n" for m in pattern.finditer(buf))
+
+
+def _farthest_row(buf: bytes) -> int:
+    nums = [int(m) for m in _ROW_REF.findall(buf)] + [int(m[1]) for m in _CELL_REF.findall(buf)]
+    return max(nums, default=0)
+
+
+def _farthest_col(buf: bytes) -> int:
+    return max((_col_number(m[0].decode()) for m in _CELL_REF.findall(buf)), default=0)
+
+
+def _error_cells(sheet: str, buf: bytes) -> list[ErrorCell]:
+    out = []
+    for m in _ERROR_CELL.finditer(buf):
+        tag = m.group(0)
+        ref = _R_ATTR.search(tag)
+        if ref is None:
+            continue
+        value = "#?"
+        if not tag.endswith(b"/>"):
+            end = buf.find(b"</c>", m.end())
+            v = _V.search(buf, m.end(), end if end >= 0 else len(buf))
+            if v:
+                value = v.group(1).decode("utf-8", errors="replace")
+        out.append(ErrorCell(sheet, ref.group(1).decode(), value))
+    return out
+
