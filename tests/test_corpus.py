@@ -204,3 +204,26 @@ def test_a_real_process_prints_no_traceback(name: str, corpus: Path) -> None:
     assert "Traceback" not in proc.stdout + proc.stderr
     assert f"[{case['code']}]" in proc.stdout
     assert hashes(corpus) == before
+
+
+@pytest.mark.parametrize("quick", [True, False], ids=["file-read-once", "member-by-member"])
+def test_unsafe_xml_is_refused_by_both_prolog_paths(quick: bool, corpus: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard reads a small package's bytes once for the prolog checks and a big one through
+    zipfile member by member: both must refuse every XML_UNSAFE case of the corpus."""
+    from kaset_xl.issues import KasetError
+    from kaset_xl.workbook import guard
+
+    if not quick:
+        monkeypatch.setattr(guard, "_QUICK_READ_BYTES", 0)
+    cases = [c for c in CASES if c.get("code") == "XML_UNSAFE"]
+    assert len(cases) >= 5
+    for case in cases:
+        path = corpus / case["file"]
+        with pytest.raises(KasetError) as caught:
+            guard.open_guard(path, str(path)).close()
+        assert caught.value.code == "XML_UNSAFE", (case["file"], str(caught.value))
+    good = sorted((corpus / "ดี").glob("*.xlsx"))
+    assert len(good) == 3
+    for p in good:
+        guard.open_guard(p, str(p)).close()  # and the good files pass

@@ -48,6 +48,7 @@ __all__ = ["MB", "Limits", "DEFAULT_LIMITS", "Guard", "open_guard", "ErrorCell",
 MB = 1024 * 1024
 _PIECE = 1024 * 1024
 _PROLOG_BYTES = 64 * 1024  # a DOCTYPE must come before the root element: the first bytes are enough
+_QUICK_READ_BYTES = 8 * 1024 * 1024  # files up to this size are read once for the prolog checks
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class Guard:
         self._sheet_parts: dict[str, str] | None = None
         lim = limits
         self._zip: zipfile.ZipFile | None = None
+        self._raw: bytes | None = None
         # literal-prefix patterns (fast); a hit is confirmed by the byte before it (an attribute r=)
         far_col = _greater_than(_col_name(lim.max_columns), _LETTERS).encode()
         digits = len(str(lim.max_rows))
@@ -163,12 +165,48 @@ class Guard:
                 raise KasetError("FILE_COMPRESSION_SUSPICIOUS", file=shown, part=i.filename,
                                  ratio=f"{i.file_size / max(1, i.compress_size):,.0f}",
                                  limit=f"{lim.max_ratio:,.0f}")
-        for i in infos:
-            if not i.is_dir():
-                self._check_prolog(zf, i)
+        # An Office package is small (the limits above bound it): its bytes are read once for the
+        # prolog checks; a bigger file goes member by member through zipfile.
+        self._raw = None
+        if size <= _QUICK_READ_BYTES:
+            with open(self.path, "rb") as fh:
+                self._raw = fh.read()
+        try:
+            for i in infos:
+                if not i.is_dir():
+                    self._check_prolog(zf, i)
+        finally:
+            self._raw = None
         self._sheet_parts = self._map_sheets(zf)
 
     def _check_prolog(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+        head = self._quick_head(info)
+        if head is None or (len(head) == 512 and not _prolog_is_safe(_as_utf8(head), True)):
+            head = self._head(zf, info)
+        xml_name = info.filename.lower().endswith((".xml", ".rels", ".vml"))
+        if not _prolog_is_safe(_as_utf8(head), xml_name):
+            raise KasetError("XML_UNSAFE", file=self.shown, part=info.filename)
+
+    def _quick_head(self, info: zipfile.ZipInfo) -> bytes | None:
+        """A member's first 512 bytes straight from the file's bytes (an Office package is small),
+        without zipfile's per-member machinery; ``None`` when this does not apply (then the member is
+        read through zipfile, which also reports what is broken)."""
+        raw = self._raw
+        if raw is None or info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            return None
+        at = info.header_offset
+        if raw[at:at + 4] != b"PK\x03\x04":
+            return None
+        start = at + 30 + int.from_bytes(raw[at + 26:at + 28], "little") + int.from_bytes(raw[at + 28:at + 30], "little")
+        chunk = raw[start:start + min(info.compress_size, 4096)]
+        if info.compress_type == zipfile.ZIP_STORED:
+            return chunk[:512]
+        try:
+            return zlib.decompressobj(-15).decompress(chunk, 512)
+        except zlib.error:
+            return None
+
+    def _head(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         try:
             with zf.open(info) as f:
                 head = f.read(512)  # Office's prologs are one line
@@ -178,9 +216,7 @@ class Guard:
                 RuntimeError) as exc:
             raise KasetError("FILE_CORRUPT", file=self.shown,
                              reason=f"{info.filename}: {' '.join(str(exc).split())[:120]}") from None
-        xml_name = info.filename.lower().endswith((".xml", ".rels", ".vml"))
-        if not _prolog_is_safe(_as_utf8(head), xml_name):
-            raise KasetError("XML_UNSAFE", file=self.shown, part=info.filename)
+        return head
 
     def _map_sheets(self, zf: zipfile.ZipFile) -> dict[str, str]:
         """Sheet name → the zip member of its XML (from xl/workbook.xml and its relationships)."""
