@@ -32,7 +32,7 @@ def establish_lists() -> dict[str, tuple[str, ...]]:
 
 def establish_tables() -> tuple[Table, ...]:
     # Imported here: layout.py builds its default LAYOUT from this module at import time.
-    from kaset_xl.workbook.layout import BE_HINT, ColType, Column, Table
+    from kaset_xl.workbook.layout import BE_HINT, MEMBERS, ColType, Column, Table
 
     C, T = Column, ColType
     yes = "ใช่ = มีแล้ว"
@@ -100,21 +100,10 @@ def establish_tables() -> tuple[Table, ...]:
             C("no", "ลำดับ", "No.", T.INT, width=6, counts_as_data=False),
             C("group", "ชื่อกลุ่มที่ขอจัดตั้ง", "Proposed group", T.TEXT, required=True, choices="new_group",
               width=26, hint="เลือกจากชื่อกลุ่มในชีตจัดตั้งกลุ่ม"),
-            C("title", "คำนำหน้า", "Title", T.CHOICE, required=True, choices="title", strict=False, width=9),
-            C("first_name", "ชื่อ", "First name", T.TEXT, required=True, width=14),
-            C("last_name", "นามสกุล", "Surname", T.TEXT, required=True, width=14),
-            C("citizen_id", "เลขประจำตัวประชาชน", "Citizen ID", T.CITIZEN_ID, required=True, width=16,
-              hint="ตัวเลข 13 หลัก ไม่ต้องมีขีด"),
-            C("birth_date", "วันเกิด", "Birth date", T.DATE, width=12, hint=BE_HINT),
-            C("house_no", "บ้านเลขที่", "House no.", T.TEXT, width=8),
-            C("moo", "หมู่ที่", "Moo", T.INT, width=7, low=1, high=99),
-            C("tambon", "ตำบล", "Tambon", T.TAMBON, required=True, choices="tambon", strict=False, width=14),
-            C("phone", "โทรศัพท์", "Phone", T.PHONE, width=12),
-            C("farmer_id", "เลขทะเบียนเกษตรกร", "Farmer registration no.", T.FARMER_ID, width=15,
-              hint="ทะเบียนเกษตรกร (ทบก.) 12 หลัก"),
-            C("role", "ตำแหน่งในกลุ่ม", "Role", T.CHOICE, required=True, choices="role", width=12),
-            C("main_activity", "กิจกรรมการเกษตรหลัก", "Main farm activity", T.TEXT, width=16),
-            C("area_rai", "พื้นที่การผลิต (ไร่)", "Production area (rai)", T.NUMBER, width=10, low=0, high=100000),
+            # the person columns are the members sheet's own: the same headers, types and checks
+            *(MEMBERS.column(k) for k in ("title", "first_name", "last_name", "citizen_id", "birth_date",
+                                          "house_no", "moo", "tambon", "phone", "farmer_id", "role",
+                                          "main_activity", "area_rai")),
         ),
     )
     return (establish, applicants)
