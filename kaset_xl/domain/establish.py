@@ -8,7 +8,8 @@ Severities.  What the application must hold (10 applicants, the committee, the r
 the five documents) is a *warning* while the application is pending (the tambon officer is still
 collecting it) and an *error* once the district has approved it (a certificate was issued on an
 incomplete file): the ``…_APPROVED`` codes.  A rejected application is not checked for
-completeness (what is missing may be why it was rejected).  Contradictions are errors whatever the
+completeness (what is missing may be why it was rejected) nor for its name (it may be applied for
+again under the same name).  Contradictions are errors whatever the
 decision: a certificate dated before the check, a certificate number used twice in the district,
 an approval without its certificate, an applicant of no application, a name not starting with
 "กลุ่ม" (on an application not rejected).
@@ -134,8 +135,9 @@ def _applications(c: Checker, rules: EstablishmentRules, establish: Sequence[Map
     seen: dict[str, int] = {}
     for e in establish:
         row, name, decision = e["row"], e.get("name"), e.get("decision")
+        _dates_and_decision(c, e, decision == APPROVED, table)  # contradictions: whatever the decision
         if decision == REJECTED:
-            continue  # what is missing may be why it was rejected
+            continue  # what is missing may be why it was rejected; the name may be applied for again
         approved = decision == APPROVED
         suffix = "_APPROVED" if approved else ""
         if e.get("tambon") is not None and normalize_tambon(e["tambon"]) not in c.tambons:
@@ -166,7 +168,6 @@ def _applications(c: Checker, rules: EstablishmentRules, establish: Sequence[Map
                     col = table.column(key)
                     c.add(code + suffix, "establish", key, row, value=name or "", label=col.header,
                           label_en=col.header_en)
-        _dates_and_decision(c, e, approved, table)
 
 
 def _dates_and_decision(c: Checker, e: Mapping[str, Any], approved: bool, table: Table) -> None:
@@ -209,8 +210,7 @@ def _certificate_numbers(c: Checker, establish: Sequence[Mapping[str, Any]]) -> 
     first: dict[str, tuple[str, str, int, str]] = {}  # number → (table, sheet, row, group name)
     entries: list[tuple[str, int, str | None, str | None]] = [
         ("groups", g.row, g.certificate_no, g.name) for g in c.book.groups]
-    entries += [("establish", e["row"], e.get("certificate_no"), e.get("name")) for e in establish
-                if e.get("decision") != REJECTED]
+    entries += [("establish", e["row"], e.get("certificate_no"), e.get("name")) for e in establish]
     for table, row, number, name in entries:
         k = certificate_key(number)
         if not k:

@@ -190,6 +190,12 @@ def bad_establish() -> tuple[WorkbookData, Expected]:
     r = p.application(None, PENDING)  # type: ignore[arg-type]
     p.plant("REQUIRED_MISSING", ESTABLISH, f"B{r}")
 
+    e13 = "กลุ่มปลูกข้าวไร่"  # rejected, yet carrying a certificate: contradictions count whatever the decision
+    r = p.application(e13, REJECTED, certificate_no="5803/2564/01", certificate_date=dt.date(2021, 1, 20))
+    p.plant("ESTABLISH_CERTIFICATE_NOT_APPROVED", ESTABLISH, f"W{r}")      # a certificate on a rejection
+    p.plant("CERTIFICATE_NO_REUSED", ESTABLISH, f"X{r}")                    # e1's number
+    p.plant("ESTABLISH_CERTIFICATE_BEFORE_CHECK", ESTABLISH, f"Y{r}")        # 20/1 before the check 25/1
+
     # ---------------------------------------------------------------- applicants (ผู้ขอจัดตั้ง)
     e1_rows = p.applicants(e1, 10)
     e1_first_id = p.tables["applicants"][e1_rows[0] - APPLICANTS_FIRST_ROW]["citizen_id"]
