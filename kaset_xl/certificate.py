@@ -119,8 +119,12 @@ def approved_application(book: Any, group: str) -> dict[str, Any]:
         raise KasetError("CERT_NUMBER_MISSING", file=shown, group=app["name"], sheet=sheet,
                          cell=_cell(book, "certificate_no", row))
     if not isinstance(app.get("certificate_date"), dt.date):
-        raise KasetError("CERT_DATE_MISSING", file=shown, group=app["name"], sheet=sheet,
-                         cell=_cell(book, "certificate_date", row))
+        cell = _cell(book, "certificate_date", row)
+        unreadable = next((i for i in book.issues if i.sheet == sheet and i.cell == cell), None)
+        if unreadable is not None:  # a date is there but cannot be read: say so, not "enter it"
+            raise KasetError("CERT_DATE_UNREADABLE", file=shown, group=app["name"], sheet=sheet, cell=cell,
+                             reason=unreadable.message_th)
+        raise KasetError("CERT_DATE_MISSING", file=shown, group=app["name"], sheet=sheet, cell=cell)
     return app
 
 
@@ -132,6 +136,13 @@ def _cell(book: Any, key: str, row: int) -> str:
 def applicants_of(book: Any, group: str) -> list[dict[str, Any]]:
     """The applicants' rows of the application ``group``, in sheet order."""
     return [r for r in book.table_rows(APPLICANTS_TABLE) if same_name(r.get("group"), group)]
+
+
+def people_of(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per person: a later row repeating a checkable citizen ID is left out (as the rules count)."""
+    from kaset_xl.domain.establish import _people
+
+    return list(_people(rows))
 
 
 def district_tambon(area: Any, typed: str | None) -> str:
@@ -168,7 +179,7 @@ def certificate_data(book: Any, group: str) -> CertificateData:
         house_no=clean_text(app.get("house_no")),
         moo=app.get("moo"),
         main_activity=clean_text(app.get("main_activity")),
-        member_count=len(applicants_of(book, app["name"])) or None,
+        member_count=len(people_of(applicants_of(book, app["name"]))) or None,
     )
 
 
@@ -209,7 +220,7 @@ def certificate_lines(data: CertificateData, *, thai_digits: bool = False) -> li
         _Line(TITLE, "title", 48),
         _Line(digits(f"เลขที่ {data.certificate_no}"), "body", 34),
         _Line("", height=30),
-        _Line(f"{data.office} จังหวัด{data.province}", "body", 32),
+        _Line(data.office if data.province in data.office else f"{data.office} จังหวัด{data.province}", "body", 32),
         _Line("ขอรับรองว่า", "body", 32),
         _Line(data.group_name, "name", 52),
         _Line(digits(data.address()), "body", 32),
@@ -363,7 +374,10 @@ def _kill(proc: subprocess.Popen[str]) -> None:
             proc.kill()
     except OSError:
         pass
-    proc.communicate()
+    try:
+        proc.communicate(timeout=10)  # on Windows a child (soffice.bin) may outlive the launcher: do not wait on it
+    except subprocess.TimeoutExpired:
+        pass
 
 
 def render_certificate(data: CertificateData, output: str | os.PathLike[str], *, thai_digits: bool = False,

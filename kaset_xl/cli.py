@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from kaset_xl import __version__
+from kaset_xl.fileio import check_output
 from kaset_xl.issues import Issue, KasetError, Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -92,9 +94,7 @@ def template(province: str, district: str, year: str, output: str | None, force:
     p = resolve_province(province)
     d = resolve_district(p, district)
     fiscal_year = _fiscal_year(year)
-    out = Path(output or f"kaset-{d.code}-{fiscal_year}.xlsx")
-    if out.exists() and not force:
-        raise KasetError("OUTPUT_EXISTS", file=str(out))
+    out = check_output(output or f"kaset-{d.code}-{fiscal_year}.xlsx", overwrite=force)
     from kaset_xl.criteria import load_criteria
 
     crit = load_criteria(path=criteria) if criteria else None
@@ -292,6 +292,10 @@ def consolidate(inputs: tuple[str, ...], output: str | None, province: str | Non
 
     if output is None and not dry_run:
         raise click.UsageError("Missing option '--output' / '-o' (or use --dry-run to write nothing).")
+    if output is not None and not dry_run:  # the provincial workbook replaces an old one, never a district's
+        from kaset_xl.consolidate import collect_inputs
+
+        check_output(output, inputs=tuple(collect_inputs(inputs)), overwrite=True)
     fiscal_year = _fiscal_year(year) if year else None
     result = _consolidate(run, inputs, province, fiscal_year, jobs, criteria=criteria, today=_today(today))
     problems = len(result.broken) + len(result.left_out)
@@ -429,9 +433,7 @@ def certificate(file: str, group: str, output: str, thai_digits: bool, force: bo
     from kaset_xl.certificate import application_errors, certificate_data, render_certificate
     from kaset_xl.workbook.reader import read_district_workbook
 
-    out = Path(output)
-    if out.exists() and not force:  # before reading: nothing to do
-        raise KasetError("OUTPUT_EXISTS", file=str(out))
+    out = check_output(output, inputs=(file,), overwrite=force)  # before reading: nothing to do
     book = read_district_workbook(file)
     data = certificate_data(book, group)
     render_certificate(data, out, thai_digits=thai_digits, overwrite=force)
@@ -461,8 +463,13 @@ def register(file: str, group: str, output: str | None, force: bool) -> None:
     """
     from kaset_xl.establish_register import register_file
 
-    if output and Path(output).exists() and not force and Path(output).resolve() != Path(file).resolve():
-        raise KasetError("OUTPUT_EXISTS", file=output)
+    if output:
+        try:
+            into_itself = os.path.samefile(output, file)
+        except OSError:
+            into_itself = False
+        if not into_itself:  # -o FILE itself is the default: writing into the officer's own workbook
+            check_output(output, overwrite=force)
     plan = register_file(file, group, output)
     target = output or file
     rows = f"{plan.member_rows[0]}–{plan.member_rows[-1]}" if plan.member_rows else "-"

@@ -18,12 +18,10 @@ from __future__ import annotations
 import os
 from copy import copy
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from kaset_xl.certificate import (APPLICANTS_TABLE, ESTABLISH_TABLE, applicants_of, application_errors,
+from kaset_xl.certificate import (APPLICANTS_TABLE, ESTABLISH_TABLE, applicants_of, application_errors, people_of,
                                   approved_application, district_tambon, same_name)
-from kaset_xl.fileio import atomic_output
 from kaset_xl.issues import KasetError
 from kaset_xl.normalize import clean_text
 from kaset_xl.scoring import CellWrite
@@ -62,7 +60,8 @@ def _check_readable(book: Any, rows: list[dict[str, Any]], table_key: str) -> No
     wanted = {r["row"] for r in rows}
     for issue in book.issues:
         if issue.sheet == sheet and issue.row in wanted and issue.code.startswith(("INVALID_", "NOT_WHOLE",
-                                                                                   "CHOICE_NOT_ALLOWED")):
+                                                                                   "CHOICE_NOT_ALLOWED",
+                                                                                   "CELL_ERROR_VALUE")):
             raise KasetError("REGISTER_UNREADABLE_VALUE", file=str(book.path), sheet=sheet, cell=issue.cell or "",
                              reason=issue.message_th)
 
@@ -76,7 +75,7 @@ def plan_registration(book: Any, group: str) -> Registration:
         if same_name(g.get("name"), name):
             raise KasetError("REGISTER_GROUP_EXISTS", file=str(book.path), group=name, sheet=groups.sheet,
                              cell=book.cell("groups", "name", g["row"]))
-    people = applicants_of(book, name)
+    people = people_of(applicants_of(book, name))  # a person entered twice is moved once
     _check_readable(book, [app], ESTABLISH_TABLE)
     _check_readable(book, people, APPLICANTS_TABLE)
 
@@ -149,18 +148,12 @@ def register_file(path: str | os.PathLike[str], group: str, output: str | os.Pat
                   ) -> Registration:
     """Move the approved ``group`` of the workbook at ``path`` into its registry; write ``output`` (default:
     ``path`` itself) atomically.  Nothing is written when it is refused."""
-    import openpyxl
-
+    from kaset_xl.workbook.editing import open_for_writing, save_workbook
     from kaset_xl.workbook.reader import read_district_workbook
 
     book = read_district_workbook(path)
     plan = plan_registration(book, group)
-    src = Path(path)
-    try:
-        wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", rich_text=True)
-    except Exception as exc:  # openpyxl raises many kinds on damaged parts
-        raise KasetError("FILE_CORRUPT", file=str(path), reason=" ".join(str(exc).split())[:160]) from None
+    wb = open_for_writing(path, output)  # the limits on every sheet, VBA kept, the same kind of file
     apply_register_writes(wb, plan.writes)
-    with atomic_output(output or src) as tmp:
-        wb.save(tmp)
+    save_workbook(wb, output or path)
     return plan

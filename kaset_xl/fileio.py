@@ -10,7 +10,33 @@ from pathlib import Path
 
 from kaset_xl.issues import KasetError
 
-__all__ = ["atomic_output"]
+__all__ = ["atomic_output", "check_output"]
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError as exc:  # e.g. a name longer than the file system allows (Thai: 3 bytes a letter)
+        raise KasetError("OUTPUT_UNWRITABLE", file=str(path), reason=exc.strerror or str(exc)) from None
+
+
+def check_output(path: str | os.PathLike[str], *, inputs: tuple[str | os.PathLike[str], ...] = (),
+                 overwrite: bool = False) -> Path:
+    """Refuse an output that is one of the ``inputs`` (OUTPUT_IS_INPUT: an input is never overwritten,
+    ``--force`` or not), that exists unless ``overwrite`` (OUTPUT_EXISTS), or whose name the system
+    cannot take (OUTPUT_UNWRITABLE).  Call it before any work."""
+    target = Path(path)
+    if _exists(target):
+        for src in inputs:
+            try:
+                same = os.path.samefile(target, src)
+            except OSError:
+                same = False
+            if same:
+                raise KasetError("OUTPUT_IS_INPUT", file=str(path))
+        if not overwrite:
+            raise KasetError("OUTPUT_EXISTS", file=str(path))
+    return target
 
 
 @contextmanager
@@ -21,7 +47,7 @@ def atomic_output(path: str | os.PathLike[str], *, overwrite: bool = True) -> It
     (or, after a hard kill, left as a hidden ``.~kaset-*.tmp`` file that never looks like an output).
     """
     target = Path(path)
-    if target.exists() and not overwrite:
+    if _exists(target) and not overwrite:
         raise KasetError("OUTPUT_EXISTS", file=str(path))
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():

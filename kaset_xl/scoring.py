@@ -22,9 +22,8 @@ import openpyxl
 from kaset_xl.criteria import Criteria
 from kaset_xl.domain.programme import IFPP_SECTION_TH, ProgrammeResult
 from kaset_xl.domain.registry import check_all
-from kaset_xl.fileio import atomic_output
-from kaset_xl.issues import Issue, KasetError, message
-from kaset_xl.workbook.guard import open_guard
+from kaset_xl.issues import Issue, message
+from kaset_xl.workbook.editing import open_for_writing, save_workbook
 from kaset_xl.workbook.reader import DistrictBook, read_district_workbook
 
 __all__ = ["CellWrite", "ScoreOutcome", "score_book", "score_file", "SUMMARY_FIRST_ROW", "SUMMARY_ROWS",
@@ -172,19 +171,8 @@ def score_file(path: str | os.PathLike[str], output: str | os.PathLike[str] | No
     """Score ``path`` and write the results to ``output`` (default: ``path`` itself), atomically."""
     book = read_district_workbook(path, criteria=criteria)
     outcome = score_book(book, criteria=criteria, today=today)
-    src = Path(path)
-    keep_vba = src.suffix.lower() == ".xlsm"
-    guard = open_guard(src, str(path))  # openpyxl loads every sheet: each is checked against the limits first
-    try:
-        guard.scan_all_sheets()
-    finally:
-        guard.close()
-    try:
-        wb = openpyxl.load_workbook(src, keep_vba=keep_vba, rich_text=True)
-    except Exception as exc:  # openpyxl raises many kinds on damaged parts
-        raise KasetError("FILE_CORRUPT", file=str(path), reason=" ".join(str(exc).split())[:160]) from None
+    wb = open_for_writing(path, output)
     apply_writes(wb, outcome.writes)
     wb.calculation.fullCalcOnLoad = True  # Excel recomputes the live totals on open
-    with atomic_output(output or src) as tmp:
-        wb.save(tmp)
+    save_workbook(wb, output or path)
     return outcome

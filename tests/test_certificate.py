@@ -551,3 +551,79 @@ def test_certificate_button_writes_the_pdf_of_the_selected_row(book_path: Path, 
     assert len(done.alerts) == 1 and str(pdf) in done.alerts[0][0]
     text = _pdf_text(pdf)
     assert APPROVED in text and "ให้ไว้ณวันที่๑๒เดือนธันวาคมพ.ศ.๒๕๖๓" in text
+
+
+# --- outputs that must be refused (found in review) ---------------------------------------------------
+
+def _code(result: Result) -> str:
+    m = re.search(r"\[([A-Z_]+)\]", result.output)
+    return m.group(1) if m else ""
+
+
+def test_the_certificate_never_replaces_its_input(book_path: Path, tmp_path: Path) -> None:
+    same = tmp_path / "same.xlsx"
+    shutil.copy2(book_path, same)
+    before = _digest(same)
+    result = run("certificate", str(same), "-g", APPROVED, "-o", str(same), "--force")
+    assert result.exit_code == 2 and _code(result) == "OUTPUT_IS_INPUT"
+    assert _digest(same) == before
+
+
+def test_register_and_score_keep_the_kind_of_file(tmp_path: Path) -> None:
+    xlsm = _build(tmp_path / "pai.xlsm", macros=True)
+    before = _digest(xlsm)
+    for args in (["register", str(xlsm), "-g", APPROVED, "-o", str(tmp_path / "out.xlsx")],
+                 ["score", str(xlsm), "-o", str(tmp_path / "scored.xlsx")]):
+        result = run(*args)
+        assert result.exit_code == 2 and _code(result) == "OUTPUT_KIND_MISMATCH", result.output
+    assert not (tmp_path / "out.xlsx").exists() and not (tmp_path / "scored.xlsx").exists()
+    assert _digest(xlsm) == before
+
+
+def test_register_checks_every_sheet_against_the_limits(tmp_path: Path) -> None:
+    """openpyxl loads every sheet, also those the reader skips: register checks them first, as score does."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_corpus", Path(__file__).parent / "corpus" / "make_corpus.py")
+    assert spec is not None and spec.loader is not None
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    src = tmp_path / "unread-row.xlsx"
+    corpus._far_row_unread(src)  # row 150,000 in the lists sheet, which the reader never reads
+    group = read_district_workbook(src).table_rows("establish")[0]["name"]
+    before = _digest(src)
+    with pytest.raises(KasetError) as caught:
+        register_file(src, group, tmp_path / "out.xlsx")
+    assert caught.value.code == "SHEET_TOO_MANY_ROWS"
+    assert not (tmp_path / "out.xlsx").exists() and _digest(src) == before
+
+
+def test_an_output_name_too_long_for_the_system_is_a_message(book_path: Path, tmp_path: Path) -> None:
+    long_name = str(tmp_path / ("ก" * 100 + ".pdf"))  # 300 bytes: over the 255 of most file systems
+    result = run("certificate", str(book_path), "-g", APPROVED, "-o", long_name)
+    assert result.exit_code == 2 and _code(result) == "OUTPUT_UNWRITABLE"
+    result = run("register", str(book_path), "-g", APPROVED, "-o", long_name[:-4] + ".xlsx")
+    assert result.exit_code == 2 and _code(result) == "OUTPUT_UNWRITABLE"
+
+
+def test_an_unreadable_certificate_date_a_repeated_person_and_the_office_line(tmp_path: Path) -> None:
+    rng = random.Random(4)
+    data = sample_data("5803")
+    data.info["office"] = "สำนักงานเกษตรอำเภอปาย จังหวัดแม่ฮ่องสอน"  # the office already names the province
+    data.tables["establish"] = [_application("กลุ่มก", "อนุมัติ", "1/2563", certificate_date="31/02/2564"),
+                                _application(APPROVED, "อนุมัติ", CERT_NO)]
+    people = _applicants(APPROVED, 10, rng)
+    data.tables["applicants"] = [*people, dict(people[3])]  # one person entered twice
+    path = tmp_path / "x.xlsx"
+    build_workbook(path, district_area("5803"), 2564, data=data)
+    book = read_district_workbook(path)
+    with pytest.raises(KasetError) as err:
+        certificate_data(book, "กลุ่มก")
+    assert err.value.code == "CERT_DATE_UNREADABLE"
+    assert err.value.params["cell"] == f"{ESTABLISH.letter('certificate_date')}{ESTABLISH.first_data_row}"
+    cert = certificate_data(book, APPROVED)
+    assert cert.member_count == 10  # people, not rows
+    office_lines = [line.text for line in certificate_lines(cert) if "สำนักงานเกษตรอำเภอ" in line.text]
+    assert office_lines == ["สำนักงานเกษตรอำเภอปาย จังหวัดแม่ฮ่องสอน"]
+    plan = plan_registration(book, APPROVED)
+    assert len(plan.member_rows) == 10

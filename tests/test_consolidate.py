@@ -520,3 +520,11 @@ def test_budget_allocation_from_the_provinces_criteria(samples: Path, tmp_path: 
     assert phase1["จัดสรร (บาท)"] == 20000 and phase1["คงเหลือ (บาท)"] == 20000 - phase1["ใช้จ่าย (บาท)"]
     assert budget["วัสดุการเกษตรกลุ่มต้นแบบ"]["จัดสรร (บาท)"] == 7000  # cap × model groups by default
     assert budget["เรียนรู้ระยะที่ 2"]["จัดสรร (บาท)"] == ""  # not known: left blank, with a note
+
+
+def test_the_output_is_never_one_of_the_inputs(samples: Path) -> None:
+    target = sorted(samples.iterdir())[0]
+    before = sha(target)
+    result = run("consolidate", str(samples), "-o", str(target))
+    assert result.exit_code == 2 and "[OUTPUT_IS_INPUT]" in result.output
+    assert sha(target) == before
