@@ -39,6 +39,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from kaset_xl.issues import Issue, KasetError, make_issue
+from kaset_xl.workbook import package
 
 if TYPE_CHECKING:
     from kaset_xl.workbook.reader import DistrictBook
@@ -65,6 +66,7 @@ class Limits:
     ratio_min_bytes: int = 1 * MB  # members smaller than this are never called a bomb
     max_rows: int = 100_000  # per sheet the reader loads (the farthest row)
     max_columns: int = 256  # per sheet the reader loads (the farthest column, IV)
+    max_members: int = 10_000  # zip members (parts); a district workbook has ~30–60
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
@@ -154,6 +156,8 @@ class Guard:
         size = os.stat(self.path).st_size
         if size > lim.max_file_bytes:
             raise KasetError("FILE_TOO_LARGE", file=shown, size=_mb(size), limit=_mb(lim.max_file_bytes))
+        with open(self.path, "rb") as fh:  # one end record, a sane directory, before zipfile reads it
+            package.check_directory(fh, size, shown, lim.max_members)
         self._zip = zf = zipfile.ZipFile(self.path)  # kept open for scan_sheet; closed by close()
         infos = zf.infolist()
         total = sum(i.file_size for i in infos)
@@ -219,28 +223,13 @@ class Guard:
         return head
 
     def _map_sheets(self, zf: zipfile.ZipFile) -> dict[str, str]:
-        """Sheet name → the zip member of its XML (from xl/workbook.xml and its relationships)."""
+        """Sheet name → the zip member of its XML (from xl/workbook.xml and its relationships), as
+        every reader sees it: :func:`kaset_xl.workbook.package.map_sheets`."""
         try:
-            wb = zf.read("xl/workbook.xml").decode("utf-8", errors="replace")
-            rels_name = "xl/_rels/workbook.xml.rels"
-            rels = zf.read(rels_name).decode("utf-8", errors="replace") if rels_name in zf.NameToInfo else ""
-        except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+            return package.map_sheets(zf, self.shown)
+        except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
+                NotImplementedError, RuntimeError) as exc:
             raise KasetError("FILE_CORRUPT", file=self.shown, reason=" ".join(str(exc).split())[:160]) from None
-        targets: dict[str, str] = {}
-        for tag in _REL_TAG.findall(rels):
-            attrs = _attrs(tag)
-            rid, target = attrs.get("Id"), attrs.get("Target")
-            if rid and target:
-                path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-                targets[rid] = posixpath.normpath(path)
-        out: dict[str, str] = {}
-        for tag in _SHEET_TAG.findall(wb):
-            attrs = _attrs(tag)
-            name = attrs.get("name")
-            rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
-            if name and rid in targets:
-                out[name] = targets[rid]
-        return out
 
     # ---------------------------------------------------------------- one sheet
 

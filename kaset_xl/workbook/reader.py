@@ -32,7 +32,7 @@ from kaset_xl.workbook.layout import (
     Table,
     normalize_header,
 )
-from kaset_xl.workbook.guard import Guard, Limits, is_panic, open_guard
+from kaset_xl.workbook.guard import DEFAULT_LIMITS, Guard, Limits, is_panic, open_guard
 from kaset_xl.workbook.sniff import check_file
 
 __all__ = ["DistrictBook", "read_district_workbook", "read_district_grids", "parse_value", "HEADER_SEARCH_ROWS"]
@@ -101,7 +101,7 @@ def read_district_workbook(path: str | os.PathLike[str], *, criteria: Criteria |
     values in input cells become CELL_ERROR_VALUE issues.
     """
     shown = str(path)
-    real = check_file(path)
+    real = check_file(path, max_members=(limits or DEFAULT_LIMITS).max_members)
     guard = open_guard(real, shown, limits)
     try:
         try:

@@ -22,6 +22,7 @@ import zipfile
 from typing import BinaryIO
 
 from kaset_xl.issues import KasetError
+from kaset_xl.workbook.package import check_directory
 
 __all__ = ["check_file", "sha256_of"]
 
@@ -46,12 +47,13 @@ _HTML_MARKERS = ("<html", "<!doctype")
 _HTML_LEADS = ("<head", "<body", "<meta", "<table", "<style", "<title")
 
 
-def check_file(path: str | os.PathLike[str]) -> pathlib.Path:
+def check_file(path: str | os.PathLike[str], *, max_members: int | None = None) -> pathlib.Path:
     """Return the resolved path of a usable ``.xlsx``/``.xlsm`` file, or raise ``KasetError``.
 
     Codes: FILE_NOT_FOUND, FILE_IS_FOLDER, FILE_UNREADABLE, FILE_EMPTY, FILE_LEGACY_XLS,
-    FILE_ENCRYPTED, FILE_NOT_XLSX (``kind``), FILE_CORRUPT (``reason``).  ``file`` is the path as
-    the caller gave it.
+    FILE_ENCRYPTED, FILE_NOT_XLSX (``kind``), FILE_CORRUPT (``reason``), FILE_TOO_MANY_PARTS (more
+    than ``max_members`` zip members, default ``Limits.max_members``; checked before :mod:`zipfile`
+    lists them).  ``file`` is the path as the caller gave it.
     """
     shown = os.fspath(path)
     p = pathlib.Path(shown)
@@ -91,7 +93,7 @@ def check_file(path: str | os.PathLike[str]) -> pathlib.Path:
         if head.startswith(b"%PDF"):
             raise KasetError("FILE_NOT_XLSX", file=shown, kind="PDF")
         if head.startswith((ZIP_LOCAL, ZIP_EMPTY)):
-            _check_zip(f, size, shown)
+            _check_zip(f, size, shown, max_members)
             return p.resolve()
         kind = _text_kind(head)
         raise KasetError("FILE_NOT_XLSX", file=shown, kind=kind or "unknown")
@@ -177,7 +179,13 @@ def _text_kind(head: bytes) -> str | None:
     return "text/CSV"
 
 
-def _check_zip(f: BinaryIO, size: int, shown: str) -> None:
+def _check_zip(f: BinaryIO, size: int, shown: str, max_members: int | None) -> None:
+    from kaset_xl.workbook.guard import DEFAULT_LIMITS  # noqa: PLC0415 - guard is the heavier module
+
+    try:  # one end record, a sane directory, not too many members: before zipfile lists them
+        check_directory(f, size, shown, max_members or DEFAULT_LIMITS.max_members)
+    except OSError as exc:
+        raise KasetError("FILE_UNREADABLE", file=shown, reason=_reason(exc)) from None
     f.seek(0)
     try:
         zf = zipfile.ZipFile(f)
