@@ -102,7 +102,7 @@ def test_corpus_case(case: dict[str, Any], corpus: Path, tmp_path: Path) -> None
         issues = json.loads(result.stdout)
         _expect(case, [(i["code"], i["sheet"], i["cell"]) for i in issues])
     elif case["command"] == "score":
-        out = tmp_path / "scored.xlsx"
+        out = tmp_path / ("scored" + Path(case["file"]).suffix)  # the same kind of file as the input
         result = CliRunner().invoke(cli, ["score", str(target), "-o", str(out), "--today", TODAY, "--json"],
                                     catch_exceptions=False)
         _no_traceback(result)

@@ -14,11 +14,13 @@ and, reading only the first bytes of every member (a relationship may point at X
   openpyxl would use ``defusedxml`` if installed.  Neither library should be asked to try, so such a
   file is refused here, before both, and ``defusedxml`` is not a dependency.
 
-Just before the reader loads a sheet, :meth:`Guard.scan_sheet` streams that sheet's XML once
-(decompressed in 1 MiB pieces, never held whole) and
+Just before the reader loads a sheet, :meth:`Guard.scan_sheet` streams that sheet's XML
+(decompressed in 1 MiB pieces, never held whole; :mod:`kaset_xl.workbook.sheetscan`) and
 
-* refuses a sheet whose rows or columns exceed the limits (python-calamine builds a dense grid up to
-  the farthest cell, so one cell at ``Z300000`` costs hundreds of MB), and
+* refuses a sheet whose rows, columns or area (rows × columns up to the farthest cell) exceed the
+  limits — python-calamine builds a dense grid up to the farthest cell, so one cell at ``Z300000``
+  costs hundreds of MB — placing rows and cells as python-calamine does (prefixed elements, either
+  quoting, lower-case columns, a missing ``r``), and
 * finds the cells holding an Excel error value (``t="e"``: ``#REF!``, ``#VALUE!``, ``#N/A`` …),
   which python-calamine (0.9) reads as ``""`` and has no API to report; the reader turns those in
   input cells into CELL_ERROR_VALUE issues.
@@ -36,10 +38,12 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from xml.parsers import expat
 from typing import TYPE_CHECKING
 
 from kaset_xl.issues import Issue, KasetError, make_issue
 from kaset_xl.workbook import package
+from kaset_xl.workbook.sheetscan import FAST_COLUMNS, FAST_ROWS, ExactScan, col_name, fast_look
 
 if TYPE_CHECKING:
     from kaset_xl.workbook.reader import DistrictBook
@@ -67,6 +71,7 @@ class Limits:
     max_rows: int = 100_000  # per sheet the reader loads (the farthest row)
     max_columns: int = 256  # per sheet the reader loads (the farthest column, IV)
     max_members: int = 10_000  # zip members (parts); a district workbook has ~30–60
+    max_cells: int = 3_000_000  # per sheet: rows × columns up to the farthest cell (python-calamine's grid)
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
@@ -88,41 +93,6 @@ def _mb(n: int | float) -> str:
     return f"{n / MB:,.1f}"
 
 
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def _col_name(n: int) -> str:
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
-def _greater_than(s: str, alphabet: str) -> str:
-    """A regex matching the strings over ``alphabet`` (ordered, no leading 'zeros') greater than ``s``:
-    longer ones, or the same length and greater position by position."""
-    lo, hi = alphabet[0], alphabet[-1]
-    alts = [f"[{lo}-{hi}]{{{len(s) + 1},}}"]
-    for i, ch in enumerate(s):
-        nxt = alphabet.index(ch) + 1
-        if nxt < len(alphabet):
-            rest = len(s) - i - 1
-            alts.append(re.escape(s[:i]) + f"[{alphabet[nxt]}-{hi}]" + (f"[{lo}-{hi}]{{{rest}}}" if rest else ""))
-    return "(?:" + "|".join(alts) + ")"
-
-
-_DIGITS = "0123456789"
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)([0-9]+)"')
-_ROW_REF = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"')
-_ERROR_CELL = re.compile(rb'<c\b[^>]*?\bt="e"[^>]*>')
-_R_ATTR = re.compile(rb'\br="([A-Z]+[0-9]+)"')
-_V = re.compile(rb"<v>([^<]*)</v>")
 _NUMBER_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?\bs="[0-9]+"[^>]*>\s*<v>([^<]+)</v>')
 _MAX_DATE_SERIAL = 2_958_465.0
 _SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\s[^>]*>")
@@ -142,12 +112,9 @@ class Guard:
         lim = limits
         self._zip: zipfile.ZipFile | None = None
         self._raw: bytes | None = None
-        # literal-prefix patterns (fast); a hit is confirmed by the byte before it (an attribute r=)
-        far_col = _greater_than(_col_name(lim.max_columns), _LETTERS).encode()
-        digits = len(str(lim.max_rows))
-        self._far = re.compile(rb'r="(?:[A-Z]*+[0-9]{%d}|%s)' % (digits, far_col))  # a cheap first look
-        self._far_row = re.compile(rb'r="[A-Z]*+0*+' + _greater_than(str(lim.max_rows), _DIGITS).encode() + rb'"')
-        self._far_col = re.compile(rb'r="' + far_col + rb"[0-9]")
+        # the fast look vouches for at most 9,999 rows × column IV: with lower limits every sheet is scanned exactly
+        self._fast_ok = lim.max_rows >= FAST_ROWS and lim.max_columns >= FAST_COLUMNS and \
+            lim.max_cells >= FAST_ROWS * FAST_COLUMNS
 
     # ---------------------------------------------------------------- the package
 
@@ -244,46 +211,63 @@ class Guard:
         self._scan_part(sheet, part)
 
     def _scan_part(self, sheet: str, part: str, *, errors: bool = True) -> None:
-        lim = self.limits
-        rows = 0
+        """The fast look over the part's rows; anything unusual: the exact scan (see sheetscan)."""
         found: list[ErrorCell] = []
         try:
             if self._zip is None:
                 self._zip = zipfile.ZipFile(self.path)
-            with self._zip.open(part) as f:  # noqa: SIM117
-                tail = b""
-                while True:
+            usual = self._fast_ok
+            tail = b""
+            with self._zip.open(part) as f:
+                while usual:
                     piece = f.read(_PIECE)
                     buf = tail + piece
                     if piece:
                         cut = buf.rfind(b"</row>")
-                        if cut < 0:
+                        if cut >= 0:
+                            cut += len(b"</row>")
+                        elif len(buf) > 2 * _PIECE:  # no row ends here: cut at a tag's end, keep it short
+                            cut = buf.rfind(b">") + 1
+                        if cut <= 0:
                             tail = buf
                             continue
-                        cut += len(b"</row>")
                         buf, tail = buf[:cut], buf[cut:]
                     else:
                         tail = b""
-                    rows += buf.count(b"<row")  # (<rowBreaks> after the data adds one at most)
-                    far = rows > lim.max_rows or self._far.search(buf) is not None
-                    if far and (rows > lim.max_rows or _attr_hit(self._far_row, buf)):
-                        raise KasetError("SHEET_TOO_MANY_ROWS", file=self.shown, sheet=sheet,
-                                         rows=f"{max(rows, _farthest_row(buf)):,}", limit=f"{lim.max_rows:,}")
-                    if far and _attr_hit(self._far_col, buf):
-                        raise KasetError("SHEET_TOO_MANY_COLUMNS", file=self.shown, sheet=sheet,
-                                         columns=f"{_farthest_col(buf):,}", limit=f"{lim.max_columns:,}")
-                    if b't="e"' in buf:
-                        found.extend(_error_cells(sheet, buf))
+                    if not fast_look(buf):
+                        usual = False
+                        break
                     if not piece:
                         break
+            if not usual:
+                found = self._exact_scan(sheet, part)
         except KasetError:
             raise
         except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError,
-                RuntimeError) as exc:
+                RuntimeError, expat.ExpatError) as exc:
             raise KasetError("FILE_CORRUPT", file=self.shown,
                              reason=f"{part}: {' '.join(str(exc).split())[:120]}") from None
         if errors:
             self.errors.extend(found)
+
+    def _exact_scan(self, sheet: str, part: str) -> list[ErrorCell]:
+        lim, shown = self.limits, self.shown
+
+        def limit(rows: int, columns: int) -> None:
+            if rows > lim.max_rows:
+                raise KasetError("SHEET_TOO_MANY_ROWS", file=shown, sheet=sheet, rows=f"{rows:,}",
+                                 limit=f"{lim.max_rows:,}")
+            if columns > lim.max_columns:
+                raise KasetError("SHEET_TOO_MANY_COLUMNS", file=shown, sheet=sheet, columns=f"{columns:,}",
+                                 limit=f"{lim.max_columns:,}")
+            if rows * columns > lim.max_cells:
+                raise KasetError("SHEET_TOO_MANY_CELLS", file=shown, sheet=sheet, cells=f"{rows * columns:,}",
+                                 farthest=f"{col_name(columns)}{rows}", limit=f"{lim.max_cells:,}")
+
+        assert self._zip is not None
+        with self._zip.open(part) as f:
+            extent = ExactScan(limit).feed(iter(lambda: f.read(_PIECE), b""))
+        return [ErrorCell(sheet, cell, value) for cell, value in extent.errors]
 
     def scan_all_sheets(self) -> None:
         """:meth:`scan_sheet` for every sheet: before a library that loads them all (openpyxl in ``score``)."""
@@ -323,21 +307,19 @@ class Guard:
         column (below its header) or a field of the district sheet.  Computed columns are not read,
         so their cached errors are not reported."""
         layout = book.layout
-        wanted: dict[str, set[str]] = {}
+        wanted: dict[str, tuple[set[str], int]] = {}  # sheet → (its input columns, its header row)
         for table in layout.tables:
             letters = book.columns.get(table.key, {})
-            wanted.setdefault(table.sheet, set()).update(letters[c.key] for c in table.inputs if c.key in letters)
+            wanted[table.sheet] = ({letters[c.key] for c in table.inputs if c.key in letters},
+                                   book.header_rows.get(table.key, table.header_row))
         info_cells = set(book.info_cells.values())
         out = []
         for e in self.errors:
             letters = e.cell.rstrip("0123456789")
             row = int(e.cell[len(letters):])
-            if e.sheet == layout.info.sheet and e.cell in info_cells:
-                pass
-            elif letters in wanted.get(e.sheet, ()) and row > 1:
-                pass
-            else:
-                continue
+            columns, header = wanted.get(e.sheet, (set(), 0))
+            if not ((e.sheet == layout.info.sheet and e.cell in info_cells) or (letters in columns and row > header)):
+                continue  # a title, a header or a computed cell: never read
             out.append(make_issue("CELL_ERROR_VALUE", sheet=e.sheet, cell=e.cell, row=row, value=e.value))
         return out
 
@@ -417,35 +399,3 @@ def _as_utf8(head: bytes) -> bytes:
         return head
     body = head[2:] if head[:2] in (b"\xff\xfe", b"\xfe\xff") else head
     return body[: len(body) // 2 * 2].decode(codec, errors="replace").encode("utf-8")
-
-
-def _attr_hit(pattern: re.Pattern[bytes], buf: bytes) -> bool:
-    """A match of ``pattern`` that is an attribute ``r="…"`` (preceded by white space)."""
-    return any(m.start() > 0 and buf[m.start() - 1] in b" \t\r\n" for m in pattern.finditer(buf))
-
-
-def _farthest_row(buf: bytes) -> int:
-    nums = [int(m) for m in _ROW_REF.findall(buf)] + [int(m[1]) for m in _CELL_REF.findall(buf)]
-    return max(nums, default=0)
-
-
-def _farthest_col(buf: bytes) -> int:
-    return max((_col_number(m[0].decode()) for m in _CELL_REF.findall(buf)), default=0)
-
-
-def _error_cells(sheet: str, buf: bytes) -> list[ErrorCell]:
-    out = []
-    for m in _ERROR_CELL.finditer(buf):
-        tag = m.group(0)
-        ref = _R_ATTR.search(tag)
-        if ref is None:
-            continue
-        value = "#?"
-        if not tag.endswith(b"/>"):
-            end = buf.find(b"</c>", m.end())
-            v = _V.search(buf, m.end(), end if end >= 0 else len(buf))
-            if v:
-                value = v.group(1).decode("utf-8", errors="replace")
-        out.append(ErrorCell(sheet, ref.group(1).decode(), value))
-    return out
-

@@ -75,6 +75,7 @@ class DistrictBook:
     layout: Layout = LAYOUT
     criteria: Criteria | None = None
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # every table's typed rows
+    header_rows: dict[str, int] = field(default_factory=dict)  # table key → its header row as found (1-based)
 
     def table_rows(self, table: str) -> list[dict[str, Any]]:
         """Typed rows of a table (each with its worksheet ``row``)."""
@@ -144,13 +145,14 @@ def _read(grids: _SheetCache | _GridMap, real: Path, shown: str, criteria: Crite
     info, info_cells = _info(grids, layout, shown, issues)
     tables: dict[str, list[dict[str, Any]]] = {}
     columns: dict[str, dict[str, str]] = {}
+    header_rows: dict[str, int] = {}
     for table in layout.tables:
         if not grids.has(table.sheet) and table.missing_allowed(identity.template_version):
             tables[table.key] = []  # a sheet added after the workbook's template version: no rows
             columns[table.key] = {c.key: table.letter(c.key) for c in table.columns}
             continue
         try:
-            letters, rows = _table(grids.get(table.sheet), table, shown, issues)
+            letters, rows, header_rows[table.key] = _table(grids.get(table.sheet), table, shown, issues)
         except KasetError as exc:
             used = Path(criteria.source).name
             if exc.code == "HEADER_MISSING" and identity.criteria and identity.criteria != used:
@@ -171,6 +173,7 @@ def _read(grids: _SheetCache | _GridMap, real: Path, shown: str, criteria: Crite
         layout=layout,
         criteria=criteria,
         rows=tables,
+        header_rows=header_rows,
     )
 
 
@@ -324,7 +327,7 @@ def _find_header_row(grid: Grid, table: Table) -> int | None:
 
 
 def _table(grid: Grid, table: Table, shown: str,
-           issues: list[Issue]) -> tuple[dict[str, str], list[dict[str, Any]]]:
+           issues: list[Issue]) -> tuple[dict[str, str], list[dict[str, Any]], int]:
     h = _find_header_row(grid, table)
     if h is None:
         raise KasetError("HEADER_MISSING", file=shown, sheet=table.sheet, header=table.columns[1].header)
@@ -366,7 +369,7 @@ def _table(grid: Grid, table: Table, shown: str,
                                          choices="ใช่ / ไม่ใช่"))
                 values[key] = None
         rows.append(values)
-    return letters, rows
+    return letters, rows, h + 1
 
 
 def _blank(v: Any) -> bool:

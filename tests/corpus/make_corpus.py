@@ -557,6 +557,68 @@ def _far_row_unread(dst: Path) -> None:
         b"</sheetData>", b'<row r="150000"><c r="A150000" t="inlineStr"><is><t>x</t></is></c></row></sheetData>', 1)})
 
 
+def _members_edit(dst: Path, change: Callable[[bytes], bytes]) -> None:
+    rezip(BASE, dst, edit={sheet_part(BASE, MEMBERS): change})
+
+
+def _before_sheet_end(extra: bytes) -> Callable[[bytes], bytes]:
+    return lambda d: d.replace(b"</sheetData>", extra + b"</sheetData>", 1)
+
+
+# Spellings XML allows and python-calamine reads, which a check that only knows Office's own writing
+# misses (found in review): each must be placed where calamine places it.
+@maker("อันตราย/far-row-single-quotes.xlsx")
+def _far_row_single_quotes(dst: Path) -> None:
+    _members_edit(dst, _before_sheet_end(b"<row r='1000000'><c r='A1000000'><v>1</v></c></row>"))
+
+
+@maker("อันตราย/far-row-spaced-attribute.xlsx")
+def _far_row_spaced(dst: Path) -> None:
+    _members_edit(dst, _before_sheet_end(b'<row r = "1000000"><c r = "A1000000"><v>1</v></c></row>'))
+
+
+@maker("อันตราย/far-column-lower-case.xlsx")
+def _far_col_lower(dst: Path) -> None:
+    _members_edit(dst, _before_sheet_end(b'<row r="60"><c r="xfd60"><v>1</v></c></row>'))
+
+
+@maker("อันตราย/cells-without-r.xlsx")
+def _cells_without_r(dst: Path) -> None:
+    """20,000 cells without r in one row: python-calamine places them one after the other."""
+    _members_edit(dst, _before_sheet_end(b'<row r="60">' + b"<c><v>1</v></c>" * 20_000 + b"</row>"))
+
+
+@maker("อันตราย/rows-with-a-prefix.xlsx")
+def _prefixed_rows(dst: Path) -> None:
+    """120,000 rows written <x:row/> (no r): python-calamine reads them as rows."""
+    def change(d: bytes) -> bytes:
+        d = d.replace(b"<worksheet ", b'<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ', 1)
+        return d.replace(b"</sheetData>", b"<x:row/>" * 120_000 + b"</sheetData>", 1)
+    _members_edit(dst, change)
+
+
+@maker("อันตราย/far-cell-within-row-and-column-limits.xlsx")
+def _far_area(dst: Path) -> None:
+    """IV90000: under the row limit and the column limit, but 23 million cells of grid."""
+    _members_edit(dst, _before_sheet_end(b'<row r="90000"><c r="IV90000"><v>1</v></c></row>'))
+
+
+@maker("ค่า/error-value-single-quoted.xlsx")
+def _error_single_quoted(dst: Path) -> None:
+    """#REF! in สมาชิก!R5 (an input column) written t='e'."""
+    _members_edit(dst, lambda d: re.sub(rb'<c r="R5"[^>]*?(/>|>.*?</c>)', b"<c r=\"R5\" t='e'><v>#REF!</v></c>", d,
+                                        count=1, flags=re.S))
+
+
+@maker("ค่า/error-value-in-a-title-row.xlsx")
+def _error_title(dst: Path) -> None:
+    """#N/A in สมาชิก!F2, a title row above the header: never read, so not reported."""
+    def change(d: bytes) -> bytes:
+        d = re.sub(rb'<c r="F2"[^>]*?(/>|>.*?</c>)', b"", d, count=1, flags=re.S)
+        return re.sub(rb'(<row r="2"[^>]*>)', rb'\1<c r="F2" t="e"><v>#N/A</v></c>', d, count=1)
+    _members_edit(dst, change)
+
+
 @maker("ชื่อไทย มีวรรค/เกษตรอำเภอ ปาย (ฉบับแก้ไข)/แบบฟอร์ม ปาย 2564 ส่งจังหวัด.xlsx")
 def _thai_names(dst: Path) -> None:
     shutil.copyfile(BASE, dst)

@@ -1,0 +1,149 @@
+"""One worksheet's XML, looked at before python-calamine builds its grid from it.
+
+python-calamine turns a sheet into a dense grid up to its farthest cell, and it is lenient about how
+the XML is written: it matches elements by their local name whatever the prefix (``<x:row>``), reads
+attributes in either quoting and with spaces around ``=``, accepts lower-case column letters, and
+places a ``<row>`` or ``<c>`` without an ``r`` attribute right after the previous one.  A check that
+only knows Office's own spelling can therefore be walked around.
+
+So there are two looks:
+
+* :func:`fast_look` — for the XML Office, XlsxWriter, openpyxl and LibreOffice write: every ``<row``
+  and ``<c`` element unprefixed and starting with ``r="…"`` (double quotes, upper case) that points
+  no farther than row 9,999 and column IV, and no error value.  Such a sheet's grid is at most
+  9,999 × 256 cells, so nothing more needs to be known.  Two regular expressions and two byte
+  searches: ~0.2 ms for a district workbook's sheet.
+* :class:`ExactScan` — for anything else: the sheet is parsed with the standard library's expat (no
+  namespace processing, no DTD: a DOCTYPE or entity declaration is refused) and every row and cell
+  is placed as python-calamine places it, so the farthest row and column, the area and the error
+  cells are exact.  Slower (a Python call per element: ~4 ms for a sheet of 2,000 rows), so it is
+  kept for files Office does not write and for sheets holding error values.
+
+Both stream the part; neither holds more than a piece of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from xml.parsers import expat
+
+__all__ = ["fast_look", "ExactScan", "SheetExtent", "col_number", "col_name", "FAST_ROWS", "FAST_COLUMNS"]
+
+FAST_ROWS = 9_999  # the farthest row and column a sheet that passes fast_look can reach
+FAST_COLUMNS = 256  # IV
+
+# A <c> or <row> element not followed at once by a small, upper-case, double-quoted r="…" (a cell up to
+# row 9,999 and column IV): no r, r not first, other quoting or spacing, lower case, a far reference …
+_SMALL_REF = rb'(?:[A-Z]|[A-H][A-Z]|I[A-V])?[1-9][0-9]{0,3}"'
+_UNUSUAL_ELEMENT = re.compile(rb'<(?:c|row)[\s/>](?!r="' + _SMALL_REF + rb')')
+_PREFIXED_ELEMENT = re.compile(rb':(?:c|row)[\s/>]')  # <x:c …>, <x:row …>: python-calamine reads them too
+
+
+@dataclass
+class SheetExtent:
+    """What a scan found: the farthest row and column python-calamine would reach, and error cells."""
+
+    rows: int = 0
+    columns: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (A1 cell, "#REF!")
+
+
+def col_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def col_name(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def fast_look(buf: bytes) -> bool:
+    """True when ``buf`` (a run of whole rows of a sheet) is written the usual way, reaches no farther
+    than row 9,999 and column IV, and holds no error value; False sends the sheet to :class:`ExactScan`
+    (which also places the error cells: sheets that hold any are rare)."""
+    if b'"e"' in buf or b"'e'" in buf:  # t="e": an error cell (or the text "e" in quotes: no harm)
+        return False
+    return _UNUSUAL_ELEMENT.search(buf) is None and _PREFIXED_ELEMENT.search(buf) is None
+
+
+_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
+
+
+class ExactScan:
+    """Place every row and cell as python-calamine does; call ``limit(rows, columns)`` as the grid
+    grows (it raises to stop), feed the XML with :meth:`feed`, then :meth:`close`."""
+
+    def __init__(self, limit: Callable[[int, int], None]) -> None:
+        self.limit = limit
+        self.extent = SheetExtent()
+        self._row = 0
+        self._col = 0
+        self._error: tuple[int, int] | None = None
+        self._in_v = False
+        self._text: list[str] = []
+        p = expat.ParserCreate()  # no namespace processing: names as written, matched by local name
+        p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        p.StartDoctypeDeclHandler = self._refuse_dtd
+        p.EntityDeclHandler = self._refuse_dtd
+        p.StartElementHandler = self._start
+        p.EndElementHandler = self._end
+        p.CharacterDataHandler = self._chars
+        p.buffer_text = True
+        self._parser = p
+
+    def feed(self, pieces: Iterable[bytes]) -> SheetExtent:
+        for piece in pieces:
+            self._parser.Parse(piece, False)
+        self._parser.Parse(b"", True)
+        return self.extent
+
+    @staticmethod
+    def _refuse_dtd(*_args: object) -> None:
+        raise ValueError("a DOCTYPE or entity declaration in a worksheet")
+
+    def _grow(self, row: int, col: int) -> None:
+        ext = self.extent
+        if row > ext.rows or col > ext.columns:
+            ext.rows, ext.columns = max(ext.rows, row), max(ext.columns, col)
+            self.limit(ext.rows, ext.columns)
+
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        local = name.rpartition(":")[2]
+        if local == "row":
+            r = attrs.get("r", "").strip()
+            self._row = int(r) if r.isdigit() else self._row + 1
+            self._col = 0
+            self._grow(self._row, 0)
+        elif local == "c":
+            m = _REF.fullmatch(attrs.get("r", "").strip())
+            if m:
+                self._col, row = col_number(m.group(1)), int(m.group(2))
+            else:
+                self._col, row = self._col + 1, self._row
+            self._grow(row, self._col)
+            if attrs.get("t") == "e":
+                self._error = (row, self._col)
+                self._text = []
+        elif local == "v" and self._error is not None:
+            self._in_v = True
+
+    def _end(self, name: str) -> None:
+        local = name.rpartition(":")[2]
+        if local == "v":
+            self._in_v = False
+        elif local == "c" and self._error is not None:
+            row, col = self._error
+            self.extent.errors.append((f"{col_name(col)}{row}", "".join(self._text).strip() or "#?"))
+            self._error = None
+
+    def _chars(self, text: str) -> None:
+        if self._in_v:
+            self._text.append(text)
