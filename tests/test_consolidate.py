@@ -397,11 +397,25 @@ def test_late_report_and_district_with_errors(samples: Path, tmp_path: Path) -> 
     assert any(r["ชีต"] == "สมาชิก" and r["เซลล์"] for r in issues)
 
 
-def test_a_dying_worker_pool_falls_back_to_reading_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A worker killed mid-run (out of memory) must not surface as a traceback: the rest is read here."""
+def test_a_dying_worker_pool_names_the_file_and_reads_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed mid-run (a file that makes the reader run out of memory) must not surface as a
+    traceback nor stop the province: every remaining file is read in a worker of its own, the one that
+    kills it too is reported (FILE_READER_DIED), the others are summarised."""
     from concurrent.futures.process import BrokenProcessPool
 
     from kaset_xl.consolidate import core
+
+    samples = sorted((Path(__file__).resolve().parent.parent / "workbooks").glob("*.xlsx")) * 2  # enough for a pool
+    killer = 5  # the sixth file (the fifth read alone) kills its worker
+
+    class Done:
+        def __init__(self, value: Any) -> None:
+            self.value = value
+
+        def result(self) -> Any:
+            if isinstance(self.value, BaseException):
+                raise self.value
+            return self.value
 
     class DyingPool:
         def __init__(self, *args: object, **kwargs: object) -> None:
@@ -419,13 +433,18 @@ def test_a_dying_worker_pool_falls_back_to_reading_here(monkeypatch: pytest.Monk
             yield fn(items[0])
             raise BrokenProcessPool("a worker died")
 
+        def submit(self, fn, item):  # type: ignore[no-untyped-def]
+            alone.append(item)
+            return Done(BrokenProcessPool("died again") if len(alone) == killer else fn(item))
+
     used: list[int] = []
+    alone: list[str] = []
     monkeypatch.setattr(core, "ProcessPoolExecutor", DyingPool)
-    samples = sorted((Path(__file__).resolve().parent.parent / "workbooks").glob("*.xlsx")) * 2  # enough for a pool
     out = core.summarise_all(samples, jobs=2)
-    assert used == [8]  # the pool was used, died after one file
+    assert used == [8] and alone == [str(p) for p in samples[1:]]  # the pool died after one file
     assert [Path(s.path).name for s in out] == [p.name for p in samples]
-    assert all(s.usable for s in out)
+    assert [s.fatal.code if s.fatal else None for s in out] == [None] * 5 + ["FILE_READER_DIED"] + [None] * 2
+    assert out[5].sha256 and out[5].size > 0  # its provenance is still known
 
 
 # ---------------------------------------------------------------- golden provincial output (values, not bytes)

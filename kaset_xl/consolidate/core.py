@@ -22,6 +22,7 @@ import geothai
 from kaset_xl.consolidate.summary import FileSummary, IssueRow, Person, summarise_file
 from kaset_xl.criteria import Criteria, load_criteria
 from kaset_xl.issues import KasetError, message
+from kaset_xl.workbook.sniff import sha256_of
 
 __all__ = ["Consolidation", "DistrictStatus", "collect_inputs", "consolidate", "mask_id", "default_jobs"]
 
@@ -150,12 +151,28 @@ def summarise_all(paths: Sequence[Path], jobs: int, progress: Callable[[FileSumm
                 if progress:
                     progress(s)
     except BrokenProcessPool:
-        # A worker died (out of memory, killed): finish the remaining files here, one by one.
+        # A worker died (a file that made the reader run out of memory, or a kill): read each remaining
+        # file in a worker of its own, so that the file that kills it is named and the others are read.
         for n in names[len(out):]:
-            out.append(summarise(n))
+            out.append(_summarise_alone(summarise, n))
             if progress:
                 progress(out[-1])
     return out
+
+
+def _summarise_alone(summarise: Callable[[str], FileSummary], name: str) -> FileSummary:
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return pool.submit(summarise, name).result()
+    except BrokenProcessPool:
+        p = Path(name)
+        row = _issue("FILE_READER_DIED", file=p.name)
+        try:  # provenance of the file that could not be read
+            st = os.stat(p)
+            size, mtime, digest = st.st_size, st.st_mtime, sha256_of(p)
+        except OSError:
+            size, mtime, digest = 0, 0.0, ""
+        return FileSummary(path=str(p), name=p.name, size=size, sha256=digest, mtime=mtime, fatal=row, issues=[row])
 
 
 def consolidate(inputs: Iterable[str | os.PathLike[str]], *, province: str | None = None, year: int | None = None,
