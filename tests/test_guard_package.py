@@ -131,20 +131,27 @@ def test_a_second_id_attribute_is_refused(base: Path, tmp_path: Path) -> None:
     refused(build(base, tmp_path / "x.xlsx", {SHEET: hostile(base), "xl/workbook.xml": wb}), "FILE_CORRUPT")
 
 
-def test_the_id_is_taken_in_the_relationships_namespace_only() -> None:
-    """With any prefix bound to the relationships namespace, and not from another namespace's id."""
+def _mapped(sheets: str) -> dict[str, str]:
     buf = io.BytesIO()
     wb = (f'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:q="{R_NS}" '
-          f'xmlns:x="urn:x"><sheets><sheet name="A" sheetId="1" q:id="rId1"/>'
-          f'<sheet name="B" sheetId="2" x:id="rId2"/></sheets></workbook>')
+          f'xmlns:r="urn:not-relationships"><sheets>{sheets}</sheets></workbook>')
     rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             '<Relationship Id="rId1" Type="t" Target="worksheets/a.xml"/>'
-            '<Relationship Id="rId2" Type="t" Target="worksheets/b.xml"/></Relationships>')
+            '<Relationship Id="rId2" Type="t" Target="other/b.xml"/></Relationships>')
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("xl/workbook.xml", wb)
         z.writestr("xl/_rels/workbook.xml.rels", rels)
     with zipfile.ZipFile(buf) as z:
-        assert package.map_sheets(z, "t.xlsx") == {"A": "xl/worksheets/a.xml"}
+        return package.map_sheets(z, "t.xlsx")
+
+
+def test_the_id_is_taken_in_the_relationships_namespace_only() -> None:
+    """Any prefix bound to the relationships namespace is the sheet's id; an id in another namespace
+    (even spelled ``r:id``) is refused, as a reader matching the name ``r:id`` would follow it."""
+    assert _mapped('<sheet name="A" sheetId="1" q:id="rId1"/>') == {"A": "xl/worksheets/a.xml"}
+    with pytest.raises(KasetError) as info:
+        _mapped('<sheet name="A" sheetId="1" q:id="rId1"/><sheet name="B" sheetId="2" r:id="rId2"/>')
+    assert info.value.code == "FILE_CORRUPT"
 
 
 @pytest.mark.parametrize("name", ["สมาชิก", "ABC"])

@@ -254,10 +254,10 @@ def map_sheets(zf: zipfile.ZipFile, shown: str) -> dict[str, str]:
         if name.casefold() in seen:
             raise _corrupt(shown, f"sheet name twice: {name[:40]}")
         seen.add(name.casefold())
-        ids = [k for k in attrs if _local(k) == "id"]
-        rid = next((attrs[k] for k in ids if k.rpartition(" ")[0] in _REL_NS), None)
-        if len(ids) > 1:
-            raise _corrupt(shown, f"sheet {name[:40]}: more than one id attribute")
+        ids = [k for k in attrs if _local(k) == "id"]  # r:id, whatever the prefix; nothing else
+        if len(ids) > 1 or (ids and ids[0].rpartition(" ")[0] not in _REL_NS):
+            raise _corrupt(shown, f"sheet {name[:40]}: an id attribute outside the relationships namespace")
+        rid = attrs[ids[0]] if ids else None
         if not name or rid is None or rid not in rels:
             continue
         _type, target, mode = rels[rid]
