@@ -30,14 +30,12 @@ All limits live in one typed settings object, :class:`Limits`.  Nothing here wri
 
 from __future__ import annotations
 
-import html
 import os
-import posixpath
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from xml.parsers import expat
 from typing import TYPE_CHECKING
 
@@ -95,9 +93,6 @@ def _mb(n: int | float) -> str:
 
 _NUMBER_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?\bs="[0-9]+"[^>]*>\s*<v>([^<]+)</v>')
 _MAX_DATE_SERIAL = 2_958_465.0
-_SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\s[^>]*>")
-_REL_TAG = re.compile(r"<(?:\w+:)?Relationship\s[^>]*>")
-_ATTR = re.compile(r'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 
 
 class Guard:
@@ -341,10 +336,6 @@ def open_guard(path: Path, shown: str, limits: Limits | None = None) -> Guard:
 
 # ---------------------------------------------------------------- helpers
 
-
-def _attrs(tag: str) -> dict[str, str]:
-    return {m.group(1): html.unescape(m.group(2) if m.group(2) is not None else m.group(3))
-            for m in _ATTR.finditer(tag)}
 
 
 def _prolog_is_safe(text: bytes, xml_name: bool) -> bool:
