@@ -337,7 +337,6 @@ def open_guard(path: Path, shown: str, limits: Limits | None = None) -> Guard:
 # ---------------------------------------------------------------- helpers
 
 
-
 def _prolog_is_safe(text: bytes, xml_name: bool) -> bool:
     """Walk the XML prolog (declaration, processing instructions, comments) up to the root element.
 
