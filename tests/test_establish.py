@@ -132,16 +132,30 @@ def test_another_group_with_the_number_is_a_reuse(tmp_path: Path) -> None:
 def test_thresholds_are_data(tmp_path: Path) -> None:
     """applicants_min from the criteria file: at 15, every sample application of Pai falls short."""
     crit_path = tmp_path / "fy2564.toml"
-    crit_path.write_text(CRITERIA.read_text(encoding="utf-8").replace("applicants_min = 10", "applicants_min = 15"),
-                         encoding="utf-8")
+    text = CRITERIA.read_text(encoding="utf-8")
+    assert "members_min = 10" in text
+    crit_path.write_text(text.replace("applicants_min = 10", "applicants_min = 15")
+                         .replace("members_min = 10", "members_min = 15"), encoding="utf-8")
     crit = load_criteria(path=crit_path)
     assert crit.establishment.applicants_min == 15
-    issues = validate_file(SAMPLES[1], criteria=crit, today=TODAY).issues
+    issues = [i for i in validate_file(SAMPLES[1], criteria=crit, today=TODAY).issues
+              if i.sheet == ESTABLISH]  # (the registry's groups are held to 15 members too)
     apps = records(SAMPLES[1], ESTABLISH, "ชื่อกลุ่มที่ขอจัดตั้ง")
     want = Counter("ESTABLISH_TOO_FEW_APPLICANTS" + ("_APPROVED" if a["ผลการพิจารณา"] == "อนุมัติ" else "")
                    for a in apps)
     assert Counter(i.code for i in issues) == want
     assert {i.cell for i in issues} == {f"B{LAYOUT.table('establish').first_data_row + k}" for k in range(len(apps))}
+
+
+def test_registry_and_establishment_must_define_a_group_alike(tmp_path: Path) -> None:
+    """One definition of a group (seed 004): a criteria file whose [establishment] disagrees with its
+    [registry] is refused, or a group established today would be an error in the registry tomorrow."""
+    crit_path = tmp_path / "fy2564.toml"
+    crit_path.write_text(CRITERIA.read_text(encoding="utf-8").replace("applicants_min = 10", "applicants_min = 15"),
+                         encoding="utf-8")
+    with pytest.raises(KasetError) as err:
+        load_criteria(path=crit_path)
+    assert err.value.code == "CRITERIA_INVALID"
 
 
 def test_unknown_checklist_key_in_criteria(tmp_path: Path) -> None:

@@ -228,6 +228,22 @@ class Criteria(_Strict):
     def provisional(self) -> bool:
         return self.meta.provisional or self.assessment.provisional or self.smart_farmer.provisional
 
+    @model_validator(mode="after")
+    def _one_group_definition(self) -> Criteria:
+        """Seed 004 defines a group once: a new group's application and a registered group must be held
+        to the same name prefix, committee and minimum size, or a group established today would be an
+        error in the registry tomorrow (or the other way round)."""
+        reg, est = self.registry, self.establishment
+        pairs = (("group_name_prefix", reg.group_name_prefix, est.group_name_prefix),
+                 ("committee_min", reg.committee_min, est.committee_min),
+                 ("committee_required_roles", reg.committee_required_roles, est.committee_required_roles),
+                 ("member_role", reg.member_role, est.member_role),
+                 ("members_min / applicants_min", reg.members_min, est.applicants_min))
+        for name, a, b in pairs:
+            if a != b:
+                raise ValueError(f"[registry] and [establishment] disagree on {name}: {a!r} vs {b!r}")
+        return self
+
 
 _FILE = re.compile(r"^fy(\d{4})\.toml$")
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from kaset_xl.areas import normalize_tambon
 from kaset_xl.criteria import Criteria, EstablishmentRules
+from kaset_xl.domain.registry import ROLE_EN, name_key, unique_people
 from kaset_xl.normalize import format_be, thai_digits_to_ascii
 from kaset_xl.workbook.establish import APPROVED, PENDING, REJECTED
 
@@ -35,11 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["ApplicationSummary", "summarize_applications", "check_establishment", "certificate_key",
            "committee_problems"]
 
-ROLE_EN = {"ประธาน": "chair", "เลขานุการ": "secretary", "เหรัญญิก": "treasurer"}
-
-
-def _key(text: str | None) -> str:
-    return " ".join((text or "").split())
+_key = name_key
 
 
 def certificate_key(number: str | None) -> str:
@@ -49,18 +46,7 @@ def certificate_key(number: str | None) -> str:
 
 def _people(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """One row per person: a later row repeating a checkable citizen ID is left out."""
-    from kaset_xl.domain.registry import citizen_id_problem
-
-    seen: set[str] = set()
-    out: list[Mapping[str, Any]] = []
-    for r in rows:
-        cid = r.get("citizen_id")
-        if cid and citizen_id_problem(cid) in (None, "CITIZEN_ID_PREFIX"):
-            if cid in seen:
-                continue
-            seen.add(cid)
-        out.append(r)
-    return out
+    return unique_people(rows, lambda r: r.get("citizen_id"))
 
 
 def committee_problems(applicants: Sequence[Mapping[str, Any]],

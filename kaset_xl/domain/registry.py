@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from stdnum.th import pin
 
@@ -26,11 +26,13 @@ if TYPE_CHECKING:
     from kaset_xl.domain.programme import ProgrammeResult
     from kaset_xl.workbook.reader import DistrictBook
 
-__all__ = ["check_registry", "check_all", "Checker", "citizen_id_problem", "phone_ok", "ROLE_EN"]
+__all__ = ["check_registry", "check_all", "Checker", "citizen_id_problem", "phone_ok", "ROLE_EN", "name_key",
+           "unique_people"]
 
 ROLE_EN = {"ประธาน": "chair", "เลขานุการ": "secretary", "เหรัญญิก": "treasurer", "รองประธาน": "vice-chair"}
 # Tables that list people in their own right (elsewhere a citizen ID refers to a member of the registry).
 PERSON_TABLES = ("members", "applicants")
+T = TypeVar("T")
 _MOBILE = re.compile(r"^0[689]\d{8}$")
 _LANDLINE = re.compile(r"^0[2-7]\d{7}$")
 
@@ -315,21 +317,30 @@ def check_all(book: DistrictBook, criteria: Criteria, *,
     return checker.issues, result
 
 
-def _people(members: list[Member]) -> list[Member]:
+def unique_people(rows: Sequence[T], citizen_id: Callable[[T], str | None]) -> list[T]:
     """One row per person: a later row repeating a checkable citizen ID of the list is left out."""
     seen: set[str] = set()
-    people: list[Member] = []
-    for m in members:
-        if m.citizen_id and citizen_id_problem(m.citizen_id) in (None, "CITIZEN_ID_PREFIX"):
-            if m.citizen_id in seen:
+    people: list[T] = []
+    for r in rows:
+        cid = citizen_id(r)
+        if cid and citizen_id_problem(cid) in (None, "CITIZEN_ID_PREFIX"):
+            if cid in seen:
                 continue
-            seen.add(m.citizen_id)
-        people.append(m)
+            seen.add(cid)
+        people.append(r)
     return people
 
 
-def _key(text: str | None) -> str:
+def _people(members: list[Member]) -> list[Member]:
+    return unique_people(members, lambda m: m.citizen_id)
+
+
+def name_key(text: str | None) -> str:
+    """A name as compared: whitespace folded."""
     return " ".join((text or "").split())
+
+
+_key = name_key
 
 
 def _num(v: float | None) -> str:
