@@ -207,3 +207,26 @@ def test_provincial_workbook_lists_the_new_groups(tmp_path: Path) -> None:
                       rec["ผู้ขอจัดตั้ง (คน)"], rec["คณะกรรมการครบ"], rec["ไฟล์ต้นทาง"]))
         assert isinstance(rec["แถว (ชีตจัดตั้งกลุ่ม)"], float) and rec["แถว (ชีตจัดตั้งกลุ่ม)"] >= 6
     assert got_rows == want_rows and len(got_rows) == 5
+
+
+def test_a_group_certified_in_another_fiscal_year_is_not_new_this_year(tmp_path: Path) -> None:
+    """A certificate of FY2563 in the FY2564 workbook: a warning at its date, and not in this year's list."""
+    data = sample_data("5803")
+    app = dict(data.tables["establish"][0])
+    app.update({"name": "กลุ่มเลี้ยงปลานิลปีก่อน", "certificate_no": "5803/2563/99", "applied": dt.date(2020, 8, 3),
+                "checked": dt.date(2020, 8, 20), "certificate_date": dt.date(2020, 9, 15)})
+    data.tables["establish"].append(app)
+    data.tables["applicants"] += [dict(a, group=app["name"]) for a in data.tables["applicants"]  # (a warning each:
+                                  if a["group"] == data.tables["establish"][0]["name"]]       # in two applications)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = folder / "5803-Pai-2564.xlsx"
+    build_workbook(path, district_area("5803"), 2564, data=data)
+    row = LAYOUT.table("establish").first_data_row + len(data.tables["establish"]) - 1
+    found = [(i.code, i.cell) for i in validate_file(path, today=TODAY).issues if i.row == row]
+    assert ("ESTABLISH_CERTIFICATE_OTHER_YEAR", f"{LAYOUT.table('establish').letter('certificate_date')}{row}") in found
+    out = tmp_path / "prov.xlsx"
+    result = CliRunner().invoke(cli, ["consolidate", str(folder), "-o", str(out), "--jobs", "1"])
+    assert result.exit_code == 0, result.output  # received: warnings only
+    listed = {v for r in grid(out, "กลุ่มจัดตั้งใหม่") for v in r}
+    assert data.tables["establish"][0]["name"] in listed and app["name"] not in listed

@@ -17,6 +17,7 @@ from pathlib import Path
 from kaset_xl.criteria import Criteria, load_criteria
 from kaset_xl.domain.establish import ApplicationSummary, summarize_applications
 from kaset_xl.issues import KasetError, Severity
+from kaset_xl.normalize import fiscal_year_be
 from kaset_xl.workbook.sniff import sha256_of
 
 __all__ = ["FileSummary", "GroupSummary", "IssueRow", "Person", "summarise_file"]
@@ -182,6 +183,9 @@ def summarise_file(path: str, criteria_path: str | None = None, today: dt.date |
         out.learning_centres = result.kpi.learning_centres
     out.budget = {a.code: float(result.budget.by_activity.get(a.code, 0.0)) for a in crit.budget.activities}
     out.budget_total = float(result.budget.total)
+    # new groups of this fiscal year: a certificate of another year belongs to that year's report
     out.new_groups = [a for a in summarize_applications(book.table_rows("establish"), book.table_rows("applicants"),
-                                                        crit.establishment) if a.approved]
+                                                        crit.establishment)
+                      if a.approved and (a.certificate_date is None
+                                         or fiscal_year_be(a.certificate_date) == ident.fiscal_year)]
     return out

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from kaset_xl.areas import normalize_tambon
 from kaset_xl.criteria import Criteria, EstablishmentRules
 from kaset_xl.domain.registry import ROLE_EN, name_key, unique_people
-from kaset_xl.normalize import format_be, thai_digits_to_ascii
+from kaset_xl.normalize import fiscal_year_be, format_be, thai_digits_to_ascii
 from kaset_xl.workbook.establish import APPROVED, PENDING, REJECTED
 
 if TYPE_CHECKING:
@@ -169,6 +169,10 @@ def _dates_and_decision(c: Checker, e: Mapping[str, Any], approved: bool, table:
     elif ok[0] and ok[2] and not ok[1] and certified < applied:
         c.add("ESTABLISH_CERTIFICATE_BEFORE_APPLICATION", "establish", "certificate_date", row,
               value=format_be(certified), applied=format_be(applied))
+    if approved and ok[2] and fiscal_year_be(certified) != c.book.identity.fiscal_year:
+        # reported to the province as new in its own year's workbook, not in this one
+        c.add("ESTABLISH_CERTIFICATE_OTHER_YEAR", "establish", "certificate_date", row, value=format_be(certified),
+              year=fiscal_year_be(certified), workbook_year=c.book.identity.fiscal_year)
     if approved:
         for key in ("checker", "checked"):
             if e.get(key) is None and not c.reported("establish", key, row):

@@ -190,6 +190,11 @@ def bad_establish() -> tuple[WorkbookData, Expected]:
     r = p.application(None, PENDING)  # type: ignore[arg-type]
     p.plant("REQUIRED_MISSING", ESTABLISH, f"B{r}")
 
+    e14 = "กลุ่มเลี้ยงปลานิล"  # approved, but certified in the fiscal year before this workbook's
+    r = p.application(e14, APPROVED, certificate_no="5803/2563/07", applied=dt.date(2020, 8, 3),
+                      checked=dt.date(2020, 8, 20), certificate_date=dt.date(2020, 9, 15))
+    p.plant("ESTABLISH_CERTIFICATE_OTHER_YEAR", ESTABLISH, f"Y{r}")        # FY2563, not 2564
+
     e13 = "กลุ่มปลูกข้าวไร่"  # rejected, yet carrying a certificate: contradictions count whatever the decision
     r = p.application(e13, REJECTED, certificate_no="5803/2564/01", certificate_date=dt.date(2021, 1, 20))
     p.plant("ESTABLISH_CERTIFICATE_NOT_APPROVED", ESTABLISH, f"W{r}")      # a certificate on a rejection
@@ -219,6 +224,7 @@ def bad_establish() -> tuple[WorkbookData, Expected]:
     p.applicants(e8, 10, roles=["ประธาน", "เลขานุการ"])
     p.applicants(e9, 3)
     p.applicants(e11, 10)
+    p.applicants(e14, 10)
     p.applicants(e12, 10)
     r = p.applicant("กลุ่มไม่มีคำขอ")
     p.plant("APPLICANT_GROUP_UNKNOWN", APPLICANTS, f"B{r}")
