@@ -2,7 +2,8 @@
 
 * the reader and validator on real files: random cells (any text, numbers as XML, booleans, error
   values, numbers that are not numbers) typed into the registry and members tables of a sample
-  workbook's XML → ``validate_file`` never raises, it gives issues (or one fatal issue);
+  workbook's XML → ``validate_file`` never raises, it gives issues (or one fatal issue), and every error
+  value typed into an input cell below the header is reported at that cell (CELL_ERROR_VALUE);
 * the validator and every rule on in-memory grids (the xlwings path): random Python values in random
   cells of every sheet → issues, never an exception other than a file-level KasetError;
 * the consolidation: random sets of good district workbooks and broken ones (cut at a random place,
@@ -144,6 +145,14 @@ def test_random_cells_in_a_real_workbook_give_issues_not_tracebacks(tmp_path_fac
     if result.book is not None:  # scoring works on whatever was read
         assert result.book.criteria is not None
         check_all(result.book, result.book.criteria)
+        # every error value typed into a table's input cell below its header is reported at that cell
+        found = {(i.sheet, i.cell) for i in result.issues if i.code == "CELL_ERROR_VALUE"}
+        for sheet, table, edits in ((make_corpus.GROUPS, "groups", groups), (make_corpus.MEMBERS, "members", members)):
+            header = result.book.header_rows[table]
+            for xml in edits.values():
+                for ref, row in re.findall(r'<c r="([A-Z]+(\d+))" t="e">', xml):
+                    if int(row) > header:
+                        assert (sheet, ref) in found, (sheet, ref)
     shutil.rmtree(folder)
 
 
