@@ -131,7 +131,7 @@ def summarise_all(paths: Sequence[Path], jobs: int, progress: Callable[[FileSumm
                   *, criteria_path: str | None = None, today: dt.date | None = None) -> list[FileSummary]:
     names = [str(p) for p in paths]
     summarise = partial(summarise_file, criteria_path=criteria_path, today=today)
-    if jobs <= 1 or len(names) < 4 * jobs:  # a few files: starting workers costs more than it saves
+    if jobs <= 1 or len(names) <= 1:  # (starting two forked workers costs ~10 ms: worth it from two files)
         out = []
         for n in names:
             out.append(summarise(n))
