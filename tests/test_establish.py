@@ -130,12 +130,12 @@ def test_another_group_with_the_number_is_a_reuse(tmp_path: Path) -> None:
 
 
 def test_thresholds_are_data(tmp_path: Path) -> None:
-    """applicants_min from the criteria file: at 15, every sample application of Pai falls short."""
+    """The minimum from the criteria file: at 15, every sample application of Pai falls short."""
     crit_path = tmp_path / "fy2564.toml"
     text = CRITERIA.read_text(encoding="utf-8")
     assert "members_min = 10" in text
-    crit_path.write_text(text.replace("applicants_min = 10", "applicants_min = 15")
-                         .replace("members_min = 10", "members_min = 15"), encoding="utf-8")
+    # one definition of a group: [establishment] takes the registry's minimum
+    crit_path.write_text(text.replace("members_min = 10", "members_min = 15"), encoding="utf-8")
     crit = load_criteria(path=crit_path)
     assert crit.establishment.applicants_min == 15
     issues = [i for i in validate_file(SAMPLES[1], criteria=crit, today=TODAY).issues
@@ -151,11 +151,14 @@ def test_registry_and_establishment_must_define_a_group_alike(tmp_path: Path) ->
     """One definition of a group (seed 004): a criteria file whose [establishment] disagrees with its
     [registry] is refused, or a group established today would be an error in the registry tomorrow."""
     crit_path = tmp_path / "fy2564.toml"
-    crit_path.write_text(CRITERIA.read_text(encoding="utf-8").replace("applicants_min = 10", "applicants_min = 15"),
-                         encoding="utf-8")
+    text = CRITERIA.read_text(encoding="utf-8")
+    assert "[establishment]\n" in text
+    crit_path.write_text(text.replace("[establishment]\n", "[establishment]\napplicants_min = 15\n"), encoding="utf-8")
     with pytest.raises(KasetError) as err:
         load_criteria(path=crit_path)
     assert err.value.code == "CRITERIA_INVALID"
+    crit_path.write_text(text.replace("[establishment]\n", "[establishment]\napplicants_min = 10\n"), encoding="utf-8")
+    assert load_criteria(path=crit_path).establishment.applicants_min == 10  # the same value may be repeated
 
 
 def test_unknown_checklist_key_in_criteria(tmp_path: Path) -> None:

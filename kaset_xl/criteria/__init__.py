@@ -230,18 +230,24 @@ class Criteria(_Strict):
 
     @model_validator(mode="after")
     def _one_group_definition(self) -> Criteria:
-        """Seed 004 defines a group once: a new group's application and a registered group must be held
-        to the same name prefix, committee and minimum size, or a group established today would be an
-        error in the registry tomorrow (or the other way round)."""
+        """Seed 004 defines a group once: a new group's application and a registered group are held to
+        the same name prefix, committee and minimum size, or a group established today would be an
+        error in the registry tomorrow.  What ``[establishment]`` does not set is taken from
+        ``[registry]``; what it sets differently is refused."""
         reg, est = self.registry, self.establishment
-        pairs = (("group_name_prefix", reg.group_name_prefix, est.group_name_prefix),
-                 ("committee_min", reg.committee_min, est.committee_min),
-                 ("committee_required_roles", reg.committee_required_roles, est.committee_required_roles),
-                 ("member_role", reg.member_role, est.member_role),
-                 ("members_min / applicants_min", reg.members_min, est.applicants_min))
-        for name, a, b in pairs:
-            if a != b:
-                raise ValueError(f"[registry] and [establishment] disagree on {name}: {a!r} vs {b!r}")
+        shared = {"group_name_prefix": "group_name_prefix", "committee_min": "committee_min",
+                  "committee_required_roles": "committee_required_roles", "member_role": "member_role",
+                  "applicants_min": "members_min"}
+        update = {}
+        for est_name, reg_name in shared.items():
+            mine, theirs = getattr(est, est_name), getattr(reg, reg_name)
+            if est_name not in est.model_fields_set:
+                update[est_name] = theirs
+            elif mine != theirs:
+                raise ValueError(f"[establishment] {est_name} = {mine!r} disagrees with [registry] {reg_name} = "
+                                 f"{theirs!r} (one definition of a group)")
+        if update:
+            object.__setattr__(self, "establishment", est.model_copy(update=update))  # (frozen model)
         return self
 
 
