@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from kaset_xl.areas import normalize_tambon
+from kaset_xl.domain.establish import applicant_people
 from kaset_xl.fileio import atomic_output
 from kaset_xl.issues import KasetError
 from kaset_xl.normalize import be_year, clean_text, thai_digits_to_ascii, thai_month_name, to_thai_digits
@@ -138,13 +139,6 @@ def applicants_of(book: Any, group: str) -> list[dict[str, Any]]:
     return [r for r in book.table_rows(APPLICANTS_TABLE) if same_name(r.get("group"), group)]
 
 
-def people_of(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per person: a later row repeating a checkable citizen ID is left out (as the rules count)."""
-    from kaset_xl.domain.establish import _people
-
-    return list(_people(rows))
-
-
 def district_tambon(area: Any, typed: str | None) -> str:
     """The district's own spelling of the typed tambon ('ต.เวียงใต้' → 'เวียงใต้'); as typed if unknown."""
     if not typed:
@@ -179,7 +173,7 @@ def certificate_data(book: Any, group: str) -> CertificateData:
         house_no=clean_text(app.get("house_no")),
         moo=app.get("moo"),
         main_activity=clean_text(app.get("main_activity")),
-        member_count=len(people_of(applicants_of(book, app["name"]))) or None,
+        member_count=len(applicant_people(applicants_of(book, app["name"]))) or None,
     )
 
 

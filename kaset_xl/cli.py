@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -18,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from kaset_xl import __version__
-from kaset_xl.fileio import check_output
+from kaset_xl.fileio import check_output, same_file
 from kaset_xl.issues import Issue, KasetError, Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -292,12 +291,12 @@ def consolidate(inputs: tuple[str, ...], output: str | None, province: str | Non
 
     if output is None and not dry_run:
         raise click.UsageError("Missing option '--output' / '-o' (or use --dry-run to write nothing).")
+    paths = _inputs(inputs)
     if output is not None and not dry_run:  # the provincial workbook replaces an old one, never a district's
-        from kaset_xl.consolidate import collect_inputs
-
-        check_output(output, inputs=tuple(collect_inputs(inputs)), overwrite=True)
+        check_output(output, inputs=tuple(paths), overwrite=True)
     fiscal_year = _fiscal_year(year) if year else None
-    result = _consolidate(run, inputs, province, fiscal_year, jobs, criteria=criteria, today=_today(today))
+    result = _consolidate(run, paths or list(inputs), province, fiscal_year, jobs, criteria=criteria,
+                          today=_today(today))
     problems = len(result.broken) + len(result.left_out)
     if strict and problems:
         _print_consolidation(result, None, as_json)
@@ -312,11 +311,17 @@ def consolidate(inputs: tuple[str, ...], output: str | None, province: str | Non
     sys.exit(1 if (errors or problems) else 0)
 
 
-def _consolidate(run: Callable[..., Any], inputs: Iterable[str], province: str | None, year: int | None,
-                 jobs: int | None, **options: Any) -> Any:
+def _inputs(inputs: Iterable[str]) -> list[Path]:
+    """The workbooks named by files and folders (collected once per command)."""
     from kaset_xl.consolidate import collect_inputs
 
-    paths = collect_inputs(inputs)
+    return collect_inputs(inputs)
+
+
+def _consolidate(run: Callable[..., Any], paths: list[Any], province: str | None, year: int | None,
+                 jobs: int | None, **options: Any) -> Any:
+    """``run`` (the library's consolidate) over ``paths``, with a progress bar on a terminal.  Given no
+    workbooks, ``paths`` are the inputs as typed, for the library's message."""
     if not sys.stderr.isatty() or len(paths) < 2:
         return run(paths, province=province, year=year, jobs=jobs, **options)
     with click.progressbar(length=len(paths), label="อ่านแบบฟอร์ม (reading)", file=sys.stderr) as bar:
@@ -395,7 +400,7 @@ def demo(folder: str | None, output: str) -> None:
     if not any(p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith((".", "~$")) for p in src.glob("*")):
         raise KasetError("FILE_NOT_FOUND", file=str(src / "*.xlsx"))
     click.echo(f"รวมรายงานจากแบบฟอร์มตัวอย่างใน {src} (consolidating the sample workbooks in {src})")
-    result = _consolidate(run, [str(src)], None, None, None)
+    result = _consolidate(run, _inputs([str(src)]), None, None, None)
     write_provincial_workbook(result, output)
     _print_consolidation(result, str(Path(output).resolve()), False)
     click.echo("  ชีต (sheets): " + ", ".join(_sheets()))
@@ -463,13 +468,8 @@ def register(file: str, group: str, output: str | None, force: bool) -> None:
     """
     from kaset_xl.establish_register import register_file
 
-    if output:
-        try:
-            into_itself = os.path.samefile(output, file)
-        except OSError:
-            into_itself = False
-        if not into_itself:  # -o FILE itself is the default: writing into the officer's own workbook
-            check_output(output, overwrite=force)
+    if output and not same_file(output, file):  # -o FILE itself is the default: into the officer's own workbook
+        check_output(output, overwrite=force)
     plan = register_file(file, group, output)
     target = output or file
     rows = f"{plan.member_rows[0]}–{plan.member_rows[-1]}" if plan.member_rows else "-"

@@ -20,8 +20,9 @@ from copy import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from kaset_xl.certificate import (APPLICANTS_TABLE, ESTABLISH_TABLE, applicants_of, application_errors, people_of,
+from kaset_xl.certificate import (APPLICANTS_TABLE, ESTABLISH_TABLE, applicants_of, application_errors,
                                   approved_application, district_tambon, same_name)
+from kaset_xl.domain.establish import applicant_people
 from kaset_xl.issues import KasetError
 from kaset_xl.normalize import clean_text
 from kaset_xl.scoring import CellWrite
@@ -75,7 +76,7 @@ def plan_registration(book: Any, group: str) -> Registration:
         if same_name(g.get("name"), name):
             raise KasetError("REGISTER_GROUP_EXISTS", file=str(book.path), group=name, sheet=groups.sheet,
                              cell=book.cell("groups", "name", g["row"]))
-    people = people_of(applicants_of(book, name))  # a person entered twice is moved once
+    people = applicant_people(applicants_of(book, name))  # a person entered twice is moved once
     _check_readable(book, [app], ESTABLISH_TABLE)
     _check_readable(book, people, APPLICANTS_TABLE)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kaset_xl.issues import KasetError
 
-__all__ = ["atomic_output", "check_output"]
+__all__ = ["atomic_output", "check_output", "same_file"]
 
 
 def _exists(path: Path) -> bool:
@@ -20,6 +20,14 @@ def _exists(path: Path) -> bool:
         raise KasetError("OUTPUT_UNWRITABLE", file=str(path), reason=exc.strerror or str(exc)) from None
 
 
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Whether two paths name the same existing file (links and spellings included)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def check_output(path: str | os.PathLike[str], *, inputs: tuple[str | os.PathLike[str], ...] = (),
                  overwrite: bool = False) -> Path:
     """Refuse an output that is one of the ``inputs`` (OUTPUT_IS_INPUT: an input is never overwritten,
@@ -27,13 +35,8 @@ def check_output(path: str | os.PathLike[str], *, inputs: tuple[str | os.PathLik
     cannot take (OUTPUT_UNWRITABLE).  Call it before any work."""
     target = Path(path)
     if _exists(target):
-        for src in inputs:
-            try:
-                same = os.path.samefile(target, src)
-            except OSError:
-                same = False
-            if same:
-                raise KasetError("OUTPUT_IS_INPUT", file=str(path))
+        if any(same_file(target, src) for src in inputs):
+            raise KasetError("OUTPUT_IS_INPUT", file=str(path))
         if not overwrite:
             raise KasetError("OUTPUT_EXISTS", file=str(path))
     return target

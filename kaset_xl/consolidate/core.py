@@ -19,10 +19,9 @@ from pathlib import Path
 
 import geothai
 
-from kaset_xl.consolidate.summary import FileSummary, IssueRow, Person, summarise_file
+from kaset_xl.consolidate.summary import FileSummary, IssueRow, Person, summarise_file, unread_summary
 from kaset_xl.criteria import Criteria, load_criteria
 from kaset_xl.issues import KasetError, message
-from kaset_xl.workbook.sniff import sha256_of
 
 __all__ = ["Consolidation", "DistrictStatus", "collect_inputs", "consolidate", "mask_id", "default_jobs"]
 
@@ -166,13 +165,7 @@ def _summarise_alone(summarise: Callable[[str], FileSummary], name: str) -> File
             return pool.submit(summarise, name).result()
     except BrokenProcessPool:
         p = Path(name)
-        row = _issue("FILE_READER_DIED", file=p.name)
-        try:  # provenance of the file that could not be read
-            st = os.stat(p)
-            size, mtime, digest = st.st_size, st.st_mtime, sha256_of(p)
-        except OSError:
-            size, mtime, digest = 0, 0.0, ""
-        return FileSummary(path=str(p), name=p.name, size=size, sha256=digest, mtime=mtime, fatal=row, issues=[row])
+        return unread_summary(p, _issue("FILE_READER_DIED", file=p.name))
 
 
 def consolidate(inputs: Iterable[str | os.PathLike[str]], *, province: str | None = None, year: int | None = None,

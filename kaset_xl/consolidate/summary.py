@@ -20,7 +20,7 @@ from kaset_xl.issues import KasetError, Severity
 from kaset_xl.normalize import fiscal_year_be
 from kaset_xl.workbook.sniff import sha256_of
 
-__all__ = ["FileSummary", "GroupSummary", "IssueRow", "Person", "summarise_file"]
+__all__ = ["FileSummary", "GroupSummary", "IssueRow", "Person", "summarise_file", "unread_summary"]
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,17 @@ def _key(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+def unread_summary(p: Path, fatal: IssueRow | None = None) -> FileSummary:
+    """A file's summary with only its provenance (name, size, sha256, modification time) filled in."""
+    try:
+        st = os.stat(p)
+        size, mtime, digest = st.st_size, st.st_mtime, sha256_of(p)
+    except OSError:
+        size, mtime, digest = 0, 0.0, ""
+    return FileSummary(path=str(p), name=p.name, size=size, sha256=digest, mtime=mtime, fatal=fatal,
+                       issues=[fatal] if fatal else [])
+
+
 @lru_cache(maxsize=8)
 def _criteria(path: str) -> Criteria:
     return load_criteria(path=path)
@@ -130,13 +141,7 @@ def summarise_file(path: str, criteria_path: str | None = None, today: dt.date |
     from kaset_xl.workbook.reader import read_district_workbook
 
     p = Path(path)
-    try:
-        st = os.stat(p)
-        size, mtime = st.st_size, st.st_mtime
-        digest = sha256_of(p)
-    except OSError:
-        size, mtime, digest = 0, 0.0, ""
-    out = FileSummary(path=str(p), name=p.name, size=size, sha256=digest, mtime=mtime)
+    out = unread_summary(p)
     try:
         book = read_district_workbook(p, criteria=_criteria(criteria_path) if criteria_path else None)
         crit = book.criteria

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from kaset_xl.workbook.layout import Table
 
 __all__ = ["ApplicationSummary", "summarize_applications", "check_establishment", "certificate_key",
-           "committee_problems"]
+           "committee_problems", "applicant_people"]
 
 _key = name_key
 
@@ -44,7 +44,7 @@ def certificate_key(number: str | None) -> str:
     return "".join(thai_digits_to_ascii(number or "").split()).casefold()
 
 
-def _people(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def applicant_people(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """One row per person: a later row repeating a checkable citizen ID is left out."""
     return unique_people(rows, lambda r: r.get("citizen_id"))
 
@@ -52,7 +52,7 @@ def _people(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
 def committee_problems(applicants: Sequence[Mapping[str, Any]],
                        rules: EstablishmentRules) -> tuple[int, tuple[str, ...]]:
     """(committee size, required roles nobody holds) of one application's applicants."""
-    committee = [a for a in _people(applicants) if a.get("role") and a.get("role") != rules.member_role]
+    committee = [a for a in applicant_people(applicants) if a.get("role") and a.get("role") != rules.member_role]
     held = {a.get("role") for a in committee}
     return len(committee), tuple(r for r in rules.committee_required_roles if r not in held)
 
@@ -98,7 +98,7 @@ def summarize_applications(establish: Sequence[Mapping[str, Any]], applicants: S
         out.append(ApplicationSummary(
             row=e["row"], name=_key(e["name"]), tambon=e.get("tambon"), main_activity=e.get("main_activity"),
             applied=e.get("applied"), decision=e.get("decision"), certificate_no=e.get("certificate_no"),
-            certificate_date=e.get("certificate_date"), applicants=len(_people(people)),
+            certificate_date=e.get("certificate_date"), applicants=len(applicant_people(people)),
             committee_complete=size >= rules.committee_min and not missing,
         ))
     return out
@@ -136,7 +136,7 @@ def _applications(c: Checker, rules: EstablishmentRules, establish: Sequence[Map
                 c.add("ESTABLISH_NAME_DUPLICATE", "establish", "name", row, value=name, other_row=seen[_key(name)])
                 continue
             seen[_key(name)] = row
-            people = _people(by.get(_key(name), []))
+            people = applicant_people(by.get(_key(name), []))
             if len(people) < rules.applicants_min:
                 c.add("ESTABLISH_TOO_FEW_APPLICANTS" + suffix, "establish", "name", row, value=name,
                       count=len(people), minimum=rules.applicants_min)

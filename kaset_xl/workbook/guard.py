@@ -30,6 +30,7 @@ All limits live in one typed settings object, :class:`Limits`.  Nothing here wri
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import zipfile
@@ -51,7 +52,7 @@ __all__ = ["MB", "Limits", "DEFAULT_LIMITS", "Guard", "open_guard", "ErrorCell",
 MB = 1024 * 1024
 _PIECE = 1024 * 1024
 _PROLOG_BYTES = 64 * 1024  # a DOCTYPE must come before the root element: the first bytes are enough
-_QUICK_READ_BYTES = 8 * 1024 * 1024  # files up to this size are read once for the prolog checks
+_QUICK_READ_BYTES = 8 * 1024 * 1024  # files up to this size are read into memory once
 
 
 @dataclass(frozen=True)
@@ -118,9 +119,19 @@ class Guard:
         size = os.stat(self.path).st_size
         if size > lim.max_file_bytes:
             raise KasetError("FILE_TOO_LARGE", file=shown, size=_mb(size), limit=_mb(lim.max_file_bytes))
-        with open(self.path, "rb") as fh:  # one end record, a sane directory, before zipfile reads it
-            package.check_directory(fh, size, shown, lim.max_members)
-        self._zip = zf = zipfile.ZipFile(self.path)  # kept open for scan_sheet; closed by close()
+        # A district workbook is small (the limits bound it): its bytes are read once and serve the
+        # directory check, zipfile and the prolog checks; a bigger file is read from disk as needed.
+        raw: bytes | None = None
+        if size <= _QUICK_READ_BYTES:
+            with open(self.path, "rb") as fh:
+                raw = fh.read()
+            package.check_directory(io.BytesIO(raw), size, shown, lim.max_members)
+            zf = zipfile.ZipFile(io.BytesIO(raw))
+        else:
+            with open(self.path, "rb") as fh:  # one end record, a sane directory, before zipfile reads it
+                package.check_directory(fh, size, shown, lim.max_members)
+            zf = zipfile.ZipFile(self.path)
+        self._zip = zf  # kept open for scan_sheet; closed by close()
         infos = zf.infolist()
         total = sum(i.file_size for i in infos)
         if total > lim.max_uncompressed_bytes:
@@ -131,12 +142,7 @@ class Guard:
                 raise KasetError("FILE_COMPRESSION_SUSPICIOUS", file=shown, part=i.filename,
                                  ratio=f"{i.file_size / max(1, i.compress_size):,.0f}",
                                  limit=f"{lim.max_ratio:,.0f}")
-        # An Office package is small (the limits above bound it): its bytes are read once for the
-        # prolog checks; a bigger file goes member by member through zipfile.
-        self._raw = None
-        if size <= _QUICK_READ_BYTES:
-            with open(self.path, "rb") as fh:
-                self._raw = fh.read()
+        self._raw = raw  # the prolog checks inflate members' heads from it (zipfile's per-member open costs more)
         try:
             for i in infos:
                 if not i.is_dir():
