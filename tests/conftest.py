@@ -7,6 +7,7 @@ then a missing LibreOffice is a failure, never a silent skip.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 from collections.abc import Callable
@@ -93,3 +94,13 @@ def olefile() -> ModuleType:
 @pytest.fixture(scope="session")
 def olevba() -> ModuleType:
     return pytest.importorskip("oletools.olevba", reason="oletools is a test dependency (pip install oletools)")
+
+
+@pytest.fixture()
+def samples(tmp_path: Path) -> Path:
+    """A copy of the shipped sample workbooks in a folder of their own (tests may add or change files)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in sorted((Path(__file__).resolve().parent.parent / "workbooks").glob("*.xlsx")):
+        shutil.copy2(p, folder / p.name)
+    return folder

@@ -7,6 +7,7 @@ import os
 import shutil
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -32,3 +33,14 @@ def require_tool(*names: str) -> str:
     if os.environ.get("KASET_REQUIRE_LIBREOFFICE") == "1":
         pytest.fail(f"KASET_REQUIRE_LIBREOFFICE=1 but {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def all_values(path: Path) -> dict[str, list[list[Any]]]:
+    """Every sheet's values of a workbook, read with python-calamine (an independent reader)."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    try:
+        return {s: wb.get_sheet_by_name(s).to_python() for s in wb.sheet_names}
+    finally:
+        wb.close()

@@ -24,7 +24,7 @@ from kaset_xl.samples import sample_data
 from kaset_xl.workbook.builder import build_workbook
 from kaset_xl.workbook.layout import LAYOUT
 
-from support import golden_script
+from support import all_values, golden_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "workbooks").glob("*.xlsx"))
@@ -62,14 +62,6 @@ def table(path: Path, sheet: str, first_header: str, second_header: str | None =
     raise AssertionError(f"no block {first_header!r} in {sheet}")
 
 
-def all_values(path: Path) -> dict[str, list[list[Any]]]:
-    wb = CalamineWorkbook.from_path(str(path))
-    try:
-        return {s: wb.get_sheet_by_name(s).to_python() for s in wb.sheet_names}
-    finally:
-        wb.close()
-
-
 # ---------------------------------------------------------------- independent counts (calamine, not the library)
 
 def _col(header: list[Any], text: str) -> int:
@@ -93,15 +85,6 @@ def independent_counts(path: Path) -> dict[str, int]:
         return out
     finally:
         wb.close()
-
-
-@pytest.fixture()
-def samples(tmp_path: Path) -> Path:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for p in SAMPLES:
-        shutil.copy2(p, folder / p.name)
-    return folder
 
 
 def test_samples_exist() -> None:

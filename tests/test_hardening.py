@@ -21,13 +21,14 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
-from python_calamine import CalamineWorkbook
 
 from kaset_xl.cli import cli
 from kaset_xl.issues import KasetError
 from kaset_xl.workbook import builder as builder_module
 from kaset_xl.workbook.guard import DEFAULT_LIMITS, Limits
 from kaset_xl.workbook.reader import read_district_workbook
+
+from support import all_values
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "workbooks").glob("*.xlsx"))
@@ -40,23 +41,6 @@ def run(*args: str) -> Result:
 
 def sha(p: Path) -> str:
     return hashlib.sha256(p.read_bytes()).hexdigest()
-
-
-def values(path: Path) -> dict[str, list[list[Any]]]:
-    wb = CalamineWorkbook.from_path(str(path))
-    try:
-        return {s: wb.get_sheet_by_name(s).to_python() for s in wb.sheet_names}
-    finally:
-        wb.close()
-
-
-@pytest.fixture()
-def samples(tmp_path: Path) -> Path:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for p in SAMPLES:
-        shutil.copy2(p, folder / p.name)
-    return folder
 
 
 def _kill_after_close(module: str, argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -188,9 +172,9 @@ def test_template_interrupted_leaves_nothing(tmp_path: Path, monkeypatch: pytest
 def test_consolidating_twice_gives_the_same_bytes(samples: Path, tmp_path: Path) -> None:
     out = tmp_path / "province.xlsx"
     assert run("consolidate", str(samples), "-o", str(out), "--jobs", "1").exit_code == 0
-    first, first_values = sha(out), values(out)
+    first, first_values = sha(out), all_values(out)
     assert run("consolidate", str(samples), "-o", str(out), "--jobs", "2").exit_code == 0  # replaces it
-    assert values(out) == first_values
+    assert all_values(out) == first_values
     assert sha(out) == first
 
 
@@ -219,7 +203,7 @@ def test_changing_one_district_changes_only_its_rows(samples: Path, tmp_path: Pa
     wb.save(pai)
     b = tmp_path / "b.xlsx"
     assert run("consolidate", str(samples), "-o", str(b), "--jobs", "1").exit_code == 0
-    before, after = values(a), values(b)
+    before, after = all_values(a), all_values(b)
     assert list(before) == list(after)
     changed = set()
     for sheet in before:
