@@ -147,3 +147,32 @@ def test_prolog() -> None:
     assert all(_prolog_is_safe(t, True) for t in safe)
     assert not any(_prolog_is_safe(t, True) for t in unsafe)
     assert not any(_prolog_is_safe(t, False) for t in unsafe)  # whatever the part's name
+
+
+def test_the_reader_reads_the_bytes_it_checked_even_if_the_file_changes(samples, monkeypatch) -> None:
+    """The file is read once: a workbook replaced on disk after its bytes were checked (a copy still
+    being written, a colleague saving it) is read as it was checked, and its provenance hash is the
+    hash of those bytes."""
+    import hashlib
+    import shutil
+
+    from kaset_xl.consolidate.summary import summarise_file
+    from kaset_xl.workbook import reader
+
+    path = samples / "5803-Pai-2564.xlsx"
+    original = path.read_bytes()
+    other = samples / "5801-MueangMaeHongSon-2564.xlsx"
+    real_open_guard = reader.open_guard
+
+    def swap_then_guard(*args, **kwargs):
+        shutil.copyfile(other, path)  # the file changes after sniff read it, before anything parses it
+        return real_open_guard(*args, **kwargs)
+
+    monkeypatch.setattr(reader, "open_guard", swap_then_guard)
+    book = reader.read_district_workbook(path)
+    assert book.identity.district_code == "5803"
+    assert (book.size, book.sha256) == (len(original), hashlib.sha256(original).hexdigest())
+    path.write_bytes(original)
+    summary = summarise_file(str(path))
+    assert (summary.district_code, summary.size, summary.sha256) == ("5803", len(original),
+                                                                     hashlib.sha256(original).hexdigest())

@@ -381,4 +381,4 @@ def test_sha256_of_empty_file(tmp_path):
 
 
 def test_module_exports():
-    assert set(sniff.__all__) == {"check_file", "sha256_of"}
+    assert set(sniff.__all__) == {"check_file", "read_checked", "sha256_of"}

@@ -141,21 +141,23 @@ def summarise_file(path: str, criteria_path: str | None = None, today: dt.date |
     from kaset_xl.workbook.reader import read_district_workbook
 
     p = Path(path)
-    out = unread_summary(p)
     try:
         book = read_district_workbook(p, criteria=_criteria(criteria_path) if criteria_path else None)
         crit = book.criteria
         assert crit is not None
         found, result = check_all(book, crit, today=today)
     except KasetError as exc:
-        out.fatal = IssueRow(exc.code, Severity.FATAL.value, exc.message_th, exc.message_en)
-        out.issues = [out.fatal]
-        return out
+        return unread_summary(p, IssueRow(exc.code, Severity.FATAL.value, exc.message_th, exc.message_en))
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the province
-        out.fatal = IssueRow("FILE_CORRUPT", Severity.FATAL.value, f"อ่านไฟล์ไม่ได้: {type(exc).__name__}",
-                             f"cannot read the file: {type(exc).__name__}: {' '.join(str(exc).split())[:160]}")
-        out.issues = [out.fatal]
-        return out
+        return unread_summary(p, IssueRow(
+            "FILE_CORRUPT", Severity.FATAL.value, f"อ่านไฟล์ไม่ได้: {type(exc).__name__}",
+            f"cannot read the file: {type(exc).__name__}: {' '.join(str(exc).split())[:160]}"))
+    # provenance: the size and hash of exactly the bytes that were checked and read
+    try:
+        mtime = os.stat(p).st_mtime
+    except OSError:  # gone since it was read
+        mtime = 0.0
+    out = FileSummary(path=str(p), name=p.name, size=book.size, sha256=book.sha256, mtime=mtime)
     ident = book.identity
     out.template_id, out.template_version = ident.template_id, ident.template_version
     out.province_code, out.district_code, out.fiscal_year = ident.province_code, ident.district_code, ident.fiscal_year

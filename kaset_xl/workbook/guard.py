@@ -14,8 +14,12 @@ and, reading only the first bytes of every member (a relationship may point at X
   openpyxl would use ``defusedxml`` if installed.  Neither library should be asked to try, so such a
   file is refused here, before both, and ``defusedxml`` is not a dependency.
 
+The file is read once, whole (the size limit is checked first): every check here, python-calamine
+(:attr:`Guard.data`) and the provenance hash then see the same bytes, even if the file changes on
+disk meanwhile.
+
 Just before the reader loads a sheet, :meth:`Guard.scan_sheet` streams that sheet's XML
-(decompressed in 1 MiB pieces, never held whole; :mod:`kaset_xl.workbook.sheetscan`) and
+(inflated in 1 MiB pieces, never held whole; :mod:`kaset_xl.workbook.sheetscan`) and
 
 * refuses a sheet whose rows, columns or area (rows × columns up to the farthest cell) exceed the
   limits — python-calamine builds a dense grid up to the farthest cell, so one cell at ``Z300000``
@@ -35,6 +39,7 @@ import os
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
@@ -52,7 +57,6 @@ __all__ = ["MB", "Limits", "DEFAULT_LIMITS", "Guard", "open_guard", "ErrorCell",
 MB = 1024 * 1024
 _PIECE = 1024 * 1024
 _PROLOG_BYTES = 64 * 1024  # a DOCTYPE must come before the root element: the first bytes are enough
-_QUICK_READ_BYTES = 8 * 1024 * 1024  # files up to this size are read into memory once
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ _MAX_DATE_SERIAL = 2_958_465.0
 class Guard:
     """The checks of one open package (see the module doc).  Use :func:`open_guard`."""
 
-    def __init__(self, path: Path, shown: str, limits: Limits) -> None:
+    def __init__(self, path: Path, shown: str, limits: Limits, data: bytes | None = None) -> None:
         self.path = path
         self.shown = shown
         self.limits = limits
@@ -107,30 +111,36 @@ class Guard:
         self._sheet_parts: dict[str, str] | None = None
         lim = limits
         self._zip: zipfile.ZipFile | None = None
-        self._raw: bytes | None = None
+        self._raw: bytes | None = data
         # the fast look vouches for at most 9,999 rows × column IV: with lower limits every sheet is scanned exactly
         self._fast_ok = lim.max_rows >= FAST_ROWS and lim.max_columns >= FAST_COLUMNS and \
             lim.max_cells >= FAST_ROWS * FAST_COLUMNS
 
     # ---------------------------------------------------------------- the package
 
-    def check_package(self) -> None:
+    @property
+    def data(self) -> bytes:
+        """The file's bytes, as checked (read once by :meth:`check_package`, or given)."""
+        assert self._raw is not None, "check_package first"
+        return self._raw
+
+    def check_package(self, *, directory_checked: bool = False) -> None:
+        """The package checks (see the module doc); ``directory_checked``: the zip directory of these
+        bytes has been checked already (``sniff.read_checked`` does it)."""
         lim, shown = self.limits, self.shown
-        size = os.stat(self.path).st_size
+        raw = self._raw
+        size = len(raw) if raw is not None else os.stat(self.path).st_size
+        if size <= lim.max_file_bytes and raw is None:
+            with open(self.path, "rb") as fh:  # once, whole: every check and the reader use these bytes
+                raw = fh.read(lim.max_file_bytes + 1)
+            size = len(raw)
         if size > lim.max_file_bytes:
             raise KasetError("FILE_TOO_LARGE", file=shown, size=_mb(size), limit=_mb(lim.max_file_bytes))
-        # A district workbook is small (the limits bound it): its bytes are read once and serve the
-        # directory check, zipfile and the prolog checks; a bigger file is read from disk as needed.
-        raw: bytes | None = None
-        if size <= _QUICK_READ_BYTES:
-            with open(self.path, "rb") as fh:
-                raw = fh.read()
+        assert raw is not None
+        self._raw = raw
+        if not directory_checked:  # one end record, a sane directory, before zipfile reads it
             package.check_directory(io.BytesIO(raw), size, shown, lim.max_members)
-            zf = zipfile.ZipFile(io.BytesIO(raw))
-        else:
-            with open(self.path, "rb") as fh:  # one end record, a sane directory, before zipfile reads it
-                package.check_directory(fh, size, shown, lim.max_members)
-            zf = zipfile.ZipFile(self.path)
+        zf = zipfile.ZipFile(io.BytesIO(raw))
         self._zip = zf  # kept open for scan_sheet; closed by close()
         infos = zf.infolist()
         total = sum(i.file_size for i in infos)
@@ -142,13 +152,9 @@ class Guard:
                 raise KasetError("FILE_COMPRESSION_SUSPICIOUS", file=shown, part=i.filename,
                                  ratio=f"{i.file_size / max(1, i.compress_size):,.0f}",
                                  limit=f"{lim.max_ratio:,.0f}")
-        self._raw = raw  # the prolog checks inflate members' heads from it (zipfile's per-member open costs more)
-        try:
-            for i in infos:
-                if not i.is_dir():
-                    self._check_prolog(zf, i)
-        finally:
-            self._raw = None
+        for i in infos:
+            if not i.is_dir():
+                self._check_prolog(zf, i)
         self._sheet_parts = self._map_sheets(zf)
 
     def _check_prolog(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
@@ -159,18 +165,52 @@ class Guard:
         if not _prolog_is_safe(_as_utf8(head), xml_name):
             raise KasetError("XML_UNSAFE", file=self.shown, part=info.filename)
 
-    def _quick_head(self, info: zipfile.ZipInfo) -> bytes | None:
-        """A member's first 512 bytes straight from the file's bytes (an Office package is small),
-        without zipfile's per-member machinery; ``None`` when this does not apply (then the member is
-        read through zipfile, which also reports what is broken)."""
+    def _data_start(self, info: zipfile.ZipInfo) -> int | None:
+        """Where a member's stored or deflated bytes start in the file's bytes; ``None`` when it is
+        anything else (encrypted, another method, no local header there): zipfile then reads it, and
+        says what is wrong."""
         raw = self._raw
         if raw is None or info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             return None
         at = info.header_offset
         if raw[at:at + 4] != b"PK\x03\x04":
             return None
-        start = at + 30 + int.from_bytes(raw[at + 26:at + 28], "little") + int.from_bytes(raw[at + 28:at + 30], "little")
-        chunk = raw[start:start + min(info.compress_size, 4096)]
+        return at + 30 + int.from_bytes(raw[at + 26:at + 28], "little") + int.from_bytes(raw[at + 28:at + 30], "little")
+
+    def _pieces(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        """A member's content in pieces of at most 1 MiB, inflated straight from the file's bytes
+        (zipfile's per-member machinery costs more than the inflating; the CRC is python-calamine's
+        and openpyxl's to check when they read the member)."""
+        start = self._data_start(info)
+        if start is None:
+            assert self._zip is not None
+            with self._zip.open(info) as f:
+                yield from iter(lambda: f.read(_PIECE), b"")
+            return
+        data = memoryview(self._raw or b"")[start:start + info.compress_size]
+        if info.compress_type == zipfile.ZIP_STORED:
+            for i in range(0, len(data), _PIECE):
+                yield bytes(data[i:i + _PIECE])
+            return
+        inflate = zlib.decompressobj(-15)
+        while True:
+            piece = inflate.decompress(data, _PIECE)
+            if piece:
+                yield piece
+            data = inflate.unconsumed_tail
+            if inflate.eof:
+                return
+            if not data and not piece:
+                raise EOFError(f"{info.filename}: the compressed data ends early")
+
+    def _quick_head(self, info: zipfile.ZipInfo) -> bytes | None:
+        """A member's first 512 bytes straight from the file's bytes (see :meth:`_pieces`); ``None``
+        when this does not apply (then the member is read through zipfile, which also reports what
+        is broken)."""
+        start = self._data_start(info)
+        if start is None:
+            return None
+        chunk = (self._raw or b"")[start:start + min(info.compress_size, 4096)]
         if info.compress_type == zipfile.ZIP_STORED:
             return chunk[:512]
         try:
@@ -215,31 +255,34 @@ class Guard:
         """The fast look over the part's rows; anything unusual: the exact scan (see sheetscan)."""
         found: list[ErrorCell] = []
         try:
-            if self._zip is None:
-                self._zip = zipfile.ZipFile(self.path)
+            assert self._zip is not None, "check_package first"
+            info = self._zip.getinfo(part)
             usual = self._fast_ok
             tail = b""
-            with self._zip.open(part) as f:
-                while usual:
-                    piece = f.read(_PIECE)
-                    buf = tail + piece
-                    if piece:
-                        cut = buf.rfind(b"</row>")
-                        if cut >= 0:
-                            cut += len(b"</row>")
-                        elif len(buf) > 2 * _PIECE:  # no row ends here: cut at a tag's end, keep it short
-                            cut = buf.rfind(b">") + 1
-                        if cut <= 0:
-                            tail = buf
-                            continue
+            pieces = self._pieces(info)
+            while usual:
+                piece = next(pieces, b"")
+                buf = tail + piece if tail else piece
+                if piece:
+                    cut = buf.rfind(b"</row>")
+                    if cut >= 0:
+                        cut += len(b"</row>")
+                    elif len(buf) > 2 * _PIECE:  # no row ends here: cut at a tag's end, keep it short
+                        cut = buf.rfind(b">") + 1
+                    if cut <= 0:
+                        tail = buf
+                        continue
+                    if cut < len(buf):
                         buf, tail = buf[:cut], buf[cut:]
                     else:
                         tail = b""
-                    if not fast_look(buf):
-                        usual = False
-                        break
-                    if not piece:
-                        break
+                else:
+                    tail = b""
+                if not fast_look(buf):
+                    usual = False
+                    break
+                if not piece:
+                    break
             if not usual:
                 found = self._exact_scan(sheet, part)
         except KasetError:
@@ -266,8 +309,7 @@ class Guard:
                                  farthest=f"{col_name(columns)}{rows}", limit=f"{lim.max_cells:,}")
 
         assert self._zip is not None
-        with self._zip.open(part) as f:
-            extent = ExactScan(limit).feed(iter(lambda: f.read(_PIECE), b""))
+        extent = ExactScan(limit).feed(self._pieces(self._zip.getinfo(part)))
         return [ErrorCell(sheet, cell, value) for cell, value in extent.errors]
 
     def scan_all_sheets(self) -> None:
@@ -282,8 +324,8 @@ class Guard:
         if part is None:
             return []
         try:
-            with zipfile.ZipFile(self.path) as zf:
-                data = zf.read(part)
+            assert self._zip is not None
+            data = b"".join(self._pieces(self._zip.getinfo(part)))
         except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
             return []
         out = []
@@ -300,6 +342,7 @@ class Guard:
         if self._zip is not None:
             self._zip.close()
             self._zip = None
+        self._raw = None
 
     # ---------------------------------------------------------------- error cells → issues
 
@@ -325,12 +368,13 @@ class Guard:
         return out
 
 
-def open_guard(path: Path, shown: str, limits: Limits | None = None) -> Guard:
+def open_guard(path: Path, shown: str, limits: Limits | None = None, *, data: bytes | None = None) -> Guard:
     """Check the package (size, unzipped size, ratio, XML prologs) and return the guard for its sheets
-    (call :meth:`Guard.close` when done)."""
-    guard = Guard(path, shown, limits or DEFAULT_LIMITS)
+    (call :meth:`Guard.close` when done).  ``data``: the file's bytes as ``sniff.read_checked`` read
+    and checked them (its zip directory is then not checked again); by default the file is read."""
+    guard = Guard(path, shown, limits or DEFAULT_LIMITS, data)
     try:
-        guard.check_package()
+        guard.check_package(directory_checked=data is not None)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         guard.close()
         raise KasetError("FILE_CORRUPT", file=shown, reason=" ".join(str(exc).split())[:160]) from None

@@ -8,6 +8,8 @@ that cannot be used at all raises :class:`~kaset_xl.issues.KasetError` (exit cod
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -33,7 +35,7 @@ from kaset_xl.workbook.layout import (
     normalize_header,
 )
 from kaset_xl.workbook.guard import DEFAULT_LIMITS, Guard, Limits, is_panic, open_guard
-from kaset_xl.workbook.sniff import check_file
+from kaset_xl.workbook.sniff import read_checked
 
 __all__ = ["DistrictBook", "read_district_workbook", "read_district_grids", "parse_value", "HEADER_SEARCH_ROWS"]
 
@@ -76,6 +78,8 @@ class DistrictBook:
     criteria: Criteria | None = None
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # every table's typed rows
     header_rows: dict[str, int] = field(default_factory=dict)  # table key → its header row as found (1-based)
+    size: int = 0  # bytes read from the file (0: the values came from memory, e.g. through xlwings)
+    sha256: str = ""  # of exactly those bytes
 
     def table_rows(self, table: str) -> list[dict[str, Any]]:
         """Typed rows of a table (each with its worksheet ``row``)."""
@@ -102,11 +106,14 @@ def read_district_workbook(path: str | os.PathLike[str], *, criteria: Criteria |
     values in input cells become CELL_ERROR_VALUE issues.
     """
     shown = str(path)
-    real = check_file(path, max_members=(limits or DEFAULT_LIMITS).max_members)
-    guard = open_guard(real, shown, limits)
+    lim = limits or DEFAULT_LIMITS
+    real, data = read_checked(path, max_members=lim.max_members, max_bytes=lim.max_file_bytes)
+    guard = open_guard(real, shown, lim, data=data)
     try:
+        data = guard.data  # python-calamine reads the very bytes that were checked
+        digest = hashlib.sha256(data).hexdigest()
         try:
-            book = pc.CalamineWorkbook.from_path(str(real))
+            book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
         except pc.PasswordError:
             raise KasetError("FILE_ENCRYPTED", file=shown) from None
         except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
@@ -122,6 +129,7 @@ def read_district_workbook(path: str | os.PathLike[str], *, criteria: Criteria |
     finally:
         guard.close()
     result.issues.extend(guard.error_issues(result))
+    result.size, result.sha256 = len(data), digest
     return result
 
 

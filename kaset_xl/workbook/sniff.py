@@ -8,12 +8,14 @@ renamed to ``.xlsx``, a PDF, an ``.ods``, a Word document, a half-copied downloa
 It never modifies the file: it opens it read-only and reads the first few KiB plus the zip central
 directory (and, for an OLE2 compound file, enough of it to tell an encrypted workbook from a
 legacy ``.xls``).  It does not decompress or CRC-check the archive members (``testzip`` would read
-the whole file).
+the whole file).  :func:`read_checked` does the same on the file's bytes read once, whole, and
+returns them: what the reader checks and reads next are then exactly these bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pathlib
 import stat
@@ -24,7 +26,7 @@ from typing import BinaryIO
 from kaset_xl.issues import KasetError
 from kaset_xl.workbook.package import check_directory
 
-__all__ = ["check_file", "sha256_of"]
+__all__ = ["check_file", "read_checked", "sha256_of"]
 
 HEAD_SIZE = 8 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -55,6 +57,18 @@ def check_file(path: str | os.PathLike[str], *, max_members: int | None = None) 
     than ``max_members`` zip members, default ``Limits.max_members``; checked before :mod:`zipfile`
     lists them).  ``file`` is the path as the caller gave it.
     """
+    return read_checked(path, max_members=max_members, max_bytes=0)[0]
+
+
+def read_checked(path: str | os.PathLike[str], *, max_members: int | None = None,
+                 max_bytes: int = 0) -> tuple[pathlib.Path, bytes | None]:
+    """:func:`check_file`, and the file's bytes when it holds no more than ``max_bytes``.
+
+    The file is then read once, whole, and checked in memory: the bytes returned are the bytes
+    checked, whatever happens to the file afterwards (a copy still being written, an officer saving
+    it on a shared drive), so that every later check, the reader and the provenance hash see exactly
+    them.  A bigger file is checked from disk as :func:`check_file` does, and ``None`` is returned.
+    """
     shown = os.fspath(path)
     p = pathlib.Path(shown)
 
@@ -76,25 +90,35 @@ def check_file(path: str | os.PathLike[str], *, max_members: int | None = None) 
         raise KasetError("FILE_UNREADABLE", file=shown, reason=_reason(exc)) from None
 
     with f:
+        data: bytes | None = None
+        src: BinaryIO = f
         try:
             size = os.fstat(f.fileno()).st_size
             if size == 0:
                 raise KasetError("FILE_EMPTY", file=shown)
-            head = f.read(HEAD_SIZE)
+            if size <= max_bytes:
+                data = f.read(max_bytes + 1)
+                if len(data) > max_bytes:  # grew while being read: leave it to the size limit
+                    data = None
+                    f.seek(0)
+                else:
+                    size = len(data)
+                    src = io.BytesIO(data)
+            head = src.read(HEAD_SIZE)
         except OSError as exc:
             raise KasetError("FILE_UNREADABLE", file=shown, reason=_reason(exc)) from None
         if not head:  # shrank between stat and read
             raise KasetError("FILE_EMPTY", file=shown)
 
         if head.startswith(OLE_MAGIC):
-            if _ole_is_encrypted(f, size, shown):
+            if _ole_is_encrypted(src, size, shown):
                 raise KasetError("FILE_ENCRYPTED", file=shown)
             raise KasetError("FILE_LEGACY_XLS", file=shown)
         if head.startswith(b"%PDF"):
             raise KasetError("FILE_NOT_XLSX", file=shown, kind="PDF")
         if head.startswith((ZIP_LOCAL, ZIP_EMPTY)):
-            _check_zip(f, size, shown, max_members)
-            return p.resolve()
+            _check_zip(src, size, shown, max_members)
+            return p.resolve(), data
         kind = _text_kind(head)
         raise KasetError("FILE_NOT_XLSX", file=shown, kind=kind or "unknown")
 

@@ -132,6 +132,23 @@ def _garbage(dst: Path) -> None:
     dst.write_bytes(bytes(data))
 
 
+@maker("ไฟล์เสีย/bad-checksum.xlsx")
+def _bad_checksum(dst: Path) -> None:
+    """The members sheet inflates fine but its CRC-32 (local header and directory) does not match: the
+    bytes changed after they were written.  Only a reader that checks the CRC notices."""
+    data = bytearray(BASE.read_bytes())
+    with zipfile.ZipFile(BASE) as z:
+        info = z.getinfo(sheet_part(BASE, MEMBERS))
+    name = info.filename.encode()
+    data[info.header_offset + 14] ^= 0xFF  # the local header's CRC-32
+    at = data.rfind(b"PK\x01\x02")
+    while at >= 0 and data[at + 46:at + 46 + len(name)] != name:
+        at = data.rfind(b"PK\x01\x02", 0, at)
+    assert at >= 0
+    data[at + 16] ^= 0xFF  # the central directory's CRC-32
+    dst.write_bytes(bytes(data))
+
+
 @maker("ไฟล์เสีย/random-bytes.xlsx")
 def _random(dst: Path) -> None:
     dst.write_bytes(random.Random(5803).randbytes(20_000))
