@@ -8,6 +8,7 @@ name, and Excel refuses to open an ``.xlsx`` that holds macros (or an ``.xlsm`` 
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 from typing import Any
@@ -33,10 +34,11 @@ def open_for_writing(path: str | os.PathLike[str], output: str | os.PathLike[str
     guard = open_guard(src, str(path))  # openpyxl loads every sheet: each is checked against the limits first
     try:
         guard.scan_all_sheets()
+        data = guard.data  # openpyxl loads the very bytes that were checked
     finally:
         guard.close()
     try:
-        return openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", rich_text=True)
+        return openpyxl.load_workbook(io.BytesIO(data), keep_vba=src.suffix.lower() == ".xlsm", rich_text=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged parts
         raise KasetError("FILE_CORRUPT", file=str(path), reason=" ".join(str(exc).split())[:160]) from None
 
