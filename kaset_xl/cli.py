@@ -168,8 +168,10 @@ def _print_result(file: str, issues: Iterable[Issue]) -> None:
 @click.option("--criteria", type=click.Path(dir_okay=False), help="A province's own criteria file (TOML).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results and issues as JSON.")
 @click.option("--today", help="Check dates against this day (YYYY-MM-DD) instead of today.", hidden=True)
+@click.option("--force", is_flag=True, help="Replace --output if it exists (it is never FILE's own copy).")
 @handles_errors
-def score(file: str, output: str | None, criteria: str | None, as_json: bool, today: str | None) -> None:
+def score(file: str, output: str | None, criteria: str | None, as_json: bool, today: str | None,
+          force: bool) -> None:
     """Compute 3ก levels, Smart Farmer classes, eligibility, IFPP status, KPIs and budget totals,
     and write them into the workbook's result cells and summary sheet (สรุปผล).
 
@@ -186,6 +188,8 @@ def score(file: str, output: str | None, criteria: str | None, as_json: bool, to
     from kaset_xl.scoring import score_file
 
     day = _today(today)
+    if output and not same_file(output, file):  # -o FILE itself is the default: writing into FILE
+        check_output(output, overwrite=force)
     crit = load_criteria(path=criteria) if criteria else None
     outcome = score_file(file, output, criteria=crit, today=day)
     target = output or file

@@ -523,6 +523,23 @@ def test_score_without_output_writes_into_the_file_atomically(book_in: Path, tmp
     assert issue_keys(target) == issue_keys(book_in)
 
 
+def test_score_never_replaces_another_file_without_force(book_in: Path, tmp_path: Path) -> None:
+    """-o naming an existing file: OUTPUT_EXISTS (exit 2, the file untouched) unless --force; -o naming
+    FILE itself is scoring into FILE, as without -o."""
+    target = tmp_path / "pai.xlsx"
+    shutil.copyfile(book_in, target)
+    other = tmp_path / "งานอื่น.xlsx"
+    other.write_bytes(b"someone's work")
+    result = run("score", str(target), "-o", str(other))
+    assert result.exit_code == 2 and "[OUTPUT_EXISTS]" in result.output
+    assert other.read_bytes() == b"someone's work"
+    assert target.read_bytes() == book_in.read_bytes()
+    assert run("score", str(target), "-o", str(other), "--force").exit_code == 0
+    assert column(_load(other)[SHEET_3K], "AB", 6, 9) == [MID, DI, LOW, MID]
+    assert run("score", str(target), "-o", str(target)).exit_code == 0
+    assert column(_load(target)[SHEET_3K], "AB", 6, 9) == [MID, DI, LOW, MID]
+
+
 def test_score_a_missing_file_exits_2(tmp_path: Path) -> None:
     result = run("score", str(tmp_path / "nope.xlsx"), "-o", str(tmp_path / "out.xlsx"))
     assert result.exit_code == 2
