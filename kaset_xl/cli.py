@@ -271,10 +271,11 @@ def schema(as_json: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Read and check everything and report, but write no file.")
 @click.option("--criteria", type=click.Path(dir_okay=False), help="A province's own criteria file (TOML).")
 @click.option("--today", help="Check dates against this day (YYYY-MM-DD) instead of today.")
+@click.option("--force", is_flag=True, help="Replace --output even if it is not an earlier provincial workbook.")
 @handles_errors
 def consolidate(inputs: tuple[str, ...], output: str | None, province: str | None, year: str | None, as_json: bool,
                 strict: bool, jobs: int | None, full_ids: bool, dry_run: bool, criteria: str | None,
-                today: str | None) -> None:
+                today: str | None, force: bool) -> None:
     """Consolidate district workbooks (files or folders) into one provincial workbook:
     กสอ.1–4, completeness and timeliness of every district, issues, duplicate persons, provenance.
 
@@ -292,12 +293,13 @@ def consolidate(inputs: tuple[str, ...], output: str | None, province: str | Non
         kaset-xl consolidate workbooks/ --dry-run
     """
     from kaset_xl.consolidate import consolidate as run, write_provincial_workbook
+    from kaset_xl.consolidate.writer import is_provincial_workbook
 
     if output is None and not dry_run:
         raise click.UsageError("Missing option '--output' / '-o' (or use --dry-run to write nothing).")
     paths = _inputs(inputs)
-    if output is not None and not dry_run:  # the provincial workbook replaces an old one, never a district's
-        check_output(output, inputs=tuple(paths), overwrite=True)
+    if output is not None and not dry_run:  # a re-run replaces its earlier provincial workbook, nobody's work
+        check_output(output, inputs=tuple(paths), overwrite=force or is_provincial_workbook(output))
     fiscal_year = _fiscal_year(year) if year else None
     result = _consolidate(run, paths or list(inputs), province, fiscal_year, jobs, criteria=criteria,
                           today=_today(today))
@@ -398,6 +400,7 @@ def demo(folder: str | None, output: str) -> None:
         kaset-xl demo -o /tmp/mae-hong-son.xlsx
     """
     from kaset_xl.consolidate import consolidate as run, write_provincial_workbook
+    from kaset_xl.consolidate.writer import is_provincial_workbook
     from kaset_xl.samples import sample_folder
 
     src = Path(folder) if folder else sample_folder()

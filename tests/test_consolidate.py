@@ -136,6 +136,29 @@ def test_missing_districts_listed(samples: Path, tmp_path: Path) -> None:
     assert rows["5803"]["ล่าช้า"] == "ตรงเวลา"  # report 25/6/2564, due 30/6/2564
 
 
+def test_a_rerun_replaces_its_provincial_workbook_but_no_other_file(samples: Path, tmp_path: Path) -> None:
+    """-o naming an earlier provincial workbook: replaced (the usual re-run); naming any other existing
+    file (an officer's own workbook, a typo): OUTPUT_EXISTS, exit 2, untouched, unless --force."""
+    from kaset_xl.consolidate.writer import is_provincial_workbook
+
+    out = tmp_path / "prov.xlsx"
+    assert run("consolidate", str(samples), "-o", str(out), "--jobs", "1").exit_code == 0
+    assert is_provincial_workbook(out)
+    assert run("consolidate", str(samples), "-o", str(out), "--jobs", "1").exit_code == 0  # a re-run
+    other = tmp_path / "สรุปของฉัน.xlsx"
+    shutil.copyfile(samples / "5803-Pai-2564.xlsx", tmp_path / "copy.xlsx")
+    for mine in (tmp_path / "copy.xlsx", other):  # a district workbook (not an input here), a file of text
+        if mine == other:
+            other.write_bytes(b"not a workbook")
+        before = mine.read_bytes()
+        assert not is_provincial_workbook(mine)
+        result = run("consolidate", str(samples), "-o", str(mine), "--jobs", "1")
+        assert result.exit_code == 2 and "[OUTPUT_EXISTS]" in result.output
+        assert mine.read_bytes() == before
+    assert run("consolidate", str(samples), "-o", str(other), "--jobs", "1", "--force").exit_code == 0
+    assert is_provincial_workbook(other)
+
+
 def test_json_summary(samples: Path, tmp_path: Path) -> None:
     import json
 

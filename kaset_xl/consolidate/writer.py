@@ -18,7 +18,7 @@ from kaset_xl.consolidate.core import Consolidation
 from kaset_xl.consolidate.reports import BUDGET, KSA2, KSA3, REPORTS, Report, report_rows, targets
 from kaset_xl.fileio import atomic_output
 
-__all__ = ["write_provincial_workbook", "SHEETS", "FONT_NAME", "FONT_SIZE"]
+__all__ = ["write_provincial_workbook", "is_provincial_workbook", "SHEETS", "FONT_NAME", "FONT_SIZE"]
 
 FONT_NAME = "TH SarabunPSK"
 FONT_SIZE = 16
@@ -27,12 +27,48 @@ SHEETS = tuple(dict.fromkeys(r.sheet for r in REPORTS))
 LEVEL_TABLE = "ระดับ 3ก ก่อนและหลัง (จำนวนกลุ่ม)"
 
 
+TITLE = "รายงานรวมระดับจังหวัด"
+AUTHOR = "kaset-xl"
+
+
 def _book(path: str | os.PathLike[str]) -> xlsxwriter.Workbook:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})
-    wb.set_properties({"title": "รายงานรวมระดับจังหวัด", "author": "kaset-xl",
+    wb.set_properties({"title": TITLE, "author": AUTHOR,
                        "created": dt.datetime(2000, 1, 1)})  # fixed: two runs give the same file metadata
     return wb
+
+
+def is_provincial_workbook(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a provincial workbook this module wrote (its document properties say so):
+    a re-run may replace it; any other file is somebody's work.  Reads only the small properties part."""
+    import zipfile
+    from xml.parsers import expat
+
+    found: dict[str, str] = {}
+    text: list[str] = []
+
+    def start(_name: str, _attrs: dict[str, str]) -> None:
+        text.clear()
+
+    def end(name: str) -> None:
+        found.setdefault(name.rpartition(" ")[2], "".join(text).strip())
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("docProps/core.xml")
+            if info.file_size > 64 * 1024:
+                return False
+            data = z.read(info)
+        if b"<!" in data:  # a DOCTYPE or an entity: not what this module writes
+            return False
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler, parser.EndElementHandler = start, end
+        parser.CharacterDataHandler = text.append
+        parser.Parse(data, True)
+    except Exception:  # noqa: BLE001 - anything unreadable is not ours
+        return False
+    return found.get("creator") == AUTHOR and found.get("title") == TITLE
 
 
 class _Formats:
