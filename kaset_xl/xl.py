@@ -268,12 +268,13 @@ class _BookGrids(Mapping[str, list[list[Any]]]):
         self.book = book
         self.names = [s.name for s in book.sheets]
         self._cache: dict[str, list[list[Any]]] = {}
+        self.errors: list[Any] = []  # ErrorCell of the sheets read so far
 
     def __getitem__(self, name: str) -> list[list[Any]]:
         if name not in self.names:
             raise KeyError(name)
         if name not in self._cache:
-            self._cache[name] = _grid(self.book.sheets[name])
+            self._cache[name] = _grid(self.book.sheets[name], self.errors)
         return self._cache[name]
 
     def __contains__(self, name: object) -> bool:  # without loading the sheet
@@ -286,8 +287,9 @@ class _BookGrids(Mapping[str, list[list[Any]]]):
         return len(self.names)
 
 
-def _grid(sheet: Any) -> list[list[Any]]:
-    """The sheet's values from A1, as the reader's file path gives them.
+def _grid(sheet: Any, errors: list[Any] | None = None) -> list[list[Any]]:
+    """The sheet's values from A1, as the reader's file path gives them (error cells blank, and
+    appended to ``errors`` as ``ErrorCell``).
 
     ``raw_value``, not ``value``: xlwings' remote engine turns any text shaped like an ISO date-time
     into a datetime and fails on one without a ``Z`` (``'2020-10-01T08:30:00'``, the template's own
@@ -303,9 +305,21 @@ def _grid(sheet: Any) -> list[list[Any]]:
     top, left = used.row - 1, used.column - 1  # desktop Excel's used range may not start at A1
     pad = [""] * left
     out: list[list[Any]] = [[] for _ in range(top)]
-    for row in raw:
+    for r, row in enumerate(raw, start=top + 1):
+        if errors is not None:
+            for c, v in enumerate(row, start=left):
+                if isinstance(v, str) and v in _ERROR_TEXT:
+                    errors.append(_error_cell(sheet.name, r, c, v))
         out.append([*pad, *(_plain(v) for v in row)])
     return out
+
+
+def _error_cell(sheet: str, row: int, col: int, value: str) -> Any:
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    from kaset_xl.workbook.guard import ErrorCell
+
+    return ErrorCell(sheet, xl_rowcol_to_cell(row - 1, col), value)
 
 
 _CLIENT_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$")
@@ -335,7 +349,8 @@ def _plain(v: Any) -> Any:
 def _read(book: Any) -> DistrictBook:
     from kaset_xl.workbook.reader import read_district_grids
 
-    return read_district_grids(_BookGrids(book), book.name)
+    grids = _BookGrids(book)
+    return read_district_grids(grids, book.name, errors=grids.errors)
 
 
 def _results_sheet(book: Any) -> tuple[Any, set[tuple[str, str]]]:

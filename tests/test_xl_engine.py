@@ -250,3 +250,31 @@ def test_importing_the_button_module_is_cheap() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.stdout.strip() == "[]"
+
+
+def test_error_values_are_reported_at_their_cells_as_validate_reports_them(tmp_path: Path) -> None:
+    """An Excel error value (#REF!, #N/A …) in an input cell: the button names the cell (CELL_ERROR_VALUE),
+    as ``kaset-xl validate`` does for the saved file, instead of reading it as a blank."""
+    import importlib.util
+
+    from kaset_xl.workbook.reader import read_district_workbook
+
+    corpus = Path(__file__).parent / "corpus" / "make_corpus.py"
+    spec = importlib.util.spec_from_file_location("make_corpus_for_xl", corpus)
+    assert spec and spec.loader
+    make_corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_corpus)
+    src = tmp_path / "errors.xlsx"
+    make_corpus.MAKERS["ค่า/excel-errors.xlsx"](src)
+
+    from_file = {(i.code, i.sheet, i.cell) for i in read_district_workbook(src).issues
+                 if i.code == "CELL_ERROR_VALUE"}
+    assert len(from_file) >= 3
+    out = tmp_path / "out.xlsx"
+    _run(xl.validate, src, out, today=TODAY)
+    got = set()
+    for _no, _severity, _message, code, link in _results(out):
+        m = LINK.match(link or "")
+        if code == "CELL_ERROR_VALUE" and m:
+            got.add((code, m.group(1).replace("''", "'"), m.group(2)))
+    assert got == from_file

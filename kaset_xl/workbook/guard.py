@@ -39,7 +39,7 @@ import os
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
@@ -52,7 +52,7 @@ from kaset_xl.workbook.sheetscan import FAST_COLUMNS, FAST_ROWS, ExactScan, col_
 if TYPE_CHECKING:
     from kaset_xl.workbook.reader import DistrictBook
 
-__all__ = ["MB", "Limits", "DEFAULT_LIMITS", "Guard", "open_guard", "ErrorCell", "is_panic"]
+__all__ = ["MB", "Limits", "DEFAULT_LIMITS", "Guard", "open_guard", "ErrorCell", "error_issues", "is_panic"]
 
 MB = 1024 * 1024
 _PIECE = 1024 * 1024
@@ -347,25 +347,31 @@ class Guard:
     # ---------------------------------------------------------------- error cells → issues
 
     def error_issues(self, book: DistrictBook) -> list[Issue]:
-        """CELL_ERROR_VALUE for each error cell where the reader takes its input: a table's input
-        column (below its header) or a field of the district sheet.  Computed columns are not read,
-        so their cached errors are not reported."""
-        layout = book.layout
-        wanted: dict[str, tuple[set[str], int]] = {}  # sheet → (its input columns, its header row)
-        for table in layout.tables:
-            letters = book.columns.get(table.key, {})
-            wanted[table.sheet] = ({letters[c.key] for c in table.inputs if c.key in letters},
-                                   book.header_rows.get(table.key, table.header_row))
-        info_cells = set(book.info_cells.values())
-        out = []
-        for e in self.errors:
-            letters = e.cell.rstrip("0123456789")
-            row = int(e.cell[len(letters):])
-            columns, header = wanted.get(e.sheet, (set(), 0))
-            if not ((e.sheet == layout.info.sheet and e.cell in info_cells) or (letters in columns and row > header)):
-                continue  # a title, a header or a computed cell: never read
-            out.append(make_issue("CELL_ERROR_VALUE", sheet=e.sheet, cell=e.cell, row=row, value=e.value))
-        return out
+        """CELL_ERROR_VALUE for each error cell of the file where the reader takes its input (see
+        :func:`error_issues`)."""
+        return error_issues(book, self.errors)
+
+
+def error_issues(book: DistrictBook, errors: Iterable[ErrorCell]) -> list[Issue]:
+    """CELL_ERROR_VALUE for each error cell where the reader takes its input: a table's input column
+    (below its header) or a field of the district sheet.  Computed columns are not read, so their
+    cached errors are not reported."""
+    layout = book.layout
+    wanted: dict[str, tuple[set[str], int]] = {}  # sheet → (its input columns, its header row)
+    for table in layout.tables:
+        letters = book.columns.get(table.key, {})
+        wanted[table.sheet] = ({letters[c.key] for c in table.inputs if c.key in letters},
+                               book.header_rows.get(table.key, table.header_row))
+    info_cells = set(book.info_cells.values())
+    out = []
+    for e in errors:
+        letters = e.cell.rstrip("0123456789")
+        row = int(e.cell[len(letters):])
+        columns, header = wanted.get(e.sheet, (set(), 0))
+        if not ((e.sheet == layout.info.sheet and e.cell in info_cells) or (letters in columns and row > header)):
+            continue  # a title, a header or a computed cell: never read
+        out.append(make_issue("CELL_ERROR_VALUE", sheet=e.sheet, cell=e.cell, row=row, value=e.value))
+    return out
 
 
 def open_guard(path: Path, shown: str, limits: Limits | None = None, *, data: bytes | None = None) -> Guard:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from kaset_xl.workbook.layout import (
     Table,
     normalize_header,
 )
-from kaset_xl.workbook.guard import DEFAULT_LIMITS, Guard, Limits, is_panic, open_guard
+from kaset_xl.workbook.guard import DEFAULT_LIMITS, ErrorCell, Guard, Limits, error_issues, is_panic, open_guard
 from kaset_xl.workbook.sniff import read_checked
 
 __all__ = ["DistrictBook", "read_district_workbook", "read_district_grids", "parse_value", "HEADER_SEARCH_ROWS"]
@@ -133,16 +133,19 @@ def read_district_workbook(path: str | os.PathLike[str], *, criteria: Criteria |
     return result
 
 
-def read_district_grids(grids: Mapping[str, Grid], name: str, *,
-                        criteria: Criteria | None = None) -> DistrictBook:
+def read_district_grids(grids: Mapping[str, Grid], name: str, *, criteria: Criteria | None = None,
+                        errors: Iterable[ErrorCell] = ()) -> DistrictBook:
     """Read a district workbook from its sheets' values already in memory (e.g. through xlwings).
 
     ``grids`` maps sheet names to rows of values anchored at A1 (it may load them lazily: only the
     sheets the layout needs are looked up); values are of any type :mod:`kaset_xl.normalize`
-    accepts.  ``name`` is what messages and ``DistrictBook.path`` show.  Same rules, same issues
-    as :func:`read_district_workbook`.
+    accepts.  ``errors``: the cells that hold an Excel error value (their grid value is blank),
+    looked at once the sheets are read.  ``name`` is what messages and ``DistrictBook.path`` show.
+    Same rules, same issues as :func:`read_district_workbook`.
     """
-    return _read(_GridMap(grids, name), Path(name), name, criteria)
+    book = _read(_GridMap(grids, name), Path(name), name, criteria)
+    book.issues.extend(error_issues(book, errors))
+    return book
 
 
 def _read(grids: _SheetCache | _GridMap, real: Path, shown: str, criteria: Criteria | None) -> DistrictBook:
