@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import os
 from pathlib import Path
 from collections.abc import Mapping, Sequence
@@ -42,6 +43,9 @@ FONT_NAME = "TH SarabunPSK"
 FONT_SIZE = 16
 ROW_HEIGHT = 24  # points: TH SarabunPSK 16 pt with its tall Thai vowels and tone marks
 HEADER_HEIGHT = 72  # three wrapped header lines
+# Column widths (in characters, added up) that still print legibly on one A4 landscape page: about 55 %
+# scale, TH SarabunPSK 16 printed as ~9 pt.  A wider table (3ก, establishment) goes over two pages.
+ONE_PAGE_WIDTH = 260
 HEADER_FILL = "#E2EFDA"
 COMPUTED_FILL = "#F2F2F2"  # cells the program fills: locked, grey
 TITLE_SIZE = 20
@@ -157,7 +161,11 @@ def build_workbook(
         wb.close()
 
 
-def _print_setup(ws: Worksheet, *, landscape: bool, repeat_to: int | None = None) -> None:
+def _print_setup(ws: Worksheet, *, landscape: bool, repeat_to: int | None = None, width: float = 0.0,
+                 repeat_columns: int = 0) -> None:
+    """A4, fitted to the page width; a table wider than :data:`ONE_PAGE_WIDTH` (``width``: its column
+    widths added up) is printed over as many pages side by side, its first ``repeat_columns`` columns
+    (who the row is about) repeated on each."""
     ws.set_default_row(ROW_HEIGHT)
     ws.set_paper(9)  # A4
     if landscape:
@@ -165,10 +173,13 @@ def _print_setup(ws: Worksheet, *, landscape: bool, repeat_to: int | None = None
     else:
         ws.set_portrait()
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.fit_to_pages(1, 0)
+    pages_wide = max(1, math.ceil(width / ONE_PAGE_WIDTH))
+    ws.fit_to_pages(pages_wide, 0)
     ws.center_horizontally()
     if repeat_to is not None:
         ws.repeat_rows(0, repeat_to)
+    if pages_wide > 1 and repeat_columns:
+        ws.repeat_columns(0, repeat_columns - 1)
     ws.set_footer('&C&"TH SarabunPSK,Regular"&14หน้า &P / &N')
 
 
@@ -329,7 +340,8 @@ def _table_sheet(ws: Worksheet, fmt: _Formats, table: Table, subtitle: str,
                 _write_value(ws, first + n, i, row[col.key], fmt.input(col.type), fmt)
     ws.freeze_panes(h + 1, 2)
     ws.autofilter(h, 0, h, last_col)
-    _print_setup(ws, landscape=table.landscape, repeat_to=h)
+    _print_setup(ws, landscape=table.landscape, repeat_to=h, width=sum(c.width for c in table.columns),
+                 repeat_columns=2)  # the frozen columns
     ws.print_area(0, 0, max(h + len(rows), h + 20), last_col)
     ws.hide_gridlines(0)  # gridlines on screen and on paper: a blank form can be filled by hand
     _protect(ws)
