@@ -388,8 +388,9 @@ def _print_consolidation(result: Any, output: str | None, as_json: bool, *, dry_
               help="Folder of district workbooks (default: the shipped samples in workbooks/).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default="kaset-demo-58-2564.xlsx",
               show_default=True, help="The provincial workbook to write.")
+@click.option("--force", is_flag=True, help="Replace --output even if it is not an earlier provincial workbook.")
 @handles_errors
-def demo(folder: str | None, output: str) -> None:
+def demo(folder: str | None, output: str, force: bool) -> None:
     """Run the main job on the shipped sample workbooks of Mae Hong Son (แม่ฮ่องสอน): consolidate
     them into one provincial workbook and say what it made and where.
 
@@ -406,8 +407,10 @@ def demo(folder: str | None, output: str) -> None:
     src = Path(folder) if folder else sample_folder()
     if not any(p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith((".", "~$")) for p in src.glob("*")):
         raise KasetError("FILE_NOT_FOUND", file=str(src / "*.xlsx"))
+    paths = _inputs([str(src)])
+    check_output(output, inputs=tuple(paths), overwrite=force or is_provincial_workbook(output))
     click.echo(f"รวมรายงานจากแบบฟอร์มตัวอย่างใน {src} (consolidating the sample workbooks in {src})")
-    result = _consolidate(run, _inputs([str(src)]), None, None, None)
+    result = _consolidate(run, paths, None, None, None)
     write_provincial_workbook(result, output)
     _print_consolidation(result, str(Path(output).resolve()), False)
     click.echo("  ชีต (sheets): " + ", ".join(_sheets()))

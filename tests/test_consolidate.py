@@ -336,6 +336,11 @@ def test_demo_writes_the_provincial_workbook(tmp_path: Path, monkeypatch: pytest
     assert sorted(k for k, v in status.items() if v == "received") == ["5801", "5803", "5804", "5807"]
     other = tmp_path / "elsewhere.xlsx"
     assert run("demo", "--output", str(other)).exit_code == 0 and other.exists()
+    assert run("demo").exit_code == 0  # run again: its own earlier output is replaced
+    mine = tmp_path / "mine.xlsx"
+    mine.write_bytes(b"an officer's file")
+    result = run("demo", "--output", str(mine))
+    assert result.exit_code == 2 and "[OUTPUT_EXISTS]" in result.output and mine.read_bytes() == b"an officer's file"
 
 
 @pytest.mark.libreoffice
