@@ -8,6 +8,8 @@ the fast path and its edges (spaces, invisible characters, Buddhist-era years, h
 from __future__ import annotations
 
 import datetime as dt
+import math
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from kaset_xl import normalize as nz
+from kaset_xl.domain.numbers import round2
 from kaset_xl.issues import KasetError
 from kaset_xl.workbook import reader
 from kaset_xl.workbook.reader import read_district_grids
@@ -153,3 +156,24 @@ def test_columns_found_are_the_books_own(sample_grids: dict[str, list[list[Any]]
     first.columns["members"]["citizen_id"] = "ZZ"
     second = read_district_grids(sample_grids, "b.xlsx")
     assert second.columns["members"]["citizen_id"] == "F"
+
+
+# ------------------------------------------------------------------ rounding money: 2 decimals already
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True) | st.integers(-10**9, 10**9).map(lambda n: n / 100)
+       | st.integers(-10**9, 10**9).map(lambda n: n / 1000) | st.integers(-10**17, 10**17).map(float))
+@example(0.1 + 0.2)
+@example(25.625)
+@example(-0.0)
+@example(1e-05)
+@example(999999999999999.9)
+def test_round2_shortcut_same_as_decimal(x: float) -> None:
+    def plain(v: float) -> float:
+        v = float(v)
+        if not math.isfinite(v) or abs(v) >= 1e15:
+            return v
+        return float(Decimal(repr(float(v))).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+    got, want = round2(x), plain(x)
+    assert (got == want and math.copysign(1, got) == math.copysign(1, want)) or (math.isnan(got) and math.isnan(want))
