@@ -19,9 +19,13 @@ from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from kaset_xl import normalize as nz
+from kaset_xl.criteria import load_criteria
 from kaset_xl.domain.numbers import round2
+from kaset_xl.domain.registry import PERSON_TABLES, Checker, _num, citizen_id_problem, name_key, phone_ok
+from kaset_xl.domain.smart_farmer import classify
 from kaset_xl.issues import KasetError
 from kaset_xl.workbook import reader
+from kaset_xl.workbook.layout import ColType, Table
 from kaset_xl.workbook.reader import read_district_grids
 
 # Text close to what officers type: Thai, ASCII, every kind of space and the invisible characters.
@@ -177,3 +181,114 @@ def test_round2_shortcut_same_as_decimal(x: float) -> None:
 
     got, want = round2(x), plain(x)
     assert (got == want and math.copysign(1, got) == math.copysign(1, want)) or (math.isnan(got) and math.isnan(want))
+
+
+# ------------------------------------------------------------------ Smart Farmer class: one pass
+
+
+@given(st.data())
+def test_smart_farmer_classify_same_as_plain(data: Any) -> None:
+    crit = load_criteria(2564).smart_farmer
+    passes = {i.code: data.draw(st.sampled_from([True, False, None, 0, 1, ""])) for i in crit.indicators
+              if data.draw(st.booleans())}  # an indicator left out: not answered
+    income = data.draw(st.none() | st.floats(0, 400000))
+
+    per_q = {q.code: sum(1 for i in q.indicators if passes.get(i.code)) for q in crit.qualifications}
+    answered = all(passes.get(i.code) is not None for i in crit.indicators)
+    income_ok = income is not None and income >= crit.income_threshold
+    all_pass = all(passes.get(i.code) for i in crit.indicators)
+    each_q = all(n >= crit.existing_min_per_qualification for n in per_q.values())
+    if all_pass and (income_ok or not crit.model_requires_income):
+        cls = crit.class_model
+    elif each_q and income_ok:
+        cls = crit.class_existing
+    else:
+        cls = crit.class_developing
+
+    got = classify(passes, income, crit)
+    assert (got.cls, got.per_qualification, got.income_ok, got.complete) == (
+        cls, per_q, income_ok, answered and income is not None)
+
+
+# ------------------------------------------------------------------ the cell rules: only columns that can fail
+
+
+def _plain_cells(self: Checker, table: Table, records: list[dict[str, Any]]) -> None:
+    """Checker.cells as it was: every input column of every record, in order."""
+    lists = self.book.layout.lists
+    plan = [(col, {"label": col.header, "label_en": col.header_en},
+             lists[col.choices] if col.choices in lists and col.strict and col.type is not ColType.YESNO else None)
+            for col in table.inputs]
+    other_table = table.key != "members"
+    for rec in records:
+        row, get = rec["row"], rec.get
+        for col, label, allowed in plan:
+            value = get(col.key)
+            if value is None:
+                if col.required:
+                    self.add("REQUIRED_MISSING", table.key, col.key, row, **label)
+                continue
+            kind = col.type
+            if (kind is ColType.TEXT and allowed is None) or kind is ColType.YESNO:
+                continue
+            if kind is ColType.GROUP and other_table:
+                if name_key(value) not in self.group_names:
+                    self.add("GROUP_UNKNOWN", table.key, col.key, row, value=value)
+                continue
+            if kind is ColType.CITIZEN_ID and table.key not in PERSON_TABLES and value not in self.member_ids:
+                if citizen_id_problem(value) in (None, "CITIZEN_ID_PREFIX"):
+                    self.add("MEMBER_NOT_FOUND", table.key, col.key, row, value=value)
+                    continue
+            if allowed is not None:
+                if str(value) not in allowed:
+                    self.add("CHOICE_NOT_ALLOWED", table.key, col.key, row, value=value,
+                             choices=" / ".join(allowed), **label)
+                    continue
+            if kind is ColType.INT or kind is ColType.NUMBER:
+                if (col.low is not None and value < col.low) or (col.high is not None and value > col.high):
+                    self.add("NUMBER_OUT_OF_RANGE", table.key, col.key, row, value=_num(value),
+                             low=_num(col.low), high=_num(col.high), **label)
+            elif kind is ColType.PHONE and not phone_ok(value):
+                self.add("PHONE_FORMAT", table.key, col.key, row, value=value)
+            elif kind is ColType.CITIZEN_ID and (code := citizen_id_problem(value)):
+                self.add(code, table.key, col.key, row, value=value, first=value[:1])
+            elif kind is ColType.FARMER_ID and not (len(value) == 12 and value.isdigit()):
+                self.add("FARMER_ID_FORMAT", table.key, col.key, row, value=value)
+            elif kind is ColType.DATE:
+                self.date(table.key, col.key, row, value, **label)
+
+
+def _value_of(col: Any, book: Any, data: Any) -> Any:
+    kind = col.type
+    if data.draw(st.integers(0, 4)) == 0:
+        return None
+    if kind in (ColType.INT, ColType.NUMBER):
+        return data.draw(st.integers(-5, 200) | st.floats(-1e7, 1e7) if kind is ColType.NUMBER else st.integers(-5, 200))
+    if kind is ColType.DATE:
+        return data.draw(st.dates(dt.date(1890, 1, 1), dt.date(2030, 12, 31)))
+    if kind is ColType.YESNO:
+        return data.draw(st.booleans())
+    if kind in (ColType.CITIZEN_ID, ColType.FARMER_ID, ColType.PHONE):
+        known = [m.citizen_id for m in book.members if m.citizen_id]
+        return data.draw(st.sampled_from(known) | st.from_regex(r"(\+66)?[0-9]{8,13}", fullmatch=True) | TEXTS)
+    choices = [*book.layout.lists.get(col.choices or "", ()), *(g.name for g in book.groups if g.name)]
+    return data.draw(st.sampled_from(choices) | TEXTS if choices else TEXTS)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_cells_same_issues_as_plain(sample_grids: dict[str, list[list[Any]]], data: Any) -> None:
+    book = read_district_grids(sample_grids, "x.xlsx")
+    crit = book.criteria
+    assert crit is not None
+    today = data.draw(st.dates(dt.date(2020, 1, 1), dt.date(2022, 12, 31)))
+    table = data.draw(st.sampled_from(book.layout.tables))
+    records = [dict(r) for r in book.table_rows(table.key)] or [{"row": table.first_data_row}]
+    for rec in records:
+        for col in table.inputs:
+            if data.draw(st.booleans()):
+                rec[col.key] = _value_of(col, book, data)
+    fast, plain = Checker(book, crit, today), Checker(book, crit, today)
+    fast.cells(table, records)
+    _plain_cells(plain, table, records)
+    assert fast.issues == plain.issues
