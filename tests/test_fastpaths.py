@@ -272,7 +272,8 @@ def _value_of(col: Any, book: Any, data: Any) -> Any:
     if data.draw(st.integers(0, 4)) == 0:
         return None
     if kind in (ColType.INT, ColType.NUMBER):
-        return data.draw(st.integers(-5, 200) | st.floats(-1e7, 1e7) if kind is ColType.NUMBER else st.integers(-5, 200))
+        numbers = st.integers(-5, 200)
+        return data.draw(numbers | st.floats(-1e7, 1e7) if kind is ColType.NUMBER else numbers)
     if kind is ColType.DATE:
         return data.draw(st.dates(dt.date(1890, 1, 1), dt.date(2030, 12, 31)))
     if kind is ColType.YESNO:
