@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import geothai
 from geothai.types import District, Province, Subdistrict
@@ -83,6 +83,7 @@ def district_area(district_code: str) -> DistrictArea:
     return DistrictArea(province=p, district=d, tambons=tuple(geothai.subdistricts(d.code)))
 
 
+@lru_cache(maxsize=4096)  # a district's few tambon names, typed on every row
 def normalize_tambon(name: str) -> str:
     s = _norm(name)
     for prefix in ("ตำบล", "ต.", "แขวง"):

@@ -96,6 +96,10 @@ def clean_text(v: object) -> str | None:
     datetime with a time of day keeps it: '2020-12-12T08:30:00'); booleans 'TRUE' / 'FALSE'.
     """
     if type(v) is str:  # the common case first
+        if v and v.isprintable() and v[0] != " " and v[-1] != " " and "  " not in v:
+            # Already tidy: the only whitespace a printable text can hold is ' ', and the invisible
+            # characters are not printable.
+            return v
         return _squash(v) or None
     if v is None:
         return None
@@ -168,6 +172,8 @@ def to_number(v: object) -> float | None:
 
 def to_int(v: object) -> int | None:
     """A whole number; 12.5 -> ``ParseError('NOT_WHOLE_NUMBER')``.  Otherwise as :func:`to_number`."""
+    if type(v) is float and v.is_integer():  # the common case: a whole number cell (never NaN or infinite)
+        return int(v)
     x = to_number(v)
     if x is None:
         return None
@@ -313,6 +319,8 @@ def to_date(v: object, *, today: datetime.date | None = None) -> datetime.date |
     caller, not here.
     """
     del today  # unused, see docstring
+    if type(v) is datetime.date and v.year <= 2400:  # the common case: a date cell
+        return v
     if v is None:
         return None
     if isinstance(v, datetime.datetime):
@@ -351,6 +359,8 @@ def to_yes_no(v: object) -> bool | None:
     Words are matched case-insensitively with all spaces ignored ('ไม่ ใช่' = 'ไม่ใช่');
     numbers 1 / 0 and booleans are accepted.
     """
+    if type(v) is str and (hit := _YES_NO.get(v)) is not None:  # typed as in the dropdown
+        return hit
     if v is None or isinstance(v, bool):
         return v
     if isinstance(v, (int, float)):

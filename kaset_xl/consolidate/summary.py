@@ -169,8 +169,10 @@ def summarise_file(path: str, criteria_path: str | None = None, today: dt.date |
     out.members = len(members)
     per_group: dict[str, int] = {}
     for m in members:
-        per_group[_key(m.group)] = per_group.get(_key(m.group), 0) + 1
-    out.persons = [Person(m.citizen_id, m.full_name, _key(m.group)) for m in members if m.citizen_id]
+        group = _key(m.group)
+        per_group[group] = per_group.get(group, 0) + 1
+        if m.citizen_id:
+            out.persons.append(Person(m.citizen_id, m.full_name, group))
     sf = crit.smart_farmer
     for g in result.groups:
         out.groups.append(GroupSummary(

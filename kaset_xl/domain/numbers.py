@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = ["round2"]
 
+_CENT = Decimal("0.01")
+
 
 def round2(x: float) -> float:
     """``x`` rounded to 2 decimals, halves away from zero, from its shortest decimal form.
@@ -17,4 +19,7 @@ def round2(x: float) -> float:
     x = float(x)
     if not math.isfinite(x) or abs(x) >= 1e15:
         return x
-    return float(Decimal(repr(float(x))).quantize(Decimal("0.01"), ROUND_HALF_UP))
+    text = repr(x)  # below 1e15 never '1e+15'; a tiny number is '1e-05' (then rounded below)
+    if "e" not in text and len(text) - text.index(".") <= 3:
+        return x  # at most 2 decimals already (12.0, 1234.5, -0.25): rounding gives x back
+    return float(Decimal(text).quantize(_CENT, ROUND_HALF_UP))

@@ -113,7 +113,10 @@ def evaluate_programme(c: Checker, crit: Criteria) -> ProgrammeResult:
     groups: dict[str, GroupResult] = {}
 
     def group(name: str) -> GroupResult:
-        return groups.setdefault(name, GroupResult(name=name))
+        g = groups.get(name)
+        if g is None:  # not setdefault: a GroupResult (and its Counter) per call costs more than the lookup
+            g = groups[name] = GroupResult(name=name)
+        return g
 
     # -------------------------------------------------------------- selection (5.1.1)
     sel_rows = _first_rows(book.table_rows("selection"), "group", c, "selection")
@@ -154,6 +157,7 @@ def evaluate_programme(c: Checker, crit: Criteria) -> ProgrammeResult:
 
     # -------------------------------------------------------------- 3ก rounds
     seen_rounds: dict[tuple[str, int], dict[str, Any]] = {}
+    assessment_keys = [(i.code, assessment_key(i.code)) for i in crit.assessment.indicators]
     for r in book.table_rows("assessment"):
         if r.get("group") is None or r.get("round") not in (1, 2):
             continue
@@ -164,7 +168,7 @@ def evaluate_programme(c: Checker, crit: Criteria) -> ProgrammeResult:
                   other_row=seen_rounds[k]["row"])
             continue
         seen_rounds[k] = r
-        scores = {i.code: r.get(assessment_key(i.code)) for i in crit.assessment.indicators}
+        scores = {code: r.get(key) for code, key in assessment_keys}
         score = score_assessment(scores, crit.assessment)
         res.assessments.append(AssessmentRow(row=r["row"], group=name, round=r["round"], score=score))
         if not score.complete:
@@ -192,8 +196,9 @@ def evaluate_programme(c: Checker, crit: Criteria) -> ProgrammeResult:
 
     # -------------------------------------------------------------- Smart Farmer self-assessment
     sf_by_id: dict[str, SmartFarmerResult] = {}
+    sf_keys = [(i.code, sf_key(i.code)) for i in crit.smart_farmer.indicators]
     for r in _first_rows(book.table_rows("smart_farmer"), "citizen_id", c, "smart_farmer"):
-        passes = {i.code: r.get(sf_key(i.code)) for i in crit.smart_farmer.indicators}
+        passes = {code: r.get(key) for code, key in sf_keys}
         result = classify(passes, r.get("income"), crit.smart_farmer)
         res.smart_farmer[r["row"]] = result
         sf_by_id[r["citizen_id"]] = result

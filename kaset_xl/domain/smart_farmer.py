@@ -28,10 +28,19 @@ class SmartFarmerResult:
 
 def classify(passes: Mapping[str, bool | None], income: float | None,
              crit: SmartFarmerCriteria) -> SmartFarmerResult:
-    per_q = {q.code: sum(1 for i in q.indicators if passes.get(i.code)) for q in crit.qualifications}
-    answered = all(passes.get(i.code) is not None for i in crit.indicators)
+    per_q: dict[str, int] = {}
+    answered = all_pass = True  # every indicator answered / passed
+    for q in crit.qualifications:  # one pass over the indicators (crit.indicators is this order)
+        n = 0
+        for i in q.indicators:
+            v = passes.get(i.code)
+            if v:
+                n += 1
+            else:
+                all_pass = False
+                answered = answered and v is not None
+        per_q[q.code] = n
     income_ok = income is not None and income >= crit.income_threshold
-    all_pass = all(passes.get(i.code) for i in crit.indicators)
     each_q = all(n >= crit.existing_min_per_qualification for n in per_q.values())
     if all_pass and (income_ok or not crit.model_requires_income):
         cls = crit.class_model

@@ -8,6 +8,7 @@ that cannot be used at all raises :class:`~kaset_xl.issues.KasetError` (exit cod
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import os
@@ -176,8 +177,8 @@ def _read(grids: _SheetCache | _GridMap, real: Path, shown: str, criteria: Crite
         path=real,
         identity=identity,
         info=info,
-        groups=[Group(**r) for r in tables["groups"]],
-        members=[Member(**r) for r in tables["members"]],
+        groups=[Group.model_validate(r) for r in tables["groups"]],
+        members=[Member.model_validate(r) for r in tables["members"]],
         columns=columns,
         info_cells=info_cells,
         issues=issues,
@@ -337,8 +338,22 @@ def _find_header_row(grid: Grid, table: Table) -> int | None:
     return best if best_hits * 2 >= len(wanted) else None
 
 
-def _table(grid: Grid, table: Table, shown: str,
-           issues: list[Issue]) -> tuple[dict[str, str], list[dict[str, Any]], int]:
+# Header rows already read: (table id, the header row's values) → (table, column key → index, letters).
+_HEADERS: dict[tuple[int, tuple[Any, ...]], tuple[Table, dict[str, int], dict[str, str]]] = {}
+# Cell types whose values hash and compare as plain values (a header row of only these can be a cache key).
+_PLAIN_TYPES = frozenset({str, float, int, bool, type(None), dt.date, dt.datetime, dt.time, dt.timedelta})
+
+
+def _columns(grid: Grid, table: Table, shown: str) -> tuple[int, dict[str, int], dict[str, str]]:
+    """The header row (0-based), column key → column index and column key → letter, as found."""
+    expected = table.header_row - 1
+    key = None
+    if expected < len(grid) and set(map(type, grid[expected])) <= _PLAIN_TYPES:
+        # Workbooks of one template share their header rows: found once, looked up after.
+        key = (id(table), tuple(grid[expected]))
+        hit = _HEADERS.get(key)
+        if hit is not None and hit[0] is table:
+            return expected, hit[1], hit[2]
     h = _find_header_row(grid, table)
     if h is None:
         raise KasetError("HEADER_MISSING", file=shown, sheet=table.sheet, header=table.columns[1].header)
@@ -353,6 +368,17 @@ def _table(grid: Grid, table: Table, shown: str,
             raise KasetError("HEADER_MISSING", file=shown, sheet=table.sheet, header=col.header)
         index[col.key] = c
     letters = {k: xl_col_to_name(c) for k, c in index.items()}
+    if key is not None and h == expected:  # found from that row alone (see _find_header_row)
+        if len(_HEADERS) >= 256:
+            _HEADERS.clear()
+        _HEADERS[key] = (table, index, letters)
+    return h, index, letters
+
+
+def _table(grid: Grid, table: Table, shown: str,
+           issues: list[Issue]) -> tuple[dict[str, str], list[dict[str, Any]], int]:
+    h, index, letters = _columns(grid, table, shown)
+    letters = dict(letters)  # the caller's own: the book keeps it
     inputs = _plan_of(table)[1]
     plan = [(col.key, index[col.key], parse) for col, parse in inputs]
     data_idx = [index[col.key] for col, _ in inputs if col.counts_as_data]
