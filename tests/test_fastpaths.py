@@ -17,20 +17,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
-from stdnum.th import pin
 
 from kaset_xl import normalize as nz
 from kaset_xl.criteria import load_criteria
 from kaset_xl.domain.numbers import round2
-from kaset_xl.domain.registry import (
-    PERSON_TABLES,
-    Checker,
-    _num,
-    _pin_check_digit,
-    citizen_id_problem,
-    name_key,
-    phone_ok,
-)
+from kaset_xl.domain.registry import PERSON_TABLES, Checker, _num, citizen_id_problem, name_key, phone_ok
 from kaset_xl.domain.smart_farmer import classify
 from kaset_xl.issues import KasetError
 from kaset_xl.workbook import reader
@@ -302,21 +293,3 @@ def test_cells_same_issues_as_plain(sample_grids: dict[str, list[list[Any]]], da
     fast.cells(table, records)
     _plain_cells(plain, table, records)
     assert fast.issues == plain.issues
-
-
-# ------------------------------------------------------------------ the citizen ID's check digit
-
-
-@given(st.from_regex(r"[0-9]{12}", fullmatch=True) | st.text(st.characters(categories=["Nd"]), min_size=12, max_size=12)
-       | st.text("0123456789๑๒๓ ²a-", min_size=12, max_size=12) | st.text(max_size=14))
-@example("110170023070")
-@example("๑๑๐๑๗๐๐๒๓๐๗๐")
-@example("12345678901²")
-def test_pin_check_digit_same_as_stdnum(first12: str) -> None:
-    def outcome(f: Any) -> Any:
-        try:
-            return f(first12)
-        except ValueError as exc:
-            return type(exc)
-
-    assert outcome(_pin_check_digit) == outcome(pin.calc_check_digit)

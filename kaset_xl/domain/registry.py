@@ -11,8 +11,9 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from operator import mul
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from stdnum.th import pin
 
 from kaset_xl.areas import normalize_tambon
 from kaset_xl.criteria import Criteria, RegistryRules
@@ -42,21 +43,6 @@ def phone_ok(digits: str) -> bool:
     return bool(_MOBILE.match(digits) or _LANDLINE.match(digits))
 
 
-_PIN_WEIGHTS = tuple(2 - i for i in range(12))  # python-stdnum's stdnum.th.pin.calc_check_digit
-_PIN_ASCII_OFFSET = -48 * sum(_PIN_WEIGHTS)  # the ASCII digits' codes minus their values, weighted
-
-
-def _pin_check_digit(first12: str) -> str:
-    """``stdnum.th.pin.calc_check_digit`` without a Python step per digit (~3x faster; each ID of a
-    workbook is new to the consolidation, so the cache below does not help there).  A test compares the
-    two on every kind of input."""
-    if first12.isascii() and first12.isdigit():  # the common case: weighted sum of the bytes, shifted to digits
-        total = sum(map(mul, _PIN_WEIGHTS, first12.encode())) + _PIN_ASCII_OFFSET
-    else:
-        total = sum(map(mul, _PIN_WEIGHTS, map(int, first12)))
-    return str((1 - total % 11) % 10)
-
-
 @lru_cache(maxsize=65536)
 def citizen_id_problem(value: str) -> str | None:
     """The issue code for a citizen ID, or None when it is fine.
@@ -68,7 +54,7 @@ def citizen_id_problem(value: str) -> str | None:
     """
     if len(value) != 13 or not value.isdigit():
         return "CITIZEN_ID_FORMAT"
-    if _pin_check_digit(value[:12]) != value[12]:
+    if pin.calc_check_digit(value[:12]) != value[12]:
         return "CITIZEN_ID_CHECKSUM"
     if value[0] == "9":
         return "CITIZEN_ID_PREFIX"
