@@ -107,7 +107,7 @@ def _fiscal_year(value: str) -> int:
     from kaset_xl.normalize import thai_digits_to_ascii
 
     text = thai_digits_to_ascii(str(value)).strip()
-    if not (text.isdigit() and 2500 <= int(text) <= 2700):
+    if not (text.isascii() and text.isdigit() and 2500 <= int(text) <= 2700):
         raise KasetError("BAD_FISCAL_YEAR", value=value)
     return int(text)
 

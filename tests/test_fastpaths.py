@@ -293,3 +293,19 @@ def test_cells_same_issues_as_plain(sample_grids: dict[str, list[list[Any]]], da
     fast.cells(table, records)
     _plain_cells(plain, table, records)
     assert fast.issues == plain.issues
+
+
+def test_identifiers_hold_ascii_digits_only() -> None:
+    """A Unicode digit that is no decimal digit ('²', '³') or any non-ASCII digit left after the Thai digits
+    were converted makes an identifier's format wrong: an issue, never an exception."""
+    from kaset_xl.cli import _fiscal_year
+    from kaset_xl.issues import KasetError
+
+    assert citizen_id_problem("110170023070²") == "CITIZEN_ID_FORMAT"
+    assert citizen_id_problem("١١٠١٧٠٠٢٣٠٧٠٨") == "CITIZEN_ID_FORMAT"  # Arabic-Indic digits
+    assert citizen_id_problem("1101700230708") is None
+    assert not phone_ok("08123456٧8") and phone_ok("0812345678")
+    with pytest.raises(KasetError) as caught:
+        _fiscal_year("256⁴")
+    assert caught.value.code == "BAD_FISCAL_YEAR"
+    assert _fiscal_year("๒๕๖๔") == 2564

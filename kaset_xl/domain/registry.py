@@ -33,8 +33,8 @@ ROLE_EN = {"ประธาน": "chair", "เลขานุการ": "secret
 # Tables that list people in their own right (elsewhere a citizen ID refers to a member of the registry).
 PERSON_TABLES = ("members", "applicants")
 T = TypeVar("T")
-_MOBILE = re.compile(r"^0[689]\d{8}$")
-_LANDLINE = re.compile(r"^0[2-7]\d{7}$")
+_MOBILE = re.compile(r"^0[689][0-9]{8}$")
+_LANDLINE = re.compile(r"^0[2-7][0-9]{7}$")
 
 
 def phone_ok(digits: str) -> bool:
@@ -52,7 +52,7 @@ def citizen_id_problem(value: str) -> str | None:
     many of them hill-tribe farmers in provinces such as Mae Hong Son, who are real group members.
     A leading 9 is not an issued prefix: a warning asks the officer to check the card.
     """
-    if len(value) != 13 or not value.isdigit():
+    if len(value) != 13 or not (value.isascii() and value.isdigit()):
         return "CITIZEN_ID_FORMAT"
     if pin.calc_check_digit(value[:12]) != value[12]:
         return "CITIZEN_ID_CHECKSUM"
@@ -142,7 +142,7 @@ class Checker:
                     self.add("PHONE_FORMAT", tkey, key, row, value=value)
                 elif kind is CID and (code := citizen_id_problem(value)):
                     self.add(code, tkey, key, row, value=value, first=value[:1])
-                elif kind is FARMER and not (len(value) == 12 and value.isdigit()):
+                elif kind is FARMER and not (len(value) == 12 and value.isascii() and value.isdigit()):
                     self.add("FARMER_ID_FORMAT", tkey, key, row, value=value)
                 elif kind is DATE and (value > today or value < earliest):
                     self.date(tkey, key, row, value, **label)
