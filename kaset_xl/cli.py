@@ -299,6 +299,7 @@ def consolidate(inputs: tuple[str, ...], output: str | None, province: str | Non
         raise click.UsageError("Missing option '--output' / '-o' (or use --dry-run to write nothing).")
     paths = _inputs(inputs)
     if output is not None and not dry_run:  # a re-run replaces its earlier provincial workbook, nobody's work
+        paths = _without_earlier_output(paths, output)
         check_output(output, inputs=tuple(paths), overwrite=force or is_provincial_workbook(output))
     fiscal_year = _fiscal_year(year) if year else None
     result = _consolidate(run, paths or list(inputs), province, fiscal_year, jobs, criteria=criteria,
@@ -407,7 +408,7 @@ def demo(folder: str | None, output: str, force: bool) -> None:
     src = Path(folder) if folder else sample_folder()
     if not any(p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith((".", "~$")) for p in src.glob("*")):
         raise KasetError("FILE_NOT_FOUND", file=str(src / "*.xlsx"))
-    paths = _inputs([str(src)])
+    paths = _without_earlier_output(_inputs([str(src)]), output)
     check_output(output, inputs=tuple(paths), overwrite=force or is_provincial_workbook(output))
     click.echo(f"รวมรายงานจากแบบฟอร์มตัวอย่างใน {src} (consolidating the sample workbooks in {src})")
     result = _consolidate(run, paths, None, None, None)
@@ -416,6 +417,14 @@ def demo(folder: str | None, output: str, force: bool) -> None:
     click.echo("  ชีต (sheets): " + ", ".join(_sheets()))
     problems = len(result.broken) + len(result.left_out)
     sys.exit(1 if problems or any(d.status == "errors" for d in result.districts) else 0)
+
+
+def _without_earlier_output(paths: list[Path], output: str) -> list[Path]:
+    """The inputs without the provincial workbook an earlier run wrote to ``output`` (found again when
+    it was written into an input folder): it is replaced, not read."""
+    from kaset_xl.consolidate.writer import is_provincial_workbook
+
+    return [p for p in paths if not (same_file(p, output) and is_provincial_workbook(p))]
 
 
 def _sheets() -> tuple[str, ...]:

@@ -308,10 +308,19 @@ def _grid(sheet: Any, errors: list[Any] | None = None) -> list[list[Any]]:
     for r, row in enumerate(raw, start=top + 1):
         if errors is not None:
             for c, v in enumerate(row, start=left):
-                if isinstance(v, str) and v in _ERROR_TEXT:
-                    errors.append(_error_cell(sheet.name, r, c, v))
+                if (text := _error_text(v)) is not None:
+                    errors.append(_error_cell(sheet.name, r, c, text))
         out.append([*pad, *(_plain(v) for v in row)])
     return out
+
+
+def _error_text(v: Any) -> str | None:
+    """'#REF!' … when ``v`` is an Excel error value as xlwings hands it over, else None."""
+    if type(v) is str:
+        return v if v in _ERROR_TEXT else None
+    if type(v) is int:
+        return _ERROR_CODES.get(v)
+    return None
 
 
 def _error_cell(sheet: str, row: int, col: int, value: str) -> Any:
@@ -324,15 +333,18 @@ def _error_cell(sheet: str, row: int, col: int, value: str) -> Any:
 
 _CLIENT_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$")
 _ERROR_TEXT = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!"})
+# Desktop Excel through COM (``raw_value`` on Windows): an error cell is an integer, Excel's CVErr code as
+# an HRESULT (xlErrDiv0 = 2007 → 0x800A07D7), as xlwings' own table in _xlwindows.py lists them.  Numbers
+# come as floats there; no cell of a district workbook holds these integers as numbers.
+_ERROR_CODES = {-2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?", -2146826288: "#NULL!",
+                -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!"}
 
 
 def _plain(v: Any) -> Any:
     """One value → the reader's types (blank and error cells as '', whole-day dates as date)."""
-    if v is None:
+    if v is None or _error_text(v) is not None:
         return ""
     if isinstance(v, str):
-        if v in _ERROR_TEXT:
-            return ""
         if _CLIENT_DATE.match(v):
             try:
                 v = dt.datetime.fromisoformat(v[:-1])

@@ -159,6 +159,38 @@ def test_a_rerun_replaces_its_provincial_workbook_but_no_other_file(samples: Pat
     assert is_provincial_workbook(other)
 
 
+def test_an_annotated_provincial_workbook_is_not_replaced(samples: Path, tmp_path: Path) -> None:
+    """Saved again by a spreadsheet program (an officer's notes in it), the provincial workbook is
+    somebody's work: OUTPUT_EXISTS without --force."""
+    import openpyxl
+
+    from kaset_xl.consolidate.writer import is_provincial_workbook
+
+    out = tmp_path / "prov.xlsx"
+    assert run("consolidate", str(samples), "-o", str(out), "--jobs", "1").exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    wb.active["A1"] = "ตรวจแล้ว — สมศรี"
+    wb.properties.lastModifiedBy = "somsri"
+    wb.save(out)
+    before = out.read_bytes()
+    assert not is_provincial_workbook(out)
+    result = run("consolidate", str(samples), "-o", str(out), "--jobs", "1")
+    assert result.exit_code == 2 and "[OUTPUT_EXISTS]" in result.output and out.read_bytes() == before
+
+
+def test_a_rerun_into_the_input_folder_replaces_its_output(samples: Path) -> None:
+    """The provincial workbook written into the input folder is not read as a district's on the next run:
+    it is replaced."""
+    out = samples / "จังหวัด.xlsx"
+    for _ in range(2):
+        result = run("consolidate", str(samples), "-o", str(out), "--jobs", "1", "--json")
+        assert result.exit_code == 0, result.output
+    provenance = table(out, "ที่มา", "ไฟล์ต้นทาง")
+    assert out.name not in {r["ไฟล์ต้นทาง"] for r in provenance} and len(provenance) == 4
+    assert run("demo", "-i", str(samples), "-o", str(out)).exit_code == 0
+    assert run("demo", "-i", str(samples), "-o", str(out)).exit_code == 0
+
+
 def test_json_summary(samples: Path, tmp_path: Path) -> None:
     import json
 

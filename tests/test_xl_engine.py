@@ -278,3 +278,17 @@ def test_error_values_are_reported_at_their_cells_as_validate_reports_them(tmp_p
         if code == "CELL_ERROR_VALUE" and m:
             got.add((code, m.group(1).replace("''", "'"), m.group(2)))
     assert got == from_file
+
+
+def test_desktop_excel_error_codes_are_error_cells_at_their_place() -> None:
+    """Desktop Excel (COM) hands an error cell to ``raw_value`` as an integer code, not as text: it is an
+    error cell at its A1 place, read as blank — also when the used range does not start at A1."""
+    from types import SimpleNamespace
+
+    values = [["ชื่อ", -2146826265, 12.0], [-2146826246, "#DIV/0!", None]]  # #REF!, #N/A, text #DIV/0!
+    sheet = SimpleNamespace(name="สมาชิก", used_range=SimpleNamespace(raw_value=values, row=3, column=3))
+    errors: list[Any] = []
+    grid = xl._grid(sheet, errors)
+    assert [(e.sheet, e.cell, e.value) for e in errors] == [
+        ("สมาชิก", "D3", "#REF!"), ("สมาชิก", "C4", "#N/A"), ("สมาชิก", "D4", "#DIV/0!")]
+    assert grid[2] == ["", "", "ชื่อ", "", 12.0] and grid[3] == ["", "", "", "", ""]

@@ -29,19 +29,21 @@ LEVEL_TABLE = "ระดับ 3ก ก่อนและหลัง (จำน
 
 TITLE = "รายงานรวมระดับจังหวัด"
 AUTHOR = "kaset-xl"
+STAMP = dt.datetime(2000, 1, 1)  # created and modified: two runs give the same file metadata
 
 
 def _book(path: str | os.PathLike[str]) -> xlsxwriter.Workbook:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})
-    wb.set_properties({"title": TITLE, "author": AUTHOR,
-                       "created": dt.datetime(2000, 1, 1)})  # fixed: two runs give the same file metadata
+    wb.set_properties({"title": TITLE, "author": AUTHOR, "created": STAMP})
     return wb
 
 
 def is_provincial_workbook(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` is a provincial workbook this module wrote (its document properties say so):
-    a re-run may replace it; any other file is somebody's work.  Reads only the small properties part."""
+    """Whether ``path`` is a provincial workbook this module wrote and nobody saved since (its document
+    properties say so: written by kaset-xl, last modified by kaset-xl at the fixed stamp — Excel and
+    LibreOffice change both when they save): a re-run may replace it; any other file, an annotated
+    provincial workbook too, is somebody's work.  Reads only the small properties part."""
     import zipfile
     from xml.parsers import expat
 
@@ -68,7 +70,8 @@ def is_provincial_workbook(path: str | os.PathLike[str]) -> bool:
         parser.Parse(data, True)
     except Exception:  # noqa: BLE001 - anything unreadable is not ours
         return False
-    return found.get("creator") == AUTHOR and found.get("title") == TITLE
+    return (found.get("creator") == AUTHOR and found.get("lastModifiedBy") == AUTHOR and found.get("title") == TITLE
+            and found.get("modified") == f"{STAMP:%Y-%m-%dT%H:%M:%SZ}")
 
 
 class _Formats:

@@ -180,28 +180,34 @@ class Guard:
     def _pieces(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
         """A member's content in pieces of at most 1 MiB, inflated straight from the file's bytes
         (zipfile's per-member machinery costs more than the inflating; the CRC is python-calamine's
-        and openpyxl's to check when they read the member)."""
+        and openpyxl's to check when they read the member).  Never more than the size the zip
+        directory declares: a stream that inflates further is refused, as python-calamine refuses it
+        (and the declared sizes are what the limits were checked against)."""
         start = self._data_start(info)
         if start is None:
             assert self._zip is not None
-            with self._zip.open(info) as f:
+            with self._zip.open(info) as f:  # zipfile stops at the declared size
                 yield from iter(lambda: f.read(_PIECE), b"")
             return
         data = memoryview(self._raw or b"")[start:start + info.compress_size]
         if info.compress_type == zipfile.ZIP_STORED:
-            for i in range(0, len(data), _PIECE):
-                yield bytes(data[i:i + _PIECE])
+            for i in range(0, min(len(data), info.file_size), _PIECE):
+                yield bytes(data[i:min(i + _PIECE, info.file_size)])
             return
         inflate = zlib.decompressobj(-15)
+        left = info.file_size
         while True:
-            piece = inflate.decompress(data, _PIECE)
+            piece = inflate.decompress(data, min(_PIECE, left + 1))  # one byte more tells a longer stream
+            if len(piece) > left:
+                raise ValueError("larger than its declared size")
+            left -= len(piece)
             if piece:
                 yield piece
             data = inflate.unconsumed_tail
             if inflate.eof:
                 return
             if not data and not piece:
-                raise EOFError(f"{info.filename}: the compressed data ends early")
+                raise EOFError("the compressed data ends early")
 
     def _quick_head(self, info: zipfile.ZipInfo) -> bytes | None:
         """A member's first 512 bytes straight from the file's bytes (see :meth:`_pieces`); ``None``
@@ -269,6 +275,9 @@ class Guard:
                         cut += len(b"</row>")
                     elif len(buf) > 2 * _PIECE:  # no row ends here: cut at a tag's end, keep it short
                         cut = buf.rfind(b">") + 1
+                        if cut <= 0:  # megabytes without a tag: nothing Office writes; the exact scan streams it
+                            usual = False
+                            break
                     if cut <= 0:
                         tail = buf
                         continue

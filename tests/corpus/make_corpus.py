@@ -16,6 +16,7 @@ import os
 import random
 import re
 import shutil
+import struct
 import sys
 import tempfile
 import zipfile
@@ -212,6 +213,28 @@ def _ratio_bomb(dst: Path) -> None:
     """The members sheet padded with 30 MB of white space: ~1,000:1."""
     part = sheet_part(BASE, MEMBERS)
     rezip(BASE, dst, edit={part: lambda d: d.replace(b"<sheetData>", b"<sheetData>" + _SPACE * 30, 1)})
+
+
+@maker("อันตราย/longer-than-declared.xlsx")
+def _longer_than_declared(dst: Path) -> None:
+    """The members sheet followed by 40 MB of spaces (after its root element: still well-formed), its
+    declared size that of the sheet alone, so that neither the size nor the ratio limit sees the
+    spaces; its CRC covers them all.  A reader must stop at the declared size."""
+    part = sheet_part(BASE, MEMBERS)
+    with zipfile.ZipFile(BASE) as z:
+        real = len(z.read(part))
+    rezip(BASE, dst, edit={part: lambda d: d + _SPACE * 40})
+    data = bytearray(dst.read_bytes())
+    with zipfile.ZipFile(dst) as z:
+        info = z.getinfo(part)
+    name = part.encode()
+    struct.pack_into("<I", data, info.header_offset + 22, real)  # the local header's uncompressed size
+    at = data.rfind(b"PK\x01\x02")
+    while at >= 0 and data[at + 46:at + 46 + len(name)] != name:
+        at = data.rfind(b"PK\x01\x02", 0, at)
+    assert at >= 0
+    struct.pack_into("<I", data, at + 24, real)  # the central directory's
+    dst.write_bytes(bytes(data))
 
 
 @maker("อันตราย/zip-bomb-size.xlsx")
