@@ -61,8 +61,13 @@ _THAI_TO_ASCII = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _ASCII_TO_THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 # Invisible characters that str.split() does not treat as whitespace.  They are deleted, not
 # turned into spaces: the text should read as the officer sees it on screen ('บ้าน\u200bนา' is
-# 'บ้านนา', a village name, not 'บ้าน นา').
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
+# 'บ้านนา', a village name, not 'บ้าน นา').  With them the control characters that text pasted from
+# other programs can carry (C0 and C1 controls that are not whitespace, and DEL): nobody sees them,
+# and 'สม\x07ชาย' must match 'สมชาย'.
+_CONTROLS = "".join(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1C), 0x7F, *range(0x80, 0x85),
+                                     *range(0x86, 0xA0)))
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff" + _CONTROLS))
+_CONTROL_SET = frozenset(_CONTROLS)
 
 
 def thai_digits_to_ascii(s: str) -> str:
@@ -73,7 +78,7 @@ def thai_digits_to_ascii(s: str) -> str:
 
 
 def _strip_invisible(s: str) -> str:
-    if "\u200b" in s or "\u2060" in s or "\ufeff" in s:
+    if "\u200b" in s or "\u2060" in s or "\ufeff" in s or (not s.isprintable() and not _CONTROL_SET.isdisjoint(s)):
         return s.translate(_INVISIBLE)
     return s
 

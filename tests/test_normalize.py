@@ -66,6 +66,8 @@ def test_clean_text_blank(value):
         ("สมชาย\t\nใจดี", "สมชาย ใจดี"),
         ("สมชาย \u200b ใจดี", "สมชาย ใจดี"),
         ("บ้าน\u200bนา", "บ้านนา"),  # zero-width space is invisible: deleted, not a space
+        ("สม\x07ชาย\x00 ใจดี\x7f", "สมชาย ใจดี"),  # control characters pasted in: deleted
+        ("\x1b\x9b", None),  # nothing but controls: blank
         ("หมู่ ๕", "หมู่ ๕"),  # Thai digits in free text are kept
         (12.0, "12"),  # calamine gives integral numbers as float
         (12.5, "12.5"),
