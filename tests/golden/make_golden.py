@@ -19,7 +19,6 @@ exactly once, and nothing else may be reported.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import shutil
 import sys
@@ -29,26 +28,22 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from stdnum.th import pin
 
-from kaset_xl.areas import district_area
-from kaset_xl.samples import SAMPLE_YEAR, sample_data
-from kaset_xl.workbook.builder import WorkbookData, build_workbook
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # this folder is not a package
+
+from golden_common import (  # noqa: E402
+    CREATED, GOLDEN_DIR, TODAY, Expected, Plan, Row, load_script, write_golden)
+from golden_common import citizen_id as _person_id  # noqa: E402
+from kaset_xl.samples import sample_data  # noqa: E402
+from kaset_xl.workbook.builder import WorkbookData  # noqa: E402
 
 __all__ = ["TODAY", "make_golden", "GOLDEN_DIR"]
-
-TODAY = dt.date(2026, 1, 15)  # the validation date of every golden
-GOLDEN_DIR = Path(__file__).resolve().parent
-CREATED = dt.datetime(2020, 10, 1, 8, 30)  # fixed, for reproducible files
 
 # Sheet names as the officer sees them (written out, not taken from the layout: a golden checks it).
 INFO = "ข้อมูลอำเภอ"
 GROUPS = "ทะเบียนกลุ่ม"
 MEMBERS = "สมาชิก"
 FIRST_DATA_ROW = 5  # header on row 4
-
-Row = dict[str, Any]
-Expected = list[dict[str, str]]
 
 _THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 _THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
@@ -183,21 +178,17 @@ COMMITTEE = ("ประธาน", "เลขานุการ", "เหรั�
 
 
 def citizen_id(n: int, first: str = "1") -> str:
-    head = f"{first}5803{n:07d}"
-    return head + pin.calc_check_digit(head)
+    return _person_id(n, first)
 
 
-class _Bad:
+class _Bad(Plan):
     """Collects the rows of the bad workbook and, by hand, the plan of what is planted where."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.groups: list[Row] = []
         self.members: list[Row] = []
-        self.expected: Expected = []
         self.people = 0  # persons made so far: each gets a unique name and citizen ID
-
-    def plant(self, code: str, sheet: str, cell: str) -> None:
-        self.expected.append({"code": code, "sheet": sheet, "cell": cell})
 
     def group(self, name: str | None, *, established: object = dt.date(2015, 1, 10),
               member_count: object = 12, **over: Any) -> int:
@@ -439,11 +430,6 @@ def bad_registry() -> tuple[WorkbookData, Expected, dict[str, object]]:
 # ================================================================================ writing
 
 
-def _write_expected(path: Path, expected: Expected) -> None:
-    lines = ",\n".join(" " + json.dumps(e, ensure_ascii=False) for e in expected)  # one issue a line
-    path.write_text(f"[\n{lines}\n]\n" if expected else "[]\n", encoding="utf-8")
-
-
 def _overwrite_cells(path: Path, sheet: str, cells: dict[str, object]) -> None:
     """Change cells of a built workbook as an officer would in Excel (locked cells included)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -479,32 +465,17 @@ def make_golden(folder: str | Path = GOLDEN_DIR) -> list[Path]:
     written: list[Path] = []
 
     def write(name: str, district: str, data: WorkbookData, expected: Expected) -> Path:
-        path = out / f"{name}.xlsx"
-        build_workbook(path, district_area(district), SAMPLE_YEAR, data=data)
-        _write_expected(out / f"{name}.expected.json", expected)
-        written.append(path)
-        return path
+        written.append(write_golden(out, name, district, data, expected))
+        return written[-1]
 
     write("good-5803", "5803", *good_5803())
     write("good-5801-thai-typing", "5801", *good_5801_thai_typing())
     data, expected, prefilled = bad_registry()
     path = write("bad-registry", "5803", data, expected)
     _overwrite_cells(path, INFO, prefilled)
-    written += _programme_script().make_golden_programme(out)  # bad-programme.xlsx
-    written += _programme_script("make_golden_establish").make_golden_establish(out)  # bad-establish.xlsx
+    written += load_script("make_golden_programme").make_golden_programme(out)  # bad-programme.xlsx
+    written += load_script("make_golden_establish").make_golden_establish(out)  # bad-establish.xlsx
     return written
-
-
-def _programme_script(name: str = "make_golden_programme") -> Any:
-    """tests/golden/make_golden_programme.py or another script of this folder (loaded by path: this
-    folder is not a package)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(name, GOLDEN_DIR / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 if __name__ == "__main__":

@@ -17,23 +17,19 @@ two roles missing).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from stdnum.th import pin
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # this folder is not a package
 
-from kaset_xl.areas import district_area
-from kaset_xl.workbook.builder import WorkbookData, build_workbook
+from golden_common import CREATED, GOLDEN_DIR, TODAY, Expected, Plan, Row, write_golden  # noqa: E402
+from golden_common import citizen_id as _person_id  # noqa: E402
+from kaset_xl.workbook.builder import WorkbookData  # noqa: E402
 
 __all__ = ["TODAY", "NAME", "make_golden_establish", "bad_establish"]
 
-TODAY = dt.date(2026, 1, 15)  # the validation date of the golden (the same as make_golden.py's)
 NAME = "bad-establish"
-GOLDEN_DIR = Path(__file__).resolve().parent
-CREATED = dt.datetime(2020, 10, 1, 8, 30)
-YEAR = 2564
 DISTRICT = "5803"
 
 # Sheet names, first data rows and column letters as the officer sees them (written out, not taken
@@ -60,30 +56,19 @@ FIRST = ["สมชาย", "บัวคำ", "ประเสริฐ", "ม�
 LAST = ["ใจดี", "แสนคำ", "ดอยสูง", "คำแก้ว", "ไตรรัตน์", "จันทร์หอม", "ปัญญาดี", "ศรีวิชัย", "ลุงตา", "ทองคำ"]
 COMMITTEE = ["ประธาน", "เลขานุการ", "เหรัญญิก"]
 
-Row = dict[str, Any]
-Expected = list[dict[str, str]]
 
 
 def citizen_id(n: int, first: str = "3") -> str:
-    head = f"{first}5803{n:07d}"
-    return head + pin.calc_check_digit(head)
+    return _person_id(n, first)
 
 
-class _Plan:
+class _Plan(Plan):
+    first_rows = {"establish": ESTABLISH_FIRST_ROW, "applicants": APPLICANTS_FIRST_ROW}
+    default_first_row = REGISTRY_FIRST_ROW
+
     def __init__(self) -> None:
-        self.expected: Expected = []
-        self.tables: dict[str, list[Row]] = {}
+        super().__init__()
         self.people = 0
-
-    def plant(self, code: str, sheet: str, cell: str) -> None:
-        self.expected.append({"code": code, "sheet": sheet, "cell": cell})
-
-    def add(self, table: str, row: Row) -> int:
-        """Append a row to ``table``; returns its worksheet row."""
-        rows = self.tables.setdefault(table, [])
-        first = {"establish": ESTABLISH_FIRST_ROW, "applicants": APPLICANTS_FIRST_ROW}.get(table, REGISTRY_FIRST_ROW)
-        rows.append({"no": len(rows) + 1, **row})
-        return first + len(rows) - 1
 
     def application(self, name: str, decision: str | None, **over: Any) -> int:
         row: Row = {"name": name, "house_no": "7", "moo": 2, "tambon": PAI_TAMBON, "main_activity": "ปลูกพืช",
@@ -236,20 +221,9 @@ def bad_establish() -> tuple[WorkbookData, Expected]:
     return WorkbookData(info=info, tables=p.tables, created=CREATED), p.expected
 
 
-def _write_expected(path: Path, expected: Expected) -> None:
-    lines = ",\n".join(" " + json.dumps(e, ensure_ascii=False) for e in expected)  # one issue a line
-    path.write_text(f"[\n{lines}\n]\n" if expected else "[]\n", encoding="utf-8")
-
-
 def make_golden_establish(folder: str | Path = GOLDEN_DIR) -> list[Path]:
     """Write the bad establishment golden and its expected issues into ``folder``; returns the workbook."""
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    data, expected = bad_establish()
-    path = out / f"{NAME}.xlsx"
-    build_workbook(path, district_area(DISTRICT), YEAR, data=data)
-    _write_expected(out / f"{NAME}.expected.json", expected)
-    return [path]
+    return [write_golden(folder, NAME, DISTRICT, *bad_establish())]
 
 
 if __name__ == "__main__":

@@ -15,23 +15,19 @@ nothing else may be reported.  PHASE_COUNT_OFF_TARGET is planted twice (two grou
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from stdnum.th import pin
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # this folder is not a package
 
-from kaset_xl.areas import district_area
-from kaset_xl.workbook.builder import WorkbookData, build_workbook
+from golden_common import CREATED, GOLDEN_DIR, TODAY, Expected, Plan, Row, write_golden  # noqa: E402
+from golden_common import citizen_id as _person_id  # noqa: E402
+from kaset_xl.workbook.builder import WorkbookData  # noqa: E402
 
 __all__ = ["TODAY", "NAME", "make_golden_programme", "bad_programme"]
 
-TODAY = dt.date(2026, 1, 15)  # the validation date of the golden (the same as make_golden.py's)
 NAME = "bad-programme"
-GOLDEN_DIR = Path(__file__).resolve().parent
-CREATED = dt.datetime(2020, 10, 1, 8, 30)
-YEAR = 2564
 DISTRICT = "5803"
 
 # Sheet names and first data rows as the officer sees them (written out, not taken from the layout).
@@ -79,29 +75,15 @@ SCORES_65 = (5, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4)  # 65 ปานก�
 SCORES_85 = (6, 6, 5, 5, 5, 6, 6, 5, 6, 6, 5, 6, 5, 5, 4, 4)  # 85 ดี
 SF_CODES = ["1.1", "1.2", "2.1", "2.2", "3.1", "3.2", "4.1", "4.2", "5.1", "5.2", "6.1", "6.2"]
 
-Row = dict[str, Any]
-Expected = list[dict[str, str]]
 
 
 def citizen_id(n: int) -> str:
-    head = f"35803{n:07d}"
-    return head + pin.calc_check_digit(head)
+    return _person_id(n, "3")
 
 
-class _Plan:
-    def __init__(self) -> None:
-        self.expected: Expected = []
-        self.tables: dict[str, list[Row]] = {}
-
-    def plant(self, code: str, sheet: str, cell: str) -> None:
-        self.expected.append({"code": code, "sheet": sheet, "cell": cell})
-
-    def add(self, table: str, row: Row) -> int:
-        """Append a row to ``table``; returns its worksheet row."""
-        rows = self.tables.setdefault(table, [])
-        first = REGISTRY_FIRST_ROW if table in ("groups", "members") else PROGRAMME_FIRST_ROW
-        rows.append({"no": len(rows) + 1, **row})
-        return first + len(rows) - 1
+class _Plan(Plan):
+    first_rows = {"groups": REGISTRY_FIRST_ROW, "members": REGISTRY_FIRST_ROW}
+    default_first_row = PROGRAMME_FIRST_ROW
 
 
 def _group(name: str, count: int) -> Row:
@@ -256,20 +238,9 @@ def bad_programme() -> tuple[WorkbookData, Expected]:
     return WorkbookData(info=info, tables=p.tables, created=CREATED), p.expected
 
 
-def _write_expected(path: Path, expected: Expected) -> None:
-    lines = ",\n".join(" " + json.dumps(e, ensure_ascii=False) for e in expected)  # one issue a line
-    path.write_text(f"[\n{lines}\n]\n" if expected else "[]\n", encoding="utf-8")
-
-
 def make_golden_programme(folder: str | Path = GOLDEN_DIR) -> list[Path]:
     """Write the bad programme golden and its expected issues into ``folder``; returns the workbook."""
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    data, expected = bad_programme()
-    path = out / f"{NAME}.xlsx"
-    build_workbook(path, district_area(DISTRICT), YEAR, data=data)
-    _write_expected(out / f"{NAME}.expected.json", expected)
-    return [path]
+    return [write_golden(folder, NAME, DISTRICT, *bad_programme())]
 
 
 if __name__ == "__main__":

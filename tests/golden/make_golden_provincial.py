@@ -25,14 +25,16 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
-from kaset_xl.consolidate import consolidate, write_provincial_workbook
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # this folder is not a package
+
+from golden_common import GOLDEN_DIR, TODAY  # noqa: E402
+from kaset_xl.consolidate import consolidate, write_provincial_workbook  # noqa: E402
 
 __all__ = ["TODAY", "MTIME", "provincial_values", "EXPECTED"]
 
-TODAY = dt.date(2026, 1, 15)  # the same validation day as the other goldens
 MTIME = dt.datetime(2021, 9, 30, 16, 0).timestamp()  # the samples' modification time in the golden run
-ROOT = Path(__file__).resolve().parents[2]
-EXPECTED = Path(__file__).resolve().parent / "provincial-58-2564.expected.json"
+ROOT = GOLDEN_DIR.parents[1]
+EXPECTED = GOLDEN_DIR / "provincial-58-2564.expected.json"
 
 
 def _plain(v: Any, workdir: str) -> Any:
