@@ -35,7 +35,11 @@ def establish_tables() -> tuple[Table, ...]:
     from kaset_xl.workbook.layout import BE_HINT, MEMBERS, ColType, Column, Table
 
     C, T = Column, ColType
-    yes = "ใช่ = มีแล้ว"
+
+    def yes_no(key: str, header: str, header_en: str, band: str, width: float) -> Column:
+        """A topic of the regulations or a document: ใช่ = it is there."""
+        return C(key, header, header_en, T.YESNO, choices="yesno", width=width, band=band, hint="ใช่ = มีแล้ว")
+
     establish = Table(
         key="establish", sheet="จัดตั้งกลุ่ม", title="คำขอจัดตั้งกลุ่มส่งเสริมอาชีพการเกษตร",
         capacity=50, header_row=ESTABLISH_HEADER_ROW, since=ESTABLISH_SINCE,
@@ -50,30 +54,18 @@ def establish_tables() -> tuple[Table, ...]:
             C("tambon", "ตำบล", "Tambon", T.TAMBON, required=True, choices="tambon", width=14),
             C("main_activity", "กิจกรรมหลัก", "Main activity", T.TEXT, required=True, width=18),
             C("applied", "วันที่ยื่นคำขอ", "Application date", T.DATE, required=True, width=12, hint=BE_HINT),
-            C("reg_shares", "การระดมหุ้น", "Raising shares", T.YESNO, choices="yesno", width=9,
-              band=REGULATION_BAND, hint=yes),
-            C("reg_activities", "การดำเนินกิจกรรม", "Activities", T.YESNO, choices="yesno", width=9,
-              band=REGULATION_BAND, hint=yes),
-            C("reg_money", "การจัดการเงินทุน", "Money and capital", T.YESNO, choices="yesno", width=9,
-              band=REGULATION_BAND, hint=yes),
-            C("reg_membership", "การรับสมาชิกและการลาออก", "Admitting and resigning members", T.YESNO,
-              choices="yesno", width=10, band=REGULATION_BAND, hint=yes),
-            C("reg_election", "การเลือกตั้งคณะกรรมการ", "Electing the committee", T.YESNO, choices="yesno",
-              width=10, band=REGULATION_BAND, hint=yes),
-            C("reg_term", "วาระการอยู่ในตำแหน่ง", "Terms of office", T.YESNO, choices="yesno", width=9,
-              band=REGULATION_BAND, hint=yes),
-            C("reg_leaving", "การพ้นจากตำแหน่ง", "Leaving office", T.YESNO, choices="yesno", width=9,
-              band=REGULATION_BAND, hint=yes),
-            C("doc_request", "หนังสือคำขอใบรับรอง (แบบฟอร์มกรมฯ)", "DOAE request form", T.YESNO,
-              choices="yesno", width=11, band=DOCUMENT_BAND, hint=yes),
-            C("doc_regulations", "ข้อบังคับหรือข้อตกลงของกลุ่ม", "Regulations", T.YESNO, choices="yesno",
-              width=10, band=DOCUMENT_BAND, hint=yes),
-            C("doc_committee", "รายชื่อคณะกรรมการ", "Committee list", T.YESNO, choices="yesno", width=10,
-              band=DOCUMENT_BAND, hint=yes),
-            C("doc_members", "บัญชีรายชื่อสมาชิก", "Member list", T.YESNO, choices="yesno", width=10,
-              band=DOCUMENT_BAND, hint=yes),
-            C("doc_plan", "แผนงาน/กิจกรรม", "Plan/activities", T.YESNO, choices="yesno", width=10,
-              band=DOCUMENT_BAND, hint=yes),
+            yes_no("reg_shares", "การระดมหุ้น", "Raising shares", REGULATION_BAND, 9),
+            yes_no("reg_activities", "การดำเนินกิจกรรม", "Activities", REGULATION_BAND, 9),
+            yes_no("reg_money", "การจัดการเงินทุน", "Money and capital", REGULATION_BAND, 9),
+            yes_no("reg_membership", "การรับสมาชิกและการลาออก", "Admitting and resigning members", REGULATION_BAND, 10),
+            yes_no("reg_election", "การเลือกตั้งคณะกรรมการ", "Electing the committee", REGULATION_BAND, 10),
+            yes_no("reg_term", "วาระการอยู่ในตำแหน่ง", "Terms of office", REGULATION_BAND, 9),
+            yes_no("reg_leaving", "การพ้นจากตำแหน่ง", "Leaving office", REGULATION_BAND, 9),
+            yes_no("doc_request", "หนังสือคำขอใบรับรอง (แบบฟอร์มกรมฯ)", "DOAE request form", DOCUMENT_BAND, 11),
+            yes_no("doc_regulations", "ข้อบังคับหรือข้อตกลงของกลุ่ม", "Regulations", DOCUMENT_BAND, 10),
+            yes_no("doc_committee", "รายชื่อคณะกรรมการ", "Committee list", DOCUMENT_BAND, 10),
+            yes_no("doc_members", "บัญชีรายชื่อสมาชิก", "Member list", DOCUMENT_BAND, 10),
+            yes_no("doc_plan", "แผนงาน/กิจกรรม", "Plan/activities", DOCUMENT_BAND, 10),
             C("checker", "ผู้ตรวจสอบ (นสว.ประจำตำบล)", "Checked by (tambon officer)", T.TEXT, width=18,
               band="การตรวจสอบเอกสาร"),
             C("checked", "วันที่ตรวจสอบ", "Check date", T.DATE, width=12, hint=BE_HINT,
