@@ -110,10 +110,16 @@ def generate(codes: list[str], folder: Path, jobs: int) -> dict[str, str]:
 
 
 # ====================================================================== measured phases (fresh process each)
-def _calamine_read(path: str) -> int:
+def _calamine_read(path: str, from_bytes: bool = False) -> int:
+    import io
+
     from python_calamine import CalamineWorkbook
 
-    wb = CalamineWorkbook.from_path(path)
+    if from_bytes:
+        with open(path, "rb") as f:
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(f.read()))
+    else:
+        wb = CalamineWorkbook.from_path(path)
     cells = 0
     for name in wb.sheet_names:
         rows = wb.get_sheet_by_name(name).to_python()
@@ -122,17 +128,7 @@ def _calamine_read(path: str) -> int:
 
 
 def _calamine_read_bytes(path: str) -> int:
-    import io
-
-    from python_calamine import CalamineWorkbook
-
-    with open(path, "rb") as f:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(f.read()))
-    cells = 0
-    for name in wb.sheet_names:
-        rows = wb.get_sheet_by_name(name).to_python()
-        cells += sum(len(r) for r in rows)
-    return cells
+    return _calamine_read(path, from_bytes=True)
 
 
 def _openpyxl_read(path: str, read_only: bool = True) -> int:

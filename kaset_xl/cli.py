@@ -293,14 +293,12 @@ def consolidate(inputs: tuple[str, ...], output: str | None, province: str | Non
         kaset-xl consolidate workbooks/ --dry-run
     """
     from kaset_xl.consolidate import consolidate as run, write_provincial_workbook
-    from kaset_xl.consolidate.writer import is_provincial_workbook
 
     if output is None and not dry_run:
         raise click.UsageError("Missing option '--output' / '-o' (or use --dry-run to write nothing).")
     paths = _inputs(inputs)
-    if output is not None and not dry_run:  # a re-run replaces its earlier provincial workbook, nobody's work
-        paths = _without_earlier_output(paths, output)
-        check_output(output, inputs=tuple(paths), overwrite=force or is_provincial_workbook(output))
+    if output is not None and not dry_run:
+        paths = _check_provincial_output(paths, output, force)
     fiscal_year = _fiscal_year(year) if year else None
     result = _consolidate(run, paths or list(inputs), province, fiscal_year, jobs, criteria=criteria,
                           today=_today(today))
@@ -402,14 +400,12 @@ def demo(folder: str | None, output: str, force: bool) -> None:
         kaset-xl demo -o /tmp/mae-hong-son.xlsx
     """
     from kaset_xl.consolidate import consolidate as run, write_provincial_workbook
-    from kaset_xl.consolidate.writer import is_provincial_workbook
     from kaset_xl.samples import sample_folder
 
     src = Path(folder) if folder else sample_folder()
     if not any(p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith((".", "~$")) for p in src.glob("*")):
         raise KasetError("FILE_NOT_FOUND", file=str(src / "*.xlsx"))
-    paths = _without_earlier_output(_inputs([str(src)]), output)
-    check_output(output, inputs=tuple(paths), overwrite=force or is_provincial_workbook(output))
+    paths = _check_provincial_output(_inputs([str(src)]), output, force)
     click.echo(f"รวมรายงานจากแบบฟอร์มตัวอย่างใน {src} (consolidating the sample workbooks in {src})")
     result = _consolidate(run, paths, None, None, None)
     write_provincial_workbook(result, output)
@@ -419,12 +415,17 @@ def demo(folder: str | None, output: str, force: bool) -> None:
     sys.exit(1 if problems or any(d.status == "errors" for d in result.districts) else 0)
 
 
-def _without_earlier_output(paths: list[Path], output: str) -> list[Path]:
-    """The inputs without the provincial workbook an earlier run wrote to ``output`` (found again when
-    it was written into an input folder): it is replaced, not read."""
+def _check_provincial_output(paths: list[Path], output: str, force: bool) -> list[Path]:
+    """Before any work: a re-run replaces its earlier provincial workbook (not read as an input when it
+    was written into an input folder); any other existing file only with ``force``, an input never.
+    Returns the inputs to read."""
     from kaset_xl.consolidate.writer import is_provincial_workbook
 
-    return [p for p in paths if not (same_file(p, output) and is_provincial_workbook(p))]
+    ours = is_provincial_workbook(output)
+    if ours:
+        paths = [p for p in paths if not same_file(p, output)]
+    check_output(output, inputs=tuple(paths), overwrite=force or ours)
+    return paths
 
 
 def _sheets() -> tuple[str, ...]:
