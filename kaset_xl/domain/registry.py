@@ -19,6 +19,7 @@ from kaset_xl.areas import normalize_tambon
 from kaset_xl.criteria import Criteria, RegistryRules
 from kaset_xl.domain.models import Group, Member
 from kaset_xl.issues import Issue, make_issue
+from kaset_xl.memo import IdentityMemo
 from kaset_xl.normalize import format_be as _be
 from kaset_xl.workbook.layout import ColType, Column, Table
 
@@ -287,7 +288,7 @@ class Checker:
 
 # One cell's checks, in order: (column, key, required, checked, label params, allowed values).
 _CellPlan = tuple[tuple[Column, str, bool, bool, dict[str, str], tuple[str, ...] | None], ...]
-_CELL_PLANS: dict[tuple[int, int], tuple[Table, dict[str, tuple[str, ...]], _CellPlan]] = {}
+_CELL_PLANS: IdentityMemo[_CellPlan] = IdentityMemo()
 
 
 def _cell_plan(table: Table, lists: dict[str, tuple[str, ...]]) -> _CellPlan:
@@ -296,9 +297,10 @@ def _cell_plan(table: Table, lists: dict[str, tuple[str, ...]]) -> _CellPlan:
     ``checked``: a value (not None) has more to check than its presence.  A column that is neither
     required nor checked can raise no issue and is left out.
     """
-    hit = _CELL_PLANS.get((id(table), id(lists)))
-    if hit is not None and hit[0] is table and hit[1] is lists:
-        return hit[2]
+    return _CELL_PLANS.get((table, lists), lambda: _make_cell_plan(table, lists))
+
+
+def _make_cell_plan(table: Table, lists: dict[str, tuple[str, ...]]) -> _CellPlan:
     plan = []
     for col in table.inputs:
         allowed = (lists[col.choices] if col.choices in lists and col.strict and col.type is not ColType.YESNO
@@ -316,9 +318,6 @@ def _cell_plan(table: Table, lists: dict[str, tuple[str, ...]]) -> _CellPlan:
         if col.required or checked:
             plan.append((col, col.key, col.required, checked, {"label": col.header, "label_en": col.header_en},
                          allowed))
-    if len(_CELL_PLANS) >= 256:
-        _CELL_PLANS.clear()
-    _CELL_PLANS[(id(table), id(lists))] = (table, lists, tuple(plan))
     return tuple(plan)
 
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
+from kaset_xl.memo import IdentityMemo
+
 if TYPE_CHECKING:
     from kaset_xl.criteria import Criteria
 
@@ -366,7 +368,7 @@ DISTRICT_INFO = FormSheet(
     ),
 )
 
-_BUILT: dict[int, tuple[Criteria, Layout]] = {}  # id(criteria) → (criteria kept alive, its layout)
+_BUILT: IdentityMemo[Layout] = IdentityMemo(limit=16)  # per criteria object
 
 
 def build_layout(criteria: Criteria) -> Layout:
@@ -375,14 +377,7 @@ def build_layout(criteria: Criteria) -> Layout:
     Built once per criteria object (the shipped criteria are loaded once per process), so reading
     many workbooks shares one layout and its tables.
     """
-    hit = _BUILT.get(id(criteria))
-    if hit is not None and hit[0] is criteria:
-        return hit[1]
-    layout = _build_layout(criteria)
-    if len(_BUILT) >= 16:
-        _BUILT.clear()
-    _BUILT[id(criteria)] = (criteria, layout)
-    return layout
+    return _BUILT.get((criteria,), lambda: _build_layout(criteria))
 
 
 def _build_layout(criteria: Criteria) -> Layout:

@@ -24,6 +24,7 @@ from kaset_xl import normalize as nz
 from kaset_xl.areas import DistrictArea, district_area
 from kaset_xl.domain.models import DistrictInfo, Group, Identity, Member
 from kaset_xl.issues import Issue, KasetError, make_issue
+from kaset_xl.memo import IdentityMemo
 from kaset_xl.criteria import Criteria, load_criteria
 from kaset_xl.workbook.layout import (
     LAYOUT,
@@ -305,22 +306,18 @@ def _info(grids: _SheetCache | _GridMap, layout: Layout, shown: str,
     return DistrictInfo(**values), cells
 
 
-_PLANS: dict[int, tuple[Table, dict[str, str], tuple[tuple[Column, Callable[[Any], Any]], ...]]] = {}
+_Plan = tuple[dict[str, str], tuple[tuple[Column, Callable[[Any], Any]], ...]]
+_PLANS: IdentityMemo[_Plan] = IdentityMemo()
 
 
-def _plan_of(table: Table) -> tuple[dict[str, str], tuple[tuple[Column, Callable[[Any], Any]], ...]]:
+def _plan_of(table: Table) -> _Plan:
     """A table's normalised headers (→ column key) and its input columns with their parsers.
 
     Computed once per table object (layouts are shared, see ``build_layout``).  Computed cells are
     never read: their cached values are not trusted.
     """
-    hit = _PLANS.get(id(table))
-    if hit is None or hit[0] is not table:
-        if len(_PLANS) >= 256:
-            _PLANS.clear()
-        hit = _PLANS[id(table)] = (table, {normalize_header(c.header): c.key for c in table.columns},
-                                   tuple((col, _PARSERS[col.type]) for col in table.inputs))
-    return hit[1], hit[2]
+    return _PLANS.get((table,), lambda: ({normalize_header(c.header): c.key for c in table.columns},
+                                         tuple((col, _PARSERS[col.type]) for col in table.inputs)))
 
 
 def _find_header_row(grid: Grid, table: Table) -> int | None:
@@ -338,8 +335,8 @@ def _find_header_row(grid: Grid, table: Table) -> int | None:
     return best if best_hits * 2 >= len(wanted) else None
 
 
-# Header rows already read: (table id, the header row's values) → (table, column key → index, letters).
-_HEADERS: dict[tuple[int, tuple[Any, ...]], tuple[Table, dict[str, int], dict[str, str]]] = {}
+# Header rows already read: per table and the header row's values → (column key → index, letters).
+_HEADERS: IdentityMemo[tuple[dict[str, int], dict[str, str]]] = IdentityMemo()
 # Cell types whose values hash and compare as plain values (a header row of only these can be a cache key).
 _PLAIN_TYPES = frozenset({str, float, int, bool, type(None), dt.date, dt.datetime, dt.time, dt.timedelta})
 
@@ -350,10 +347,10 @@ def _columns(grid: Grid, table: Table, shown: str) -> tuple[int, dict[str, int],
     key = None
     if expected < len(grid) and set(map(type, grid[expected])) <= _PLAIN_TYPES:
         # Workbooks of one template share their header rows: found once, looked up after.
-        key = (id(table), tuple(grid[expected]))
-        hit = _HEADERS.get(key)
-        if hit is not None and hit[0] is table:
-            return expected, hit[1], hit[2]
+        key = tuple(grid[expected])
+        hit = _HEADERS.lookup((table,), key)
+        if hit is not None:
+            return expected, hit[0], hit[1]
     h = _find_header_row(grid, table)
     if h is None:
         raise KasetError("HEADER_MISSING", file=shown, sheet=table.sheet, header=table.columns[1].header)
@@ -369,9 +366,7 @@ def _columns(grid: Grid, table: Table, shown: str) -> tuple[int, dict[str, int],
         index[col.key] = c
     letters = {k: xl_col_to_name(c) for k, c in index.items()}
     if key is not None and h == expected:  # found from that row alone (see _find_header_row)
-        if len(_HEADERS) >= 256:
-            _HEADERS.clear()
-        _HEADERS[key] = (table, index, letters)
+        _HEADERS.store((table,), (index, letters), key)
     return h, index, letters
 
 
