@@ -188,8 +188,7 @@ def score(file: str, output: str | None, criteria: str | None, as_json: bool, to
     from kaset_xl.scoring import score_file
 
     day = _today(today)
-    if output and not same_file(output, file):  # -o FILE itself is the default: writing into FILE
-        check_output(output, overwrite=force)
+    _check_copy_output(file, output, force)
     crit = load_criteria(path=criteria) if criteria else None
     outcome = score_file(file, output, criteria=crit, today=day)
     target = output or file
@@ -222,6 +221,13 @@ def score(file: str, output: str | None, criteria: str | None, as_json: bool, to
         click.echo(f"✓ เขียนผลการคำนวณลงใน {target} (results written to {target})")
     errors = sum(1 for i in outcome.issues if i.severity.value == "error")
     sys.exit(1 if errors else 0)
+
+
+def _check_copy_output(file: str, output: str | None, force: bool) -> None:
+    """``-o`` of a command that writes into the officer's own workbook by default (score, register): an
+    existing other file only with ``force``; ``-o FILE`` itself is the default, writing into FILE."""
+    if output and not same_file(output, file):
+        check_output(output, overwrite=force)
 
 
 def _today(value: str | None) -> dt.date | None:
@@ -261,7 +267,8 @@ def schema(as_json: bool) -> None:
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
-              help="The provincial workbook to write (.xlsx); replaced if it exists. Required unless --dry-run.")
+              help="The provincial workbook to write (.xlsx); an earlier one is replaced, any other existing file "
+                   "only with --force. Required unless --dry-run.")
 @click.option("--province", "-p", help="จังหวัด: ชื่อหรือรหัส 2 หลัก (default: the first usable workbook's).")
 @click.option("--year", "-y", help="ปีงบประมาณ พ.ศ. (default: the first usable workbook's).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of text.")
@@ -488,8 +495,7 @@ def register(file: str, group: str, output: str | None, force: bool) -> None:
     """
     from kaset_xl.establish_register import register_file
 
-    if output and not same_file(output, file):  # -o FILE itself is the default: into the officer's own workbook
-        check_output(output, overwrite=force)
+    _check_copy_output(file, output, force)
     plan = register_file(file, group, output)
     target = output or file
     rows = f"{plan.member_rows[0]}–{plan.member_rows[-1]}" if plan.member_rows else "-"
