@@ -61,7 +61,8 @@ def handles_errors(func: F) -> F:
 def cli() -> None:
     """kaset-xl — แบบฟอร์มทะเบียนกลุ่มส่งเสริมอาชีพการเกษตร และการรวมรายงานระดับจังหวัด
 
-    District workbooks for farmer groups: make the template, validate, and (soon) consolidate.
+    District workbooks for farmer groups: make the template, validate and score them, certify and
+    register new groups, and consolidate a province's workbooks into the กสอ. report forms.
     """
 
 

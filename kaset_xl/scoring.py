@@ -21,7 +21,7 @@ import openpyxl
 
 from kaset_xl.criteria import Criteria
 from kaset_xl.domain.programme import IFPP_SECTION_TH, ProgrammeResult
-from kaset_xl.domain.registry import check_all
+from kaset_xl.domain.rules import check_all
 from kaset_xl.issues import Issue, message
 from kaset_xl.workbook.editing import open_for_writing, save_workbook
 from kaset_xl.workbook.reader import DistrictBook, read_district_workbook

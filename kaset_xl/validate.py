@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from kaset_xl.criteria import Criteria, load_criteria
-from kaset_xl.domain.registry import check_registry
+from kaset_xl.domain.rules import check_registry
 from kaset_xl.issues import Issue, KasetError, Severity
 from kaset_xl.workbook.layout import LAYOUT
 from kaset_xl.workbook.reader import DistrictBook, read_district_workbook

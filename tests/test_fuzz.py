@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from kaset_xl.consolidate import consolidate, write_provincial_workbook
-from kaset_xl.domain.registry import check_all
+from kaset_xl.domain.rules import check_all
 from kaset_xl.issues import Issue, KasetError
 from kaset_xl.validate import validate_book, validate_file
 from kaset_xl.workbook.reader import read_district_grids

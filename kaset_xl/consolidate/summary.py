@@ -1,7 +1,7 @@
 """One district workbook → a small picklable summary (run in a worker process).
 
 The workbook is read with python-calamine, checked with every rule and scored from the raw entries
-(``check_all``: the same rules as ``validate`` and the same results as ``score``, in one pass);
+(``domain.rules.check_all``: the same rules as ``validate`` and the same results as ``score``, in one pass);
 cached formula values are never read.  Only plain data leaves the worker — no openpyxl or calamine
 objects — so the parent process stays small.
 """
@@ -137,7 +137,7 @@ def summarise_file(path: str, criteria_path: str | None = None, today: dt.date |
     fiscal year (a path, so that it travels to worker processes); ``today``: the day dates are
     checked against (default: today).
     """
-    from kaset_xl.domain.registry import check_all
+    from kaset_xl.domain.rules import check_all
     from kaset_xl.workbook.reader import read_district_workbook
 
     p = Path(path)

@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kaset_xl.issues import KasetError
+from kaset_xl.workbook.establish import DOCUMENT_BAND, REGULATION_BAND, establish_tables
 
 __all__ = [
     "Criteria", "CriteriaMeta", "RegistryRules", "EstablishmentRules", "ProgrammeTargets", "Deadlines", "SelectionRules",
@@ -310,8 +311,6 @@ def _parse(text: str, source: str) -> Criteria:
 
 def _check_establishment(rules: EstablishmentRules, source: str) -> None:
     """The regulation and document keys name ใช่/ไม่ใช่ columns of the establishment sheet."""
-    from kaset_xl.workbook.establish import DOCUMENT_BAND, REGULATION_BAND, establish_tables
-
     establish = establish_tables()[0]
     for name, keys, band in (("regulations", rules.regulations, REGULATION_BAND),
                              ("documents", rules.documents, DOCUMENT_BAND)):

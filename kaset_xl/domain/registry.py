@@ -21,13 +21,12 @@ from kaset_xl.domain.models import Group, Member
 from kaset_xl.issues import Issue, make_issue
 from kaset_xl.memo import IdentityMemo
 from kaset_xl.normalize import format_be as _be
-from kaset_xl.workbook.layout import ColType, Column, Table
+from kaset_xl.workbook.spec import ColType, Column, Table
 
 if TYPE_CHECKING:
-    from kaset_xl.domain.programme import ProgrammeResult
     from kaset_xl.workbook.reader import DistrictBook
 
-__all__ = ["check_registry", "check_all", "Checker", "citizen_id_problem", "phone_ok", "ROLE_EN", "name_key",
+__all__ = ["Checker", "citizen_id_problem", "phone_ok", "ROLE_EN", "name_key",
            "unique_people"]
 
 ROLE_EN = {"ประธาน": "chair", "เลขานุการ": "secretary", "เหรัญญิก": "treasurer", "รองประธาน": "vice-chair"}
@@ -319,39 +318,6 @@ def _make_cell_plan(table: Table, lists: dict[str, tuple[str, ...]]) -> _CellPla
             plan.append((col, col.key, col.required, checked, {"label": col.header, "label_en": col.header_en},
                          allowed))
     return tuple(plan)
-
-
-def check_registry(book: DistrictBook, criteria: Criteria, *, today: dt.date | None = None) -> list[Issue]:
-    """Every rule of every sheet (registry, members and the programme sheets)."""
-    return check_all(book, criteria, today=today)[0]
-
-
-def check_all(book: DistrictBook, criteria: Criteria, *,
-              today: dt.date | None = None) -> tuple[list[Issue], ProgrammeResult]:
-    """Every rule, and the programme's computed results (what ``score`` writes)."""
-    from kaset_xl.domain.establish import check_establishment
-    from kaset_xl.domain.programme import evaluate_programme
-
-    checker = Checker(book, criteria, today or dt.date.today())
-    layout = book.layout
-    checker.info()
-    checker.cells(layout.table("groups"), book.groups)
-    checker.cells(layout.table("members"), book.members)
-    groups: dict[str, Group] = {}
-    for g in book.groups:
-        if g.name is not None:
-            groups.setdefault(_key(g.name), g)
-    by_group: dict[str, list[Member]] = defaultdict(list)
-    for m in book.members:
-        if m.group is not None:
-            by_group[_key(m.group)].append(m)
-    checker.groups(by_group)
-    checker.members(groups)
-    for table in layout.tables[2:]:
-        checker.cells(table, book.table_rows(table.key))
-    check_establishment(checker, criteria)
-    result = evaluate_programme(checker, criteria)
-    return checker.issues, result
 
 
 def unique_people(rows: Sequence[T], citizen_id: Callable[[T], str | None]) -> list[T]:

@@ -10,10 +10,7 @@ workbook has none and reads as having no applications.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from kaset_xl.workbook.layout import Table
+from kaset_xl.workbook.spec import BE_HINT, MEMBERS, ColType, Column, Table
 
 __all__ = ["establish_tables", "establish_lists", "DECISIONS", "APPROVED", "REJECTED", "PENDING",
            "REGULATION_BAND", "DOCUMENT_BAND", "ESTABLISH_SINCE", "ESTABLISH_HEADER_ROW"]
@@ -31,9 +28,6 @@ def establish_lists() -> dict[str, tuple[str, ...]]:
 
 
 def establish_tables() -> tuple[Table, ...]:
-    # Imported here: layout.py builds its default LAYOUT from this module at import time.
-    from kaset_xl.workbook.layout import BE_HINT, MEMBERS, ColType, Column, Table
-
     C, T = Column, ColType
 
     def yes_no(key: str, header: str, header_en: str, band: str, width: float) -> Column:

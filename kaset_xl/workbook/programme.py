@@ -9,12 +9,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from typing import TYPE_CHECKING
-
 from kaset_xl.criteria import Criteria
-
-if TYPE_CHECKING:
-    from kaset_xl.workbook.layout import Table
+from kaset_xl.workbook.spec import BE_HINT, ColType, Column, Table
 
 __all__ = ["programme_tables", "programme_lists", "assessment_key", "sf_key", "capable_key", "CATEGORY_CHOICES", "ROUND_CHOICES"]
 
@@ -53,9 +49,6 @@ def programme_lists(crit: Criteria) -> dict[str, tuple[str, ...]]:
 
 
 def programme_tables(crit: Criteria) -> tuple[Table, ...]:
-    # Imported here: layout.py builds its default LAYOUT from this module at import time.
-    from kaset_xl.workbook.layout import BE_HINT, ColType, Column, Table
-
     C, T = Column, ColType
     provisional = " • เกณฑ์ชั่วคราว (provisional criteria)" if crit.provisional else ""
     member_key = (
