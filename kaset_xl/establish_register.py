@@ -16,6 +16,7 @@ that could not be read (they would be lost on the way).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,7 +56,7 @@ def _next_no(book: Any, table_key: str) -> int:
     return max(numbers, default=len(book.table_rows(table_key))) + 1
 
 
-def _check_readable(book: Any, rows: list[dict[str, Any]], table_key: str) -> None:
+def _check_readable(book: Any, rows: Sequence[Mapping[str, Any]], table_key: str) -> None:
     """Refuse when a value of these rows could not be read (it would be lost in the registry)."""
     sheet = book.layout.table(table_key).sheet
     wanted = {r["row"] for r in rows}

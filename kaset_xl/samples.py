@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +121,7 @@ def sample_data(district_code: str, seed: int = 2564) -> WorkbookData:
         while (m["first_name"], m["last_name"]) in seen:
             m["last_name"] = rng.choice(LAST) + rng.choice(["", "วงศ์", "สกุล", "ศักดิ์"])
         seen.add((m["first_name"], m["last_name"]))
-    info = {
+    info: dict[str, Any] = {
         "office": f"สำนักงานเกษตรอำเภอ{area.district.name_th}",
         "officer": f"{rng.choice(['นาย', 'นางสาว'])}{rng.choice(FIRST_M + FIRST_F)} {rng.choice(LAST)}",
         "position": "นักวิชาการส่งเสริมการเกษตรชำนาญการ",
@@ -130,7 +131,7 @@ def sample_data(district_code: str, seed: int = 2564) -> WorkbookData:
     }
     # The FY2564 programme comes last, so the registry above is drawn exactly as before it existed
     # (the programme then sets the selected group's level and raises a few household incomes to agree).
-    tables: dict[str, list[dict[str, Any]]] = {"groups": groups, "members": members}
+    tables: dict[str, Sequence[Mapping[str, Any]]] = {"groups": groups, "members": members}
     tables.update(_programme(rng, district_code, groups, members, info["officer"]))
     # The establishment sheets draw from their own generator: the registry and programme stay as they were.
     tables.update(_establishment(random.Random(f"{seed}-{district_code}-establish"), district_code,

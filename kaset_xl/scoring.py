@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
+from openpyxl.utils import get_column_letter
 
 from kaset_xl.criteria import Criteria
 from kaset_xl.domain.programme import IFPP_SECTION_TH, ProgrammeResult
@@ -148,7 +148,7 @@ def score_book(book: DistrictBook, *, criteria: Criteria | None = None, today: d
             line = block[r] if r < len(block) else []
             for c in range(SUMMARY_COLS):
                 value = line[c] if c < len(line) else None
-                writes.append(CellWrite(sheet, f"{openpyxl.utils.get_column_letter(c + 1)}{SUMMARY_FIRST_ROW + r}",
+                writes.append(CellWrite(sheet, f"{get_column_letter(c + 1)}{SUMMARY_FIRST_ROW + r}",
                                         value))
     return ScoreOutcome(issues=issues, result=result, writes=writes)
 

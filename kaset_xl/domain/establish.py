@@ -158,18 +158,21 @@ def _applications(c: Checker, rules: EstablishmentRules, establish: Sequence[Map
 
 def _dates_and_decision(c: Checker, e: Mapping[str, Any], approved: bool, table: Table) -> None:
     row = e["row"]
-    applied, checked, certified = e.get("applied"), e.get("checked"), e.get("certificate_date")
-    ok = [d is not None and c.plausible(d) for d in (applied, checked, certified)]
-    if ok[0] and ok[1] and checked < applied:
+    def plausible(key: str) -> dt.date | None:
+        value = e.get(key)
+        return value if value is not None and c.plausible(value) else None
+
+    applied, checked, certified = plausible("applied"), plausible("checked"), plausible("certificate_date")
+    if applied and checked and checked < applied:
         c.add("ESTABLISH_CHECK_BEFORE_APPLICATION", "establish", "checked", row, value=format_be(checked),
               applied=format_be(applied))
-    if ok[1] and ok[2] and certified < checked:
+    if checked and certified and certified < checked:
         c.add("ESTABLISH_CERTIFICATE_BEFORE_CHECK", "establish", "certificate_date", row,
               value=format_be(certified), checked=format_be(checked))
-    elif ok[0] and ok[2] and not ok[1] and certified < applied:
+    elif applied and certified and not checked and certified < applied:
         c.add("ESTABLISH_CERTIFICATE_BEFORE_APPLICATION", "establish", "certificate_date", row,
               value=format_be(certified), applied=format_be(applied))
-    if approved and ok[2] and fiscal_year_be(certified) != c.book.identity.fiscal_year:
+    if approved and certified and fiscal_year_be(certified) != c.book.identity.fiscal_year:
         # reported to the province as new in its own year's workbook, not in this one
         c.add("ESTABLISH_CERTIFICATE_OTHER_YEAR", "establish", "certificate_date", row, value=format_be(certified),
               year=fiscal_year_be(certified), workbook_year=c.book.identity.fiscal_year)
@@ -184,7 +187,7 @@ def _dates_and_decision(c: Checker, e: Mapping[str, Any], approved: bool, table:
                 col = table.column(key)
                 c.add("ESTABLISH_CERTIFICATE_MISSING", "establish", key, row, value=e.get("name") or "",
                       label=col.header, label_en=col.header_en)
-    elif (e.get("certificate_no") is not None or certified is not None) and not c.reported(
+    elif (e.get("certificate_no") is not None or e.get("certificate_date") is not None) and not c.reported(
         "establish", "decision", row
     ):
         c.add("ESTABLISH_CERTIFICATE_NOT_APPROVED", "establish", "decision", row, value=e.get("name") or "",

@@ -28,6 +28,7 @@ class IfppStatus:
 def ifpp_status(plan: Mapping[str, Any]) -> IfppStatus:
     missing = tuple(k for k in IFPP_SECTIONS if plan.get(k) in (None, ""))
     cost, revenue = plan.get("cost"), plan.get("revenue")
-    numbers = isinstance(cost, (int, float)) and isinstance(revenue, (int, float))
-    profit = round2(revenue - cost) if numbers else None
+    profit = None
+    if isinstance(cost, (int, float)) and isinstance(revenue, (int, float)):
+        profit = round2(revenue - cost)
     return IfppStatus(complete=not missing, missing=missing, profit=profit)

@@ -189,7 +189,7 @@ class Guard:
             with self._zip.open(info) as f:  # zipfile stops at the declared size
                 yield from iter(lambda: f.read(_PIECE), b"")
             return
-        data = memoryview(self._raw or b"")[start:start + info.compress_size]
+        data: bytes | memoryview = memoryview(self._raw or b"")[start:start + info.compress_size]
         if info.compress_type == zipfile.ZIP_STORED:
             for i in range(0, min(len(data), info.file_size), _PIECE):
                 yield bytes(data[i:min(i + _PIECE, info.file_size)])
@@ -374,10 +374,10 @@ def error_issues(book: DistrictBook, errors: Iterable[ErrorCell]) -> list[Issue]
     info_cells = set(book.info_cells.values())
     out = []
     for e in errors:
-        letters = e.cell.rstrip("0123456789")
-        row = int(e.cell[len(letters):])
+        column = e.cell.rstrip("0123456789")
+        row = int(e.cell[len(column):])
         columns, header = wanted.get(e.sheet, (set(), 0))
-        if not ((e.sheet == layout.info.sheet and e.cell in info_cells) or (letters in columns and row > header)):
+        if not ((e.sheet == layout.info.sheet and e.cell in info_cells) or (column in columns and row > header)):
             continue  # a title, a header or a computed cell: never read
         out.append(make_issue("CELL_ERROR_VALUE", sheet=e.sheet, cell=e.cell, row=row, value=e.value))
     return out

@@ -27,7 +27,7 @@ from __future__ import annotations
 import posixpath
 import struct
 import zipfile
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 from xml.parsers import expat
 
 from kaset_xl.issues import KasetError
@@ -173,7 +173,7 @@ class _Elements:
         p.Parse(data, True)
 
     @staticmethod
-    def _refuse(*_args: object) -> None:
+    def _refuse(*_args: object) -> NoReturn:
         raise ValueError("a DOCTYPE or entity declaration")
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:

@@ -120,9 +120,9 @@ def programme_tables(crit: Criteria) -> tuple[Table, ...]:
     ]
     for q in crit.smart_farmer.qualifications:
         band = f"{q.code}. {q.name}"
-        for ind in q.indicators:
-            sf_cols.append(C(sf_key(ind.code), f"{ind.code} {ind.name}", f"Indicator {ind.code}", T.YESNO,
-                             choices="yesno", width=10, band=band, hint="ใช่ = ผ่านตัวชี้วัดนี้"))
+        for sf_ind in q.indicators:
+            sf_cols.append(C(sf_key(sf_ind.code), f"{sf_ind.code} {sf_ind.name}", f"Indicator {sf_ind.code}",
+                             T.YESNO, choices="yesno", width=10, band=band, hint="ใช่ = ผ่านตัวชี้วัดนี้"))
     sf_cols.append(C("sf_class", "ระดับ Smart Farmer (คำนวณ)", "Smart Farmer class (computed)", T.TEXT,
                      width=22, computed="result"))
     smart_farmer = Table(
