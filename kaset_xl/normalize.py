@@ -20,6 +20,7 @@ import re
 
 __all__ = [
     "ParseError",
+    "name_key",
     "thai_digits_to_ascii",
     "clean_text",
     "to_number",
@@ -68,6 +69,11 @@ _CONTROLS = "".join(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1C), 0x7
                                      *range(0x86, 0xA0)))
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff" + _CONTROLS))
 _CONTROL_SET = frozenset(_CONTROLS)
+
+
+def name_key(text: str | None) -> str:
+    """A name (of a group or a person) as compared everywhere: whitespace folded."""
+    return " ".join((text or "").split())
 
 
 def thai_digits_to_ascii(s: str) -> str:

@@ -20,8 +20,8 @@ from kaset_xl.domain.kpi import Kpi, compute_kpis
 from kaset_xl.domain.phases import Attendance, PhaseCounts, PhaseReport, check_phases
 from kaset_xl.domain.selection import Eligibility, SelectionInput, eligibility
 from kaset_xl.domain.smart_farmer import SmartFarmerResult, classify
-from kaset_xl.normalize import format_be, thai_digits_to_ascii
-from kaset_xl.workbook.programme import assessment_key, capable_key, sf_key
+from kaset_xl.normalize import format_be, name_key, thai_digits_to_ascii
+from kaset_xl.workbook.programme import CAPABILITY_AREAS, assessment_key, capable_key, sf_key
 
 if TYPE_CHECKING:
     from kaset_xl.domain.registry import Checker
@@ -44,10 +44,6 @@ def parse_years(text: str | None) -> tuple[int, ...] | None:
         return ()
     years = tuple(int(y) for y in _YEAR.findall(thai_digits_to_ascii(text)))
     return years or None
-
-
-def _key(text: str | None) -> str:
-    return " ".join((text or "").split())
 
 
 @dataclass(frozen=True)
@@ -96,7 +92,7 @@ def _first_rows(rows: list[dict[str, Any]], key: str, c: Checker, table: str) ->
         v = r.get(key)
         if v is None:
             continue
-        k = _key(str(v))
+        k = name_key(str(v))
         if k in seen:
             c.add("ROW_DUPLICATE", table, key, r["row"], value=v, other_row=seen[k])
             continue
@@ -106,175 +102,215 @@ def _first_rows(rows: list[dict[str, Any]], key: str, c: Checker, table: str) ->
 
 
 def evaluate_programme(c: Checker, crit: Criteria) -> ProgrammeResult:
-    book = c.book
-    res = ProgrammeResult()
-    member_group = {m.citizen_id: _key(m.group) for m in book.members if m.citizen_id and m.group}
-    known_groups = c.group_names
-    groups: dict[str, GroupResult] = {}
+    """The programme's rules and results over the checked book, one section of the manual after the other."""
+    return _Programme(c, crit).evaluate()
 
-    def group(name: str) -> GroupResult:
-        g = groups.get(name)
+
+_SELECTION_COLUMN = {"SELECTION_NOT_PAST_PROGRAMME": "past_programme_years",
+                     "SELECTION_ALREADY_SMART_GROUP": "smart_group", "SELECTION_LEVEL_MISSING": "past_level",
+                     "SELECTION_LEVEL_TOO_LOW": "past_level", "SELECTION_CATEGORY2_SOURCE": "smart_farmer_years"}
+_BUDGET_COLUMN = {"BUDGET_RATE_EXCEEDED": "unit_price", "BUDGET_RATE_NOT_VALID": "item",
+                  "MATERIALS_NOT_MODEL_GROUP": "group", "MATERIALS_OVER_CAP": "unit_price"}
+
+
+class _Programme:
+    """One evaluation: the sections share the book, the result and the per-group results they fill in."""
+
+    def __init__(self, c: Checker, crit: Criteria) -> None:
+        self.c, self.crit, self.book = c, crit, c.book
+        self.res = ProgrammeResult()
+        self.member_group = {m.citizen_id: name_key(m.group) for m in self.book.members if m.citizen_id and m.group}
+        self.known_groups = c.group_names
+        self.groups: dict[str, GroupResult] = {}
+        self.sel_rows: list[dict[str, Any]] = []
+        self.selected: set[str] = set()
+        self.seen_rounds: dict[tuple[str, int], dict[str, Any]] = {}
+        self.sf_by_id: dict[str, SmartFarmerResult] = {}
+        self.ifpp_ids: set[str] = set()
+        self.part_rows: list[dict[str, Any]] = []
+
+    def group(self, name: str) -> GroupResult:
+        g = self.groups.get(name)
         if g is None:  # not setdefault: a GroupResult (and its Counter) per call costs more than the lookup
-            g = groups[name] = GroupResult(name=name)
+            g = self.groups[name] = GroupResult(name=name)
         return g
 
+    def evaluate(self) -> ProgrammeResult:
+        self.selection()
+        self.assessments()
+        self.level_changes()
+        self.smart_farmer()
+        self.ifpp()
+        self.participation()
+        self.budget()
+        self.kpis()
+        order = {name_key(g.name): i for i, g in enumerate(self.book.groups) if g.name}
+        self.res.groups = sorted(self.groups.values(), key=lambda g: order.get(g.name, 10**6))
+        return self.res
+
     # -------------------------------------------------------------- selection (5.1.1)
-    sel_rows = _first_rows(book.table_rows("selection"), "group", c, "selection")
-    rules = crit.selection
-    for r in sel_rows:
-        name = _key(r["group"])
-        years = {}
-        for key in ("past_programme_years", "smart_farmer_years"):
-            years[key] = parse_years(r.get(key))
-            if years[key] is None:
-                c.add("YEARS_INVALID", "selection", key, r["row"], value=r.get(key))
-        sel = SelectionInput(
-            category=r.get("category"), past_programme_years=years["past_programme_years"] or (),
-            smart_farmer_years=years["smart_farmer_years"] or (), past_level=r.get("past_level"),
-            smart_group=bool(r.get("smart_group")), smart_group_model=bool(r.get("smart_group_model")))
-        result = eligibility(sel, crit)
-        res.selection[r["row"]] = result
-        g = group(name)
-        g.category, g.eligible = sel.category, result.eligible
-        g.learning_centre = bool(r.get("learning_centre"))
-        where = {"SELECTION_NOT_PAST_PROGRAMME": "past_programme_years", "SELECTION_ALREADY_SMART_GROUP": "smart_group",
-                 "SELECTION_LEVEL_MISSING": "past_level", "SELECTION_LEVEL_TOO_LOW": "past_level",
-                 "SELECTION_CATEGORY2_SOURCE": "smart_farmer_years"}
-        for code in result.reasons:
-            if code in where and name in known_groups:
-                c.add(code, "selection", where[code], r["row"], low=rules.past_programme_from,
-                      high=rules.past_programme_to, sf_low=rules.smart_farmer_from, sf_high=rules.smart_farmer_to,
-                      levels=" / ".join(rules.category2_levels), minimum=rules.category1_min_level,
-                      value=r.get("past_level") or "")
-    targets = {1: crit.programme.category1_groups, 2: crit.programme.category2_groups}
-    per_category = Counter(r.get("category") for r in sel_rows)
-    for cat, target in targets.items():
-        if per_category[cat] > target:
-            last = [r for r in sel_rows if r.get("category") == cat][-1]
-            c.add("SELECTION_OVER_TARGET", "selection", "category", last["row"], category=cat,
-                  count=per_category[cat], target=target)
-    selected = {_key(r["group"]) for r in sel_rows}
+    def selection(self) -> None:
+        c, crit = self.c, self.crit
+        self.sel_rows = sel_rows = _first_rows(self.book.table_rows("selection"), "group", c, "selection")
+        rules = crit.selection
+        for r in sel_rows:
+            name = name_key(r["group"])
+            years = {}
+            for key in ("past_programme_years", "smart_farmer_years"):
+                years[key] = parse_years(r.get(key))
+                if years[key] is None:
+                    c.add("YEARS_INVALID", "selection", key, r["row"], value=r.get(key))
+            sel = SelectionInput(
+                category=r.get("category"), past_programme_years=years["past_programme_years"] or (),
+                smart_farmer_years=years["smart_farmer_years"] or (), past_level=r.get("past_level"),
+                smart_group=bool(r.get("smart_group")), smart_group_model=bool(r.get("smart_group_model")))
+            result = eligibility(sel, crit)
+            self.res.selection[r["row"]] = result
+            g = self.group(name)
+            g.category, g.eligible = sel.category, result.eligible
+            g.learning_centre = bool(r.get("learning_centre"))
+            for code in result.reasons:
+                if code in _SELECTION_COLUMN and name in self.known_groups:
+                    c.add(code, "selection", _SELECTION_COLUMN[code], r["row"], low=rules.past_programme_from,
+                          high=rules.past_programme_to, sf_low=rules.smart_farmer_from, sf_high=rules.smart_farmer_to,
+                          levels=" / ".join(rules.category2_levels), minimum=rules.category1_min_level,
+                          value=r.get("past_level") or "")
+        targets = {1: crit.programme.category1_groups, 2: crit.programme.category2_groups}
+        per_category = Counter(r.get("category") for r in sel_rows)
+        for cat, target in targets.items():
+            if per_category[cat] > target:
+                last = [r for r in sel_rows if r.get("category") == cat][-1]
+                c.add("SELECTION_OVER_TARGET", "selection", "category", last["row"], category=cat,
+                      count=per_category[cat], target=target)
+        self.selected = {name_key(r["group"]) for r in sel_rows}
 
     # -------------------------------------------------------------- 3ก rounds
-    seen_rounds: dict[tuple[str, int], dict[str, Any]] = {}
-    assessment_keys = [(i.code, assessment_key(i.code)) for i in crit.assessment.indicators]
-    for r in book.table_rows("assessment"):
-        if r.get("group") is None or r.get("round") not in (1, 2):
-            continue
-        name = _key(r["group"])
-        k = (name, r["round"])
-        if k in seen_rounds:
-            c.add("ASSESSMENT_DUPLICATE", "assessment", "round", r["row"], value=r["group"], round=r["round"],
-                  other_row=seen_rounds[k]["row"])
-            continue
-        seen_rounds[k] = r
-        scores = {code: r.get(key) for code, key in assessment_keys}
-        score = score_assessment(scores, crit.assessment)
-        res.assessments.append(AssessmentRow(row=r["row"], group=name, round=r["round"], score=score))
-        if not score.complete:
-            c.add("ASSESSMENT_INCOMPLETE", "assessment", "group", r["row"], missing=", ".join(score.missing))
-        if name in known_groups:
-            setattr(group(name), f"round{r['round']}", score)
-    for name in sorted(selected & known_groups):
-        if (name, 1) not in seen_rounds:
-            c.add("ASSESSMENT_ROUND_MISSING", "selection", "group",
-                  next(r["row"] for r in sel_rows if _key(r["group"]) == name), value=name)
-    for (name, rnd), r2 in seen_rounds.items():
-        r1 = seen_rounds.get((name, 1))
-        if rnd != 2 or r1 is None:
-            continue
-        if r1.get("date") and r2.get("date") and r2["date"] < r1["date"]:
-            c.add("ASSESSMENT_ROUND_ORDER", "assessment", "date", r2["row"], value=format_be(r2["date"]),
-                  first=format_be(r1["date"]))
-        if name in groups and groups[name].round1 and groups[name].round2:
-            g = groups[name]
-            assert g.round1 is not None and g.round2 is not None
-            g.change = level_change(g.round1, g.round2, crit.assessment)
-            if not g.change.met:
-                c.add("LEVEL_NOT_RAISED", "assessment", "group", r2["row"], value=name, before=g.round1.level,
-                      after=g.round2.level)
+    def assessments(self) -> None:
+        c, crit = self.c, self.crit
+        assessment_keys = [(i.code, assessment_key(i.code)) for i in crit.assessment.indicators]
+        for r in self.book.table_rows("assessment"):
+            if r.get("group") is None or r.get("round") not in (1, 2):
+                continue
+            name = name_key(r["group"])
+            k = (name, r["round"])
+            if k in self.seen_rounds:
+                c.add("ASSESSMENT_DUPLICATE", "assessment", "round", r["row"], value=r["group"], round=r["round"],
+                      other_row=self.seen_rounds[k]["row"])
+                continue
+            self.seen_rounds[k] = r
+            scores = {code: r.get(key) for code, key in assessment_keys}
+            score = score_assessment(scores, crit.assessment)
+            self.res.assessments.append(AssessmentRow(row=r["row"], group=name, round=r["round"], score=score))
+            if not score.complete:
+                c.add("ASSESSMENT_INCOMPLETE", "assessment", "group", r["row"], missing=", ".join(score.missing))
+            if name in self.known_groups:
+                setattr(self.group(name), f"round{r['round']}", score)
+        for name in sorted(self.selected & self.known_groups):
+            if (name, 1) not in self.seen_rounds:
+                c.add("ASSESSMENT_ROUND_MISSING", "selection", "group",
+                      next(r["row"] for r in self.sel_rows if name_key(r["group"]) == name), value=name)
+
+    def level_changes(self) -> None:
+        """Round 2 after round 1, and the level raised (seed 000: at least one level)."""
+        c = self.c
+        for (name, rnd), r2 in self.seen_rounds.items():
+            r1 = self.seen_rounds.get((name, 1))
+            if rnd != 2 or r1 is None:
+                continue
+            if r1.get("date") and r2.get("date") and r2["date"] < r1["date"]:
+                c.add("ASSESSMENT_ROUND_ORDER", "assessment", "date", r2["row"], value=format_be(r2["date"]),
+                      first=format_be(r1["date"]))
+            g = self.groups.get(name)
+            if g is not None and g.round1 and g.round2:
+                g.change = level_change(g.round1, g.round2, self.crit.assessment)
+                if not g.change.met:
+                    c.add("LEVEL_NOT_RAISED", "assessment", "group", r2["row"], value=name, before=g.round1.level,
+                          after=g.round2.level)
 
     # -------------------------------------------------------------- Smart Farmer self-assessment
-    sf_by_id: dict[str, SmartFarmerResult] = {}
-    sf_keys = [(i.code, sf_key(i.code)) for i in crit.smart_farmer.indicators]
-    for r in _first_rows(book.table_rows("smart_farmer"), "citizen_id", c, "smart_farmer"):
-        passes = {code: r.get(key) for code, key in sf_keys}
-        result = classify(passes, r.get("income"), crit.smart_farmer)
-        res.smart_farmer[r["row"]] = result
-        sf_by_id[r["citizen_id"]] = result
-        if not all(v is not None for v in passes.values()):
-            c.add("SF_INCOMPLETE", "smart_farmer", "citizen_id", r["row"])
-        if (g_name := member_group.get(r["citizen_id"])) in known_groups:
-            group(g_name).sf_classes[result.cls] += 1
+    def smart_farmer(self) -> None:
+        c, crit = self.c, self.crit
+        sf_keys = [(i.code, sf_key(i.code)) for i in crit.smart_farmer.indicators]
+        for r in _first_rows(self.book.table_rows("smart_farmer"), "citizen_id", c, "smart_farmer"):
+            passes = {code: r.get(key) for code, key in sf_keys}
+            result = classify(passes, r.get("income"), crit.smart_farmer)
+            self.res.smart_farmer[r["row"]] = result
+            self.sf_by_id[r["citizen_id"]] = result
+            if not all(v is not None for v in passes.values()):
+                c.add("SF_INCOMPLETE", "smart_farmer", "citizen_id", r["row"])
+            if (g_name := self.member_group.get(r["citizen_id"])) in self.known_groups:
+                self.group(g_name).sf_classes[result.cls] += 1
 
     # -------------------------------------------------------------- IFPP
-    ifpp_ids: set[str] = set()
-    for r in _first_rows(book.table_rows("ifpp"), "citizen_id", c, "ifpp"):
-        status = ifpp_status(r)
-        res.ifpp[r["row"]] = status
-        ifpp_ids.add(r["citizen_id"])
-        if status.missing:
-            c.add("IFPP_INCOMPLETE", "ifpp", "citizen_id", r["row"],
-                  missing=", ".join(IFPP_SECTION_TH[m] for m in status.missing), missing_en=", ".join(status.missing))
-        if (g_name := member_group.get(r["citizen_id"])) in known_groups:
-            group(g_name).ifpp_total += 1
-            group(g_name).ifpp_complete += status.complete
+    def ifpp(self) -> None:
+        c = self.c
+        for r in _first_rows(self.book.table_rows("ifpp"), "citizen_id", c, "ifpp"):
+            status = ifpp_status(r)
+            self.res.ifpp[r["row"]] = status
+            self.ifpp_ids.add(r["citizen_id"])
+            if status.missing:
+                c.add("IFPP_INCOMPLETE", "ifpp", "citizen_id", r["row"],
+                      missing=", ".join(IFPP_SECTION_TH[m] for m in status.missing),
+                      missing_en=", ".join(status.missing))
+            if (g_name := self.member_group.get(r["citizen_id"])) in self.known_groups:
+                self.group(g_name).ifpp_total += 1
+                self.group(g_name).ifpp_complete += status.complete
 
     # -------------------------------------------------------------- participation (5.1.2–5.1.5)
-    part_rows = [r for r in _first_rows(book.table_rows("participation"), "citizen_id", c, "participation")
-                 if r["citizen_id"] in member_group]
-    attendance = []
-    row_of: dict[str, dict[str, Any]] = {}
-    for r in part_rows:
-        cid = r["citizen_id"]
-        row_of[cid] = r
-        sf = sf_by_id.get(cid)
-        attendance.append(Attendance(key=cid, group=member_group[cid], phase1=bool(r.get("phase1")),
-                                     phase2=bool(r.get("phase2")), seminar=bool(r.get("seminar")),
-                                     sf_passed=sf.passed if sf else None))
-        if selected and member_group[cid] not in selected and any(r.get(k) for k in ("phase1", "phase2", "seminar")):
-            c.add("PARTICIPANT_GROUP_NOT_SELECTED", "participation", "citizen_id", r["row"], value=member_group[cid])
-        if r.get("phase1") and cid not in ifpp_ids:
-            c.add("IFPP_MISSING", "participation", "phase1", r["row"])
-    res.phases = check_phases(attendance, crit.programme)
-    for cid, code in res.phases.violations:
-        column = "seminar" if code == "SEMINAR_NOT_PHASE2" else "phase2"
-        c.add(code, "participation", column, row_of[cid]["row"])
-    registry_row = {_key(g.name): g.row for g in book.groups if g.name}
-    for name, phase, count, target in res.phases.off_target:
-        if name in registry_row:
-            c.add("PHASE_COUNT_OFF_TARGET", "groups", "name", registry_row[name], value=name, phase=PHASE_TH[phase],
-                  phase_en=phase, count=count, target=target)
-    for name, counts in res.phases.counts.items():
-        if name in known_groups:
-            group(name).counts = counts
+    def participation(self) -> None:
+        c, member_group = self.c, self.member_group
+        self.part_rows = [r for r in _first_rows(self.book.table_rows("participation"), "citizen_id", c,
+                                                 "participation")
+                          if r["citizen_id"] in member_group]
+        attendance = []
+        row_of: dict[str, dict[str, Any]] = {}
+        for r in self.part_rows:
+            cid = r["citizen_id"]
+            row_of[cid] = r
+            sf = self.sf_by_id.get(cid)
+            attendance.append(Attendance(key=cid, group=member_group[cid], phase1=bool(r.get("phase1")),
+                                         phase2=bool(r.get("phase2")), seminar=bool(r.get("seminar")),
+                                         sf_passed=sf.passed if sf else None))
+            if self.selected and member_group[cid] not in self.selected and any(
+                    r.get(k) for k in ("phase1", "phase2", "seminar")):
+                c.add("PARTICIPANT_GROUP_NOT_SELECTED", "participation", "citizen_id", r["row"],
+                      value=member_group[cid])
+            if r.get("phase1") and cid not in self.ifpp_ids:
+                c.add("IFPP_MISSING", "participation", "phase1", r["row"])
+        self.res.phases = phases = check_phases(attendance, self.crit.programme)
+        for cid, code in phases.violations:
+            column = "seminar" if code == "SEMINAR_NOT_PHASE2" else "phase2"
+            c.add(code, "participation", column, row_of[cid]["row"])
+        registry_row = {name_key(g.name): g.row for g in self.book.groups if g.name}
+        for name, phase, count, target in phases.off_target:
+            if name in registry_row:
+                c.add("PHASE_COUNT_OFF_TARGET", "groups", "name", registry_row[name], value=name,
+                      phase=PHASE_TH[phase], phase_en=phase, count=count, target=target)
+        for name, counts in phases.counts.items():
+            if name in self.known_groups:
+                self.group(name).counts = counts
 
     # -------------------------------------------------------------- model group and budget (5.1.4)
-    res.model_groups = sorted(n for n, g in groups.items()
-                              if g.category == 1 and g.eligible and g.counts.phase1 and g.counts.phase2)
-    for n in res.model_groups:
-        groups[n].model = True
-    activity_code = {a.name: a.code for a in crit.budget.activities}
-    lines = []
-    budget_rows = {}
-    for r in book.table_rows("budget"):
-        budget_rows[r["row"]] = r
-        lines.append(BudgetLine(key=r["row"], activity=activity_code.get(r.get("activity") or ""),
-                                item=r.get("item"), quantity=r.get("quantity"), unit_price=r.get("unit_price"),
-                                group=_key(r.get("group")) or None, date=r.get("date")))
-    res.budget = check_budget(lines, crit, model_groups=res.model_groups)
-    column_of = {"BUDGET_RATE_EXCEEDED": "unit_price", "BUDGET_RATE_NOT_VALID": "item",
-                 "MATERIALS_NOT_MODEL_GROUP": "group", "MATERIALS_OVER_CAP": "unit_price"}
-    for row, code, params in res.budget.violations:
-        shown = {k: (f"{v:,.2f}" if isinstance(v, float) else v) for k, v in params.items()}
-        c.add(code, "budget", column_of[code], row, **shown)
-    for n, amount in res.budget.materials_by_group.items():
-        if n in groups:
-            groups[n].materials = amount
+    def budget(self) -> None:
+        groups, res = self.groups, self.res
+        res.model_groups = sorted(n for n, g in groups.items()
+                                  if g.category == 1 and g.eligible and g.counts.phase1 and g.counts.phase2)
+        for n in res.model_groups:
+            groups[n].model = True
+        activity_code = {a.name: a.code for a in self.crit.budget.activities}
+        lines = [BudgetLine(key=r["row"], activity=activity_code.get(r.get("activity") or ""), item=r.get("item"),
+                            quantity=r.get("quantity"), unit_price=r.get("unit_price"),
+                            group=name_key(r.get("group")) or None, date=r.get("date"))
+                 for r in self.book.table_rows("budget")]
+        res.budget = check_budget(lines, self.crit, model_groups=res.model_groups)
+        for row, code, params in res.budget.violations:
+            shown = {k: (f"{v:,.2f}" if isinstance(v, float) else v) for k, v in params.items()}
+            self.c.add(code, "budget", _BUDGET_COLUMN[code], row, **shown)
+        for n, amount in res.budget.materials_by_group.items():
+            if n in groups:
+                groups[n].materials = amount
 
     # -------------------------------------------------------------- KPIs
-    caps = [[r.get(capable_key(k)) for k in range(1, 6)] for r in part_rows]
-    res.kpi = compute_kpis(caps, sum(1 for g in groups.values() if g.learning_centre))
-    order = {_key(g.name): i for i, g in enumerate(book.groups) if g.name}
-    res.groups = sorted(groups.values(), key=lambda g: order.get(g.name, 10**6))
-    return res
+    def kpis(self) -> None:
+        caps = [[r.get(capable_key(k)) for k in range(1, CAPABILITY_AREAS + 1)] for r in self.part_rows]
+        self.res.kpi = compute_kpis(caps, sum(1 for g in self.groups.values() if g.learning_centre))

@@ -20,6 +20,7 @@ from kaset_xl.domain.models import Group, Member
 from kaset_xl.issues import Issue, make_issue
 from kaset_xl.memo import IdentityMemo
 from kaset_xl.normalize import format_be as _be
+from kaset_xl.normalize import name_key
 from kaset_xl.workbook.spec import ColType, Column, Table
 
 if TYPE_CHECKING:
@@ -335,11 +336,6 @@ def unique_people(rows: Sequence[T], citizen_id: Callable[[T], str | None]) -> l
 
 def _people(members: list[Member]) -> list[Member]:
     return unique_people(members, lambda m: m.citizen_id)
-
-
-def name_key(text: str | None) -> str:
-    """A name as compared: whitespace folded."""
-    return " ".join((text or "").split())
 
 
 _key = name_key
