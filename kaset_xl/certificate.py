@@ -30,7 +30,7 @@ from kaset_xl.domain.establish import applicant_people
 from kaset_xl.fileio import atomic_output
 from kaset_xl.issues import KasetError
 from kaset_xl.normalize import be_year, clean_text, thai_digits_to_ascii, thai_month_name, to_thai_digits
-from kaset_xl.workbook.establish import APPROVED
+from kaset_xl.workbook.establish_sheets import APPROVED
 
 __all__ = ["CertificateData", "APPROVED", "ESTABLISH_TABLE", "APPLICANTS_TABLE", "find_application",
            "approved_application", "application_errors", "applicants_of", "same_name", "district_tambon", "certificate_data", "certificate_lines", "render_certificate", "write_certificate_xlsx",

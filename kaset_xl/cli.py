@@ -300,7 +300,8 @@ def consolidate(inputs: tuple[str, ...], output: str | None, province: str | Non
 
         kaset-xl consolidate workbooks/ --dry-run
     """
-    from kaset_xl.consolidate import consolidate as run, write_provincial_workbook
+    from kaset_xl.consolidate import consolidate as run
+    from kaset_xl.consolidate import write_provincial_workbook
 
     if output is None and not dry_run:
         raise click.UsageError("Missing option '--output' / '-o' (or use --dry-run to write nothing).")
@@ -407,7 +408,8 @@ def demo(folder: str | None, output: str, force: bool) -> None:
 
         kaset-xl demo -o /tmp/mae-hong-son.xlsx
     """
-    from kaset_xl.consolidate import consolidate as run, write_provincial_workbook
+    from kaset_xl.consolidate import consolidate as run
+    from kaset_xl.consolidate import write_provincial_workbook
     from kaset_xl.samples import sample_folder
 
     src = Path(folder) if folder else sample_folder()

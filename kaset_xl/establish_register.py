@@ -21,8 +21,15 @@ from copy import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from kaset_xl.certificate import (APPLICANTS_TABLE, ESTABLISH_TABLE, applicants_of, application_errors,
-                                  approved_application, district_tambon, same_name)
+from kaset_xl.certificate import (
+    APPLICANTS_TABLE,
+    ESTABLISH_TABLE,
+    applicants_of,
+    application_errors,
+    approved_application,
+    district_tambon,
+    same_name,
+)
 from kaset_xl.domain.establish import applicant_people
 from kaset_xl.issues import KasetError
 from kaset_xl.normalize import clean_text

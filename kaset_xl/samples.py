@@ -25,7 +25,7 @@ from kaset_xl.criteria import load_criteria
 from kaset_xl.domain.assessment import score_assessment
 from kaset_xl.domain.smart_farmer import classify
 from kaset_xl.workbook.builder import WorkbookData, build_workbook
-from kaset_xl.workbook.programme import assessment_key, capable_key, sf_key
+from kaset_xl.workbook.programme_sheets import assessment_key, capable_key, sf_key
 
 __all__ = ["SAMPLE_DISTRICTS", "SAMPLE_YEAR", "make_samples", "sample_folder", "sample_data", "make_citizen_id"]
 

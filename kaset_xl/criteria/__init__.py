@@ -18,10 +18,11 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kaset_xl.issues import KasetError
-from kaset_xl.workbook.establish import DOCUMENT_BAND, REGULATION_BAND, establish_tables
+from kaset_xl.workbook.establish_sheets import DOCUMENT_BAND, REGULATION_BAND, establish_tables
 
 __all__ = [
-    "Criteria", "CriteriaMeta", "RegistryRules", "EstablishmentRules", "ProgrammeTargets", "Deadlines", "SelectionRules",
+    "Criteria", "CriteriaMeta", "RegistryRules", "EstablishmentRules", "ProgrammeTargets", "Deadlines",
+    "SelectionRules",
     "Indicator", "Area", "Level", "AssessmentCriteria", "SfIndicator", "Qualification",
     "SmartFarmerCriteria", "Activity", "Rate", "BudgetCriteria", "load_criteria", "shipped_years",
 ]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from kaset_xl.criteria import Criteria
 from kaset_xl.domain.numbers import round2

@@ -27,7 +27,7 @@ from kaset_xl.areas import normalize_tambon
 from kaset_xl.criteria import Criteria, EstablishmentRules
 from kaset_xl.domain.registry import ROLE_EN, name_key, unique_people
 from kaset_xl.normalize import fiscal_year_be, format_be, thai_digits_to_ascii
-from kaset_xl.workbook.establish import APPROVED, PENDING, REJECTED
+from kaset_xl.workbook.establish_sheets import APPROVED, PENDING, REJECTED
 
 if TYPE_CHECKING:
     from kaset_xl.domain.registry import Checker

@@ -21,7 +21,7 @@ from kaset_xl.domain.phases import Attendance, PhaseCounts, PhaseReport, check_p
 from kaset_xl.domain.selection import Eligibility, SelectionInput, eligibility
 from kaset_xl.domain.smart_farmer import SmartFarmerResult, classify
 from kaset_xl.normalize import format_be, name_key, thai_digits_to_ascii
-from kaset_xl.workbook.programme import CAPABILITY_AREAS, assessment_key, capable_key, sf_key
+from kaset_xl.workbook.programme_sheets import CAPABILITY_AREAS, assessment_key, capable_key, sf_key
 
 if TYPE_CHECKING:
     from kaset_xl.domain.registry import Checker

@@ -11,9 +11,9 @@ import datetime as dt
 import io
 import math
 import os
-from pathlib import Path
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import xlsxwriter
@@ -27,11 +27,11 @@ from kaset_xl.criteria import Criteria, load_criteria
 from kaset_xl.fileio import atomic_output
 from kaset_xl.workbook.layout import (
     DATE_FORMAT,
-    build_layout,
     ColType,
     Column,
     Layout,
     Table,
+    build_layout,
     number_format,
 )
 

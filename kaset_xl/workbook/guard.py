@@ -42,8 +42,8 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from xml.parsers import expat
 from typing import TYPE_CHECKING
+from xml.parsers import expat
 
 from kaset_xl.issues import Issue, KasetError, make_issue
 from kaset_xl.workbook import package

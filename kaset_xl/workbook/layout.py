@@ -1,6 +1,6 @@
 """The district workbook's layout for a fiscal year: the spec's fixed sheets (:mod:`kaset_xl.workbook.spec`)
-together with the sheets laid out from the criteria (:mod:`kaset_xl.workbook.programme`) and the establishment
-sheets (:mod:`kaset_xl.workbook.establish`).
+together with the sheets laid out from the criteria (:mod:`kaset_xl.workbook.programme_sheets`) and the establishment
+sheets (:mod:`kaset_xl.workbook.establish_sheets`).
 
 This module re-exports the spec's names, so ``from kaset_xl.workbook.layout import Column, LAYOUT`` is the one
 import most code needs.  ``LAYOUT`` (the shipped FY2564 layout) is built on first use, not at import time.
@@ -12,8 +12,8 @@ from functools import cache
 
 from kaset_xl.criteria import Criteria, load_criteria
 from kaset_xl.memo import IdentityMemo
-from kaset_xl.workbook.establish import establish_lists, establish_tables
-from kaset_xl.workbook.programme import programme_lists, programme_tables
+from kaset_xl.workbook.establish_sheets import establish_lists, establish_tables
+from kaset_xl.workbook.programme_sheets import programme_lists, programme_tables
 from kaset_xl.workbook.spec import (
     BE_HINT,
     COMMITTEE_ROLES,
@@ -36,8 +36,8 @@ from kaset_xl.workbook.spec import (
     version_tuple,
 )
 
+# LAYOUT is importable too (built on first use by __getattr__ below).
 __all__ = [
-    "LAYOUT",
     "build_layout",
     "layout_for_year",
     "BE_HINT",

@@ -22,21 +22,21 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from kaset_xl import normalize as nz
 from kaset_xl.areas import DistrictArea, district_area
+from kaset_xl.criteria import Criteria, load_criteria
 from kaset_xl.domain.models import DistrictInfo, Group, Identity, Member
 from kaset_xl.issues import Issue, KasetError, make_issue
 from kaset_xl.memo import IdentityMemo
-from kaset_xl.criteria import Criteria, load_criteria
+from kaset_xl.workbook.guard import DEFAULT_LIMITS, ErrorCell, Guard, Limits, error_issues, is_panic, open_guard
 from kaset_xl.workbook.layout import (
     LAYOUT,
-    build_layout,
     SUPPORTED_VERSIONS,
     ColType,
     Column,
     Layout,
     Table,
+    build_layout,
     normalize_header,
 )
-from kaset_xl.workbook.guard import DEFAULT_LIMITS, ErrorCell, Guard, Limits, error_issues, is_panic, open_guard
 from kaset_xl.workbook.sniff import read_checked
 
 __all__ = ["DistrictBook", "read_district_workbook", "read_district_grids", "parse_value", "HEADER_SEARCH_ROWS"]

@@ -4,7 +4,7 @@ fixed sheets (office, registry, members).
 Everything that needs to know where a value lives is derived from these declarations: the template builder
 writes them, the reader finds columns by the Thai headers declared here, the validator reports cells through
 them and ``kaset-xl schema`` prints them.  Adding a column is one change here (or, for the sheets laid out from
-a fiscal year's criteria, in :mod:`kaset_xl.workbook.programme`).  :mod:`kaset_xl.workbook.layout` assembles
+a fiscal year's criteria, in :mod:`kaset_xl.workbook.programme_sheets`).  :mod:`kaset_xl.workbook.layout` assembles
 the whole workbook's layout from these and the criteria.
 """
 
@@ -16,7 +16,6 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
-
 
 __all__ = [
     "ColType",

@@ -12,7 +12,8 @@ from functools import cache
 from kaset_xl.criteria import Criteria
 from kaset_xl.workbook.spec import BE_HINT, ColType, Column, Table
 
-__all__ = ["programme_tables", "programme_lists", "assessment_key", "sf_key", "capable_key", "CATEGORY_CHOICES", "ROUND_CHOICES"]
+__all__ = ["programme_tables", "programme_lists", "assessment_key", "sf_key", "capable_key", "CATEGORY_CHOICES",
+           "ROUND_CHOICES", "CAPABILITY_AREAS"]
 
 CATEGORY_CHOICES = ("1", "2")
 ROUND_CHOICES = ("1", "2")
