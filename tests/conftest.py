@@ -104,3 +104,20 @@ def samples(tmp_path: Path) -> Path:
     for p in sorted((Path(__file__).resolve().parent.parent / "workbooks").glob("*.xlsx")):
         shutil.copy2(p, folder / p.name)
     return folder
+
+
+# ---------------------------------------------------------------------------------------------- two tiers
+# Tests that take about a second or more are marked ``slow``: ``pytest -m "not slow"`` is the everyday tier,
+# CI runs everything.  Marked here from one list (tests/slow_tests.txt, made by tests/update_slow_tests.py
+# from a timed run), plus every test that starts LibreOffice, so that test files need no marks of their own.
+SLOW_LIST = Path(__file__).with_name("slow_tests.txt")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    listed = {line.strip() for line in SLOW_LIST.read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.startswith("#")}
+    for item in items:
+        uses_libreoffice = item.get_closest_marker("libreoffice") is not None or bool(
+            {"soffice", "lo_convert"} & set(getattr(item, "fixturenames", ())))
+        if item.nodeid in listed or uses_libreoffice:
+            item.add_marker(pytest.mark.slow)
