@@ -40,7 +40,7 @@ def import_time(module: str, runs: int = 7) -> float:
 
 def workbook(path: Path) -> Path:
     from kaset_xl.areas import district_area
-    from kaset_xl.samples import make_citizen_id, sample_data
+    from sample_data import make_citizen_id, sample_data
     from kaset_xl.workbook.builder import build_workbook
 
     data = sample_data("5801")

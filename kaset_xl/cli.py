@@ -393,7 +393,7 @@ def _print_consolidation(result: Any, output: str | None, as_json: bool, *, dry_
 
 @cli.command()
 @click.option("--input", "-i", "folder", type=click.Path(file_okay=False),
-              help="Folder of district workbooks (default: the shipped samples in workbooks/).")
+              help="Folder of district workbooks (default: the shipped samples).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default="kaset-demo-58-2564.xlsx",
               show_default=True, help="The provincial workbook to write.")
 @click.option("--force", is_flag=True, help="Replace --output even if it is not an earlier provincial workbook.")
@@ -410,9 +410,7 @@ def demo(folder: str | None, output: str, force: bool) -> None:
     """
     from kaset_xl.consolidate import consolidate as run
     from kaset_xl.consolidate import write_provincial_workbook
-    from kaset_xl.samples import sample_folder
-
-    src = Path(folder) if folder else sample_folder()
+    src = Path(folder) if folder else _sample_folder()
     if not any(p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith((".", "~$")) for p in src.glob("*")):
         raise KasetError("FILE_NOT_FOUND", file=str(src / "*.xlsx"))
     paths = _check_provincial_output(_inputs([str(src)]), output, force)
@@ -423,6 +421,13 @@ def demo(folder: str | None, output: str, force: bool) -> None:
     click.echo("  ชีต (sheets): " + ", ".join(_sheets()))
     problems = len(result.broken) + len(result.left_out)
     sys.exit(1 if problems or any(d.status == "errors" for d in result.districts) else 0)
+
+
+def _sample_folder() -> Path:
+    """The shipped sample workbooks (package data), wherever kaset_xl is installed."""
+    import importlib.resources
+
+    return Path(str(importlib.resources.files("kaset_xl.sample_workbooks")))
 
 
 def _check_provincial_output(paths: list[Path], output: str, force: bool) -> list[Path]:

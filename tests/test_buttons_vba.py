@@ -26,11 +26,11 @@ from click.testing import CliRunner, Result
 
 from kaset_xl.areas import district_area
 from kaset_xl.cli import cli
-from kaset_xl.samples import sample_data
+from sample_data import sample_data
 from kaset_xl.workbook.builder import build_workbook
 from kaset_xl.workbook.layout import LAYOUT
 from kaset_xl.workbook.macros import BUTTONS, ESTABLISH_BUTTONS, buttons_source, vba_modules, vba_project_bin, xlwings_source
-from kaset_xl.workbook.vba import read_vba_modules
+from vba_read import read_vba_modules
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent

@@ -27,7 +27,7 @@ from kaset_xl.cli import cli
 from kaset_xl.establish_register import plan_registration, register_file
 from kaset_xl.issues import KasetError
 from kaset_xl.normalize import to_thai_digits
-from kaset_xl.samples import make_citizen_id, sample_data
+from sample_data import make_citizen_id, sample_data
 from kaset_xl.validate import validate_file
 from kaset_xl.workbook.builder import build_workbook
 from kaset_xl.workbook.layout import LAYOUT

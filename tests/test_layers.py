@@ -125,7 +125,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("reader and rules", ("kaset_xl.workbook.guard", "kaset_xl.workbook.sniff", "kaset_xl.workbook.reader",
                           "kaset_xl.workbook.editing", "kaset_xl.workbook.macros", "kaset_xl.domain.")),
     ("use cases", ("kaset_xl.validate", "kaset_xl.scoring", "kaset_xl.certificate", "kaset_xl.establish_register",
-                   "kaset_xl.consolidate", "kaset_xl.workbook.builder", "kaset_xl.samples")),
+                   "kaset_xl.consolidate", "kaset_xl.workbook.builder")),
     ("shells", ("kaset_xl.cli", "kaset_xl.__main__", "kaset_xl.xl")),
 )
 

@@ -22,16 +22,8 @@ from typing import Any
 
 import pytest
 
-from kaset_xl.workbook.vba import (
-    VbaModule,
-    _encode_chunk,
-    build_cfb,
-    build_vba_project,
-    compress,
-    decompress,
-    read_cfb,
-    read_vba_modules,
-)
+from kaset_xl.workbook.vba import VbaModule, _encode_chunk, build_cfb, build_vba_project, compress
+from vba_read import decompress, read_cfb, read_vba_modules
 
 BUTTON_SOURCE = 'Sub KasetValidate()\n  RunPython "import kaset_xl.xl as x; x.validate()"\nEnd Sub\n'
 

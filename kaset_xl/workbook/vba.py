@@ -5,9 +5,12 @@ stream holds only its compressed source (MODULEOFFSET 0) and ``_VBA_PROJECT`` ca
 so no compiled p-code or performance cache is needed.  (xlwings' ``quickstart_standalone.xlsm`` ships its
 ``xlwings`` module this way, next to Office-compiled ones.)  The pieces, standard library only:
 
-- MS-OVBA 2.4.1 compression (:func:`compress`, :func:`decompress`);
-- a small MS-CFB version 3 compound file writer and reader (:func:`build_cfb`, :func:`read_cfb`);
-- the project itself (:func:`build_vba_project`) and a reader for it (:func:`read_vba_modules`).
+- MS-OVBA 2.4.1 compression (:func:`compress`);
+- a small MS-CFB version 3 compound file writer (:func:`build_cfb`);
+- the project itself (:func:`build_vba_project`).
+
+The readers that check this output (decompression, a compound-file reader, the module reader) are test code:
+``tests/vba_read.py``.
 
 XlsxWriter takes the result with ``workbook.add_vba_project(BytesIO(data), is_stream=True)``; the
 document modules must then be named as XlsxWriter names the code names: ``ThisWorkbook``,
@@ -17,11 +20,10 @@ belong in the workbook, not in VBA.
 
 from __future__ import annotations
 
-import codecs
 import re
 import struct
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -29,11 +31,8 @@ __all__ = [
     "VbaModule",
     "ModuleKind",
     "compress",
-    "decompress",
     "build_cfb",
-    "read_cfb",
     "build_vba_project",
-    "read_vba_modules",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -146,53 +145,6 @@ def compress(data: bytes) -> bytes:
     out = bytearray(b"\x01")
     for start in range(0, len(data), _CHUNK):
         out += _compress_chunk(data, start, min(start + _CHUNK, len(data)))
-    return bytes(out)
-
-
-def decompress(data: bytes) -> bytes:
-    """Decompress an MS-OVBA 2.4.1 CompressedContainer (raises ``ValueError`` on malformed input)."""
-    if not data or data[0] != 0x01:
-        raise ValueError("not an MS-OVBA compressed container (signature byte is not 0x01)")
-    out = bytearray()
-    pos, end = 1, len(data)
-    while pos < end:
-        if pos + 2 > end:
-            raise ValueError(f"truncated chunk header at offset {pos}")
-        (header,) = struct.unpack_from("<H", data, pos)
-        if (header >> 12) & 0b111 != 0b011:
-            raise ValueError(f"bad chunk signature at offset {pos}")
-        chunk_end = min(end, pos + (header & 0x0FFF) + 3)
-        pos += 2
-        if not header & 0x8000:
-            out += data[pos:pos + _CHUNK]
-            pos += _CHUNK
-            continue
-        chunk_start = len(out)
-        while pos < chunk_end:
-            flags = data[pos]
-            pos += 1
-            for bit in range(8):
-                if pos >= chunk_end:
-                    break
-                if not (flags >> bit) & 1:
-                    out.append(data[pos])
-                    pos += 1
-                    continue
-                if pos + 2 > chunk_end:
-                    raise ValueError(f"truncated copy token at offset {pos}")
-                (token,) = struct.unpack_from("<H", data, pos)
-                pos += 2
-                bits = _copy_token_bits(len(out) - chunk_start)
-                length = (token & (0xFFFF >> bits)) + 3
-                offset = (token >> (16 - bits)) + 1
-                src = len(out) - offset
-                if src < chunk_start:
-                    raise ValueError(f"copy token points before its chunk at offset {pos - 2}")
-                if offset >= length:
-                    out += out[src:src + length]
-                else:
-                    for i in range(length):
-                        out.append(out[src + i])
     return bytes(out)
 
 
@@ -369,88 +321,6 @@ def build_cfb(streams: Mapping[str, bytes]) -> bytes:
               + struct.pack(f"<{_DIFAT_IN_HEADER}I", *difat))
     assert len(header) == _SECTOR
     return header + b"".join(sectors)
-
-
-def read_cfb(data: bytes) -> dict[str, bytes]:
-    """Every stream of a compound file (v3 or v4), keyed by ``/``-joined path (e.g. ``"VBA/dir"``)."""
-    if len(data) < _SECTOR or data[:8] != _MAGIC:
-        raise ValueError("not a compound file")
-    sector_shift, mini_shift = struct.unpack_from("<HH", data, 30)
-    (n_fat, dir_start, _, cutoff, minifat_start, n_minifat, difat_start, n_difat) = struct.unpack_from(
-        "<IIIIIIII", data, 44)
-    ssize, msize = 1 << sector_shift, 1 << mini_shift
-
-    def sector(n: int) -> bytes:
-        off = (n + 1) * ssize
-        if n >= _DIFSECT or off >= len(data):
-            raise ValueError(f"sector {n:#x} out of range")
-        return data[off:off + ssize]
-
-    difat = list(struct.unpack_from(f"<{_DIFAT_IN_HEADER}I", data, 76))
-    nxt = difat_start
-    for _ in range(n_difat):
-        block = struct.unpack(f"<{ssize // 4}I", sector(nxt))
-        difat.extend(block[:-1])
-        nxt = block[-1]
-    fat: list[int] = []
-    for n in difat[:n_fat]:
-        fat.extend(struct.unpack(f"<{ssize // 4}I", sector(n)))
-
-    def chain(first: int, table: list[int]) -> Iterable[int]:
-        seen = 0
-        n = first
-        while n != _ENDOFCHAIN:
-            if n >= len(table) or seen > len(table):
-                raise ValueError("broken sector chain")
-            yield n
-            n = table[n]
-            seen += 1
-
-    def read(first: int) -> bytes:
-        return b"".join(sector(n) for n in chain(first, fat))
-
-    minifat_blob = read(minifat_start) if n_minifat else b""
-    minifat = list(struct.unpack(f"<{len(minifat_blob) // 4}I", minifat_blob))
-    directory = read(dir_start)
-    raw = [directory[i:i + 128] for i in range(0, len(directory), 128)]
-
-    def entry(i: int) -> tuple[str, int, int, int, int, int, int]:
-        blob = raw[i]
-        (name_len,) = struct.unpack_from("<H", blob, 64)
-        name = blob[:max(name_len - 2, 0)].decode("utf-16-le")
-        kind, _color, left, right, child = struct.unpack_from("<BBIII", blob, 66)
-        start, size = struct.unpack_from("<IQ", blob, 116)
-        if ssize == _SECTOR:
-            size &= 0xFFFFFFFF
-        return name, kind, left, right, child, start, size
-
-    root = entry(0)
-    ministream = read(root[5]) if root[5] != _ENDOFCHAIN else b""
-    out: dict[str, bytes] = {}
-
-    def walk(i: int, prefix: str, depth: int) -> None:
-        if i == _NOSTREAM:
-            return
-        if depth > len(raw):
-            raise ValueError("directory tree has a cycle")
-        name, kind, left, right, child, start, size = entry(i)
-        walk(left, prefix, depth + 1)
-        walk(right, prefix, depth + 1)
-        if kind == _STORAGE:
-            walk(child, f"{prefix}{name}/", depth + 1)
-        elif kind == _STREAM:
-            if size == 0:
-                blob = b""
-            elif size < cutoff:
-                blob = b"".join(ministream[n * msize:(n + 1) * msize] for n in chain(start, minifat))
-            else:
-                blob = read(start)
-            if len(blob) < size:
-                raise ValueError(f"stream {prefix}{name} is shorter than declared")
-            out[prefix + name] = blob[:size]
-
-    walk(root[4], "", 0)
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -660,66 +530,3 @@ def build_vba_project(modules: list[VbaModule], *, project_name: str = "VBAProje
     for m in modules:
         streams[f"VBA/{m.name}"] = compress(_module_text(m))
     return build_cfb(streams)
-
-
-def _dir_records(data: bytes) -> Iterable[tuple[int, bytes]]:
-    pos = 0
-    while pos + 6 <= len(data):
-        rec_id, size = struct.unpack_from("<HI", data, pos)
-        if rec_id == 0x0009:  # PROJECTVERSION: its "size" is a reserved 4, followed by 6 bytes
-            size = 6
-        yield rec_id, data[pos + 6:pos + 6 + size]
-        pos += 6 + size
-        if rec_id == 0x0010:
-            return
-
-
-def _codec(code_page: int) -> str:
-    """The Python codec of a PROJECTCODEPAGE (10000 is Mac Roman, as Mac Office writes it)."""
-    name = "mac_roman" if code_page == 10000 else f"cp{code_page}"
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        raise ValueError(f"VBA project code page {code_page} is not supported") from None
-
-
-@dataclass
-class _ModuleRecord:
-    name: str
-    stream: str = ""
-    offset: int = 0
-
-
-def read_vba_modules(data: bytes) -> dict[str, str]:
-    """Module name → source text (with its ``Attribute`` lines, CRLF as stored) of a ``vbaProject.bin``.
-
-    Reads the ``dir`` stream for the code page, the module names, their stream names and source
-    offsets, then decompresses each module's source.  Works on projects saved by Office too (where
-    compiled code precedes the source, MODULEOFFSET > 0).  Modules come in ``dir`` order.
-    """
-    streams = {k.upper(): v for k, v in read_cfb(data).items()}
-    if "VBA/DIR" not in streams:
-        raise ValueError("no VBA/dir stream: not a VBA project")
-    codec = "cp1252"
-    records: list[_ModuleRecord] = []
-    for rec_id, payload in _dir_records(decompress(streams["VBA/DIR"])):
-        if rec_id == 0x0003:  # PROJECTCODEPAGE (comes before the modules)
-            codec = _codec(struct.unpack("<H", payload)[0])
-        elif rec_id == 0x0019:  # MODULENAME starts a module
-            records.append(_ModuleRecord(payload.decode(codec)))
-        elif records and rec_id == 0x0047:  # MODULENAMEUNICODE
-            records[-1].name = payload.decode("utf-16-le")
-        elif records and rec_id == 0x001A:  # MODULESTREAMNAME
-            records[-1].stream = payload.decode(codec)
-        elif records and rec_id == 0x0032:  # its Unicode form
-            records[-1].stream = payload.decode("utf-16-le")
-        elif records and rec_id == 0x0031:  # MODULEOFFSET
-            records[-1].offset = struct.unpack("<I", payload)[0]
-    out: dict[str, str] = {}
-    for rec in records:
-        stream = rec.stream or rec.name
-        blob = streams.get(f"VBA/{stream}".upper())
-        if blob is None:
-            raise ValueError(f"module {rec.name}: stream VBA/{stream} is missing")
-        out[rec.name] = decompress(blob[rec.offset:]).decode(codec)
-    return out

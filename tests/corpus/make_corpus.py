@@ -27,6 +27,8 @@ from typing import Any
 import openpyxl
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT / "tests") not in sys.path:  # the sample generator (tests/sample_data.py), when run as a script
+    sys.path.insert(0, str(ROOT / "tests"))
 SAMPLES = ROOT / "workbooks"
 BASE = SAMPLES / "5803-Pai-2564.xlsx"  # a clean district workbook (0 errors, 0 warnings)
 GOOD = tuple(SAMPLES / n for n in ("5801-MueangMaeHongSon-2564.xlsx", "5804-MaeSariang-2564.xlsx",
@@ -334,7 +336,7 @@ def _dimension(dst: Path) -> None:
 @maker("อันตราย/macros.xlsm")
 def _macros(dst: Path) -> None:
     from kaset_xl.areas import district_area
-    from kaset_xl.samples import sample_data
+    from sample_data import sample_data
     from kaset_xl.workbook.builder import build_workbook
 
     build_workbook(dst, district_area("5803"), 2564, data=sample_data("5803"), macros=True)
@@ -678,7 +680,7 @@ def _formula_name(dst: Path) -> None:
 @maker("ใหญ่/members-50000.xlsx")
 def _big(dst: Path) -> None:
     """The members sheet with 50,000 rows (one group), written straight into the sheet XML."""
-    from kaset_xl.samples import make_citizen_id
+    from sample_data import make_citizen_id
 
     rng = random.Random(50_000)
     part = sheet_part(BASE, MEMBERS)

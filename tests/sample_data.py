@@ -5,15 +5,15 @@ selected group (seed 000 §5.1): selection, 3ก rounds 1 and 2, Smart Farmer se
 participation in the phases and the seminar, and budget lines — clean under every rule.
 
 ``make_samples(folder)`` is reproducible: the same code writes the same workbooks.  The shipped
-copies live in ``workbooks/`` (made by ``python scripts/make_samples.py``); ``kaset-xl demo`` runs
-on them, or on a fresh set in a temporary folder when the package is installed without them.
+copies live in ``workbooks/`` (made by ``python scripts/make_samples.py``; installed as the package data
+``kaset_xl.sample_workbooks``) and ``kaset-xl demo`` runs on them.  This generator is not part of the
+package: the tests, the golden scripts and the benchmarks use it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from kaset_xl.domain.smart_farmer import classify
 from kaset_xl.workbook.builder import WorkbookData, build_workbook
 from kaset_xl.workbook.programme_sheets import assessment_key, capable_key, sf_key
 
-__all__ = ["SAMPLE_DISTRICTS", "SAMPLE_YEAR", "make_samples", "sample_folder", "sample_data", "make_citizen_id"]
+__all__ = ["SAMPLE_DISTRICTS", "SAMPLE_YEAR", "make_samples", "sample_data", "make_citizen_id"]
 
 SAMPLE_YEAR = 2564
 # The district's latest report: after the seminar, in time for กสอ.3 / กสอ.4 (June 2564); every date
@@ -479,7 +479,7 @@ def _establishment(rng: random.Random, district_code: str, used_ids: set[str]) -
     plan = ESTABLISH_PLAN.get(district_code, ("อนุมัติ",))
     approved_no = 0
     names_seen: set[tuple[str, str]] = set()
-    for k, (decision, (name, main)) in enumerate(zip(plan, rng.sample(NEW_GROUP_IDEAS, len(plan))), start=1):
+    for k, (decision, (name, main)) in enumerate(zip(plan, rng.sample(NEW_GROUP_IDEAS, len(plan)), strict=True), start=1):
         tambon = rng.choice(tambons)
         applied = dt.date(2020, 11, 2) + dt.timedelta(days=rng.randint(0, 150))
         checked = applied + dt.timedelta(days=rng.randint(5, 20))
@@ -537,14 +537,3 @@ def make_samples(folder: str | Path) -> list[Path]:
         build_workbook(path, district_area(code), SAMPLE_YEAR, data=sample_data(code))
         paths.append(path)
     return paths
-
-
-def sample_folder() -> Path:
-    """The shipped ``workbooks/`` folder (checkout or current folder), else a freshly made set."""
-    for base in (Path(__file__).resolve().parent.parent, Path.cwd()):
-        folder = base / "workbooks"
-        if any(folder.glob("*.xlsx")):
-            return folder
-    tmp = Path(tempfile.mkdtemp(prefix="kaset-samples-"))
-    make_samples(tmp)
-    return tmp
