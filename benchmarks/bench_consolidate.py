@@ -300,8 +300,10 @@ def main() -> None:
         def rate(r: dict) -> str:
             return f"{r['seconds']:7.2f} s  {n / r['seconds']:6.1f} files/s"
 
-        print(f"(b) floor, python-calamine every sheet:     {rate(floor_path)}  ({floor_path['cells']} cells; from_path)")
-        print(f"(b) the same from the file's bytes:         {rate(floor_bytes)}  (from_filelike; the floor is the faster)")
+        print(f"(b) floor, python-calamine every sheet:     {rate(floor_path)}  "
+              f"({floor_path['cells']} cells; from_path)")
+        print(f"(b) the same from the file's bytes:         {rate(floor_bytes)}  "
+              "(from_filelike; the floor is the faster)")
         print(f"(a) consolidation, read+check+score stage:  {rate(summ)}  (summarise_all, all {n} files in one pool)")
         print(f"(a) consolidation per province, summed:     {rate(cons)}"
               f"  ({cons['runs']} runs of consolidate() + write_provincial_workbook(): "
@@ -324,8 +326,9 @@ def main() -> None:
               f"(the most any reader built on calamine can gain over openpyxl read_only)")
         print("peak memory (ru_maxrss; parent = measuring process, worker = largest worker):")
         worst = 0.0
-        for label, r in (("floor (from_path)", floor_path), ("floor (from bytes)", floor_bytes), ("read stage", summ), ("per-province consolidation", cons),
-                         ("openpyxl read_only", opx), ("openpyxl default", opd)):
+        for label, r in (("floor (from_path)", floor_path), ("floor (from bytes)", floor_bytes), ("read stage", summ),
+                         ("per-province consolidation", cons), ("openpyxl read_only", opx),
+                         ("openpyxl default", opd)):
             bound = r["rss_self_mb"] + jobs * r["rss_children_mb"]
             worst = max(worst, bound)
             print(f"  {label:28s} parent {r['rss_self_mb']:6.0f} MB, worker {r['rss_children_mb']:6.0f} MB,"

@@ -27,7 +27,7 @@ class IdentityMemo(Generic[V]):
 
     def lookup(self, owners: tuple[object, ...], extra: Hashable = None) -> V | None:
         hit = self._items.get((tuple(map(id, owners)), extra))
-        if hit is not None and all(a is b for a, b in zip(hit[0], owners)):
+        if hit is not None and all(a is b for a, b in zip(hit[0], owners, strict=False)):
             return hit[1]
         return None
 

@@ -21,7 +21,7 @@ from typing import Any
 from stdnum.th import pin
 
 from kaset_xl.areas import district_area
-from kaset_xl.criteria import load_criteria
+from kaset_xl.criteria import SmartFarmerCriteria, load_criteria
 from kaset_xl.domain.assessment import score_assessment
 from kaset_xl.domain.smart_farmer import classify
 from kaset_xl.workbook.builder import WorkbookData, build_workbook
@@ -291,6 +291,25 @@ def _full_name(m: dict[str, Any]) -> str:
     return f"{m['title']}{m['first_name']} {m['last_name']}"
 
 
+def _sf_answers(rng: random.Random, sf: SmartFarmerCriteria, kind: str, income: float) -> tuple[str, dict[str, bool]]:
+    """The planned Smart Farmer class of one member and self-assessment answers that give it."""
+    yes: dict[str, bool] = {}
+    if kind == "model":
+        return sf.class_model, {i.code: True for i in sf.indicators}
+    if kind == "existing":
+        for q in sf.qualifications:
+            picked = set(rng.sample([i.code for i in q.indicators], rng.randint(1, len(q.indicators))))
+            yes.update({i.code: i.code in picked for i in q.indicators})
+        if all(yes.values()):  # at least one indicator to work on, or it would be ต้นแบบ
+            yes[rng.choice(sf.indicators).code] = False
+        return sf.class_existing, yes
+    yes = {i.code: rng.random() < 0.6 for i in sf.indicators}
+    if income >= sf.income_threshold:  # passes the income test: misses a whole qualification
+        for i in rng.choice(sf.qualifications).indicators:
+            yes[i.code] = False
+    return sf.class_developing, yes
+
+
 def _programme(rng: random.Random, district_code: str, groups: list[dict[str, Any]],
                members: list[dict[str, Any]], officer: str) -> dict[str, list[dict[str, Any]]]:
     """The FY2564 programme sheets of one sample district (selection … budget).
@@ -364,25 +383,8 @@ def _programme(rng: random.Random, district_code: str, groups: list[dict[str, An
     planned: dict[str, str] = {}
     answers: dict[str, dict[str, bool]] = {}
     for m in phase1_members:
-        cid = m["citizen_id"]
-        yes: dict[str, bool] = {}
-        if m in models:
-            planned[cid] = sf.class_model
-            yes = {i.code: True for i in sf.indicators}
-        elif m in passers:
-            planned[cid] = sf.class_existing
-            for q in sf.qualifications:
-                picked = set(rng.sample([i.code for i in q.indicators], rng.randint(1, len(q.indicators))))
-                yes.update({i.code: i.code in picked for i in q.indicators})
-            if all(yes.values()):  # at least one indicator to work on, or it would be ต้นแบบ
-                yes[rng.choice(sf.indicators).code] = False
-        else:
-            planned[cid] = sf.class_developing
-            yes = {i.code: rng.random() < 0.6 for i in sf.indicators}
-            if m["household_income"] >= threshold:  # passes the income test: misses a whole qualification
-                for i in rng.choice(sf.qualifications).indicators:
-                    yes[i.code] = False
-        answers[cid] = yes
+        kind = "model" if m in models else "existing" if m in passers else "developing"
+        planned[m["citizen_id"]], answers[m["citizen_id"]] = _sf_answers(rng, sf, kind, m["household_income"])
     smart_farmer = []
     for n, m in enumerate(phase1_members, start=1):
         cid = m["citizen_id"]
@@ -479,7 +481,8 @@ def _establishment(rng: random.Random, district_code: str, used_ids: set[str]) -
     plan = ESTABLISH_PLAN.get(district_code, ("อนุมัติ",))
     approved_no = 0
     names_seen: set[tuple[str, str]] = set()
-    for k, (decision, (name, main)) in enumerate(zip(plan, rng.sample(NEW_GROUP_IDEAS, len(plan)), strict=True), start=1):
+    ideas = rng.sample(NEW_GROUP_IDEAS, len(plan))
+    for k, (decision, (name, main)) in enumerate(zip(plan, ideas, strict=True), start=1):
         tambon = rng.choice(tambons)
         applied = dt.date(2020, 11, 2) + dt.timedelta(days=rng.randint(0, 150))
         checked = applied + dt.timedelta(days=rng.randint(5, 20))

@@ -59,7 +59,8 @@ def test_template_version_and_layout() -> None:
     assert (est.sheet, app.sheet) == (ESTABLISH, APPLICANTS)
     assert est.since == app.since == "1.1" and est.optional and not LAYOUT.table("groups").optional
     assert [c.key for c in est.columns if c.band == "ระเบียบกลุ่ม"] == list(load_criteria(2564).establishment.regulations)
-    assert [c.key for c in est.columns if c.band == "เอกสารประกอบคำขอ"] == list(load_criteria(2564).establishment.documents)
+    documents = list(load_criteria(2564).establishment.documents)
+    assert [c.key for c in est.columns if c.band == "เอกสารประกอบคำขอ"] == documents
     assert app.column("group").choices == "new_group" and app.column("role").choices == "role"
 
 

@@ -89,7 +89,8 @@ def cell_xml(draw: Any, ref: str) -> str:
     if kind == "b":
         return f'<c r="{ref}" t="b"><v>{draw(st.sampled_from(["0", "1", "2", "x"]))}</v></c>'
     if kind == "e":
-        return f'<c r="{ref}" t="e"><v>{draw(st.sampled_from(["#REF!", "#VALUE!", "#N/A", "#DIV/0!", "#NAME?", "x"]))}</v></c>'
+        error = draw(st.sampled_from(["#REF!", "#VALUE!", "#N/A", "#DIV/0!", "#NAME?", "x"]))
+        return f'<c r="{ref}" t="e"><v>{error}</v></c>'
     if kind == "d":  # a date-formatted number (style 12 is the template's date format)
         return f'<c r="{ref}" s="12"><v>{draw(numbers)}</v></c>'
     if kind == "str":  # a formula's cached text

@@ -350,7 +350,7 @@ def test_schema_lists_computed_columns(spec: dict[str, Any]) -> None:
     for t in LAYOUT.tables:
         (table,) = [s for s in sheets_of(spec, "table") if s["key"] == t.key]
         assert [c["key"] for c in table["columns"]] == [c.key for c in t.columns]
-        for c, col in zip(table["columns"], t.columns):
+        for c, col in zip(table["columns"], t.columns, strict=True):
             where = f"{t.sheet}!{c['letter']} ({c['key']})"
             assert {"band", "computed", "formula"} <= set(c), where
             assert c["band"] == col.band, where
@@ -392,6 +392,33 @@ def test_every_sheet_is_protected(spec: dict[str, Any], wb: Workbook) -> None:
         assert wb[s["name"]].protection.sheet, f"{s['name']} is not protected"
 
 
+def _check_input_validation(wb: Workbook, ws: Any, c: dict[str, Any], idx: int, first: int, last: int,
+                            where: str) -> None:
+    """An input column's dropdown, number range and ID length checks cover the whole data area."""
+    if c["choices"]:
+        dvs = [dv for dv in validations_covering(ws, idx, first, last) if dv.type == "list"]
+        assert len(dvs) == 1, f"{where}: one dropdown over rows {first}-{last}"
+        dv = dvs[0]
+        assert dv.formula1 == f"list_{c['choices']}", where
+        assert (dv.errorStyle or "stop") == ("stop" if c["strict"] else "warning"), where
+        items = [_as_text(v) for v in named_list(wb, dv.formula1) if v is not None]
+        if c["choices"] in LAYOUT.lists:
+            assert items == list(LAYOUT.lists[c["choices"]]), where
+        elif c["choices"] == "tambon":
+            assert items == [s.name_th for s in geothai.subdistricts("5803")], where
+    if c["type"] in ("int", "number") and (c["low"] is not None or c["high"] is not None):
+        dvs = [dv for dv in validations_covering(ws, idx, first, last)
+               if dv.type == ("whole" if c["type"] == "int" else "decimal")]
+        assert len(dvs) == 1, f"{where}: range check over rows {first}-{last}"
+        if c["low"] is not None:
+            assert float(dvs[0].formula1) == c["low"], where
+        if c["high"] is not None:
+            assert float(dvs[0].formula2) == c["high"], where
+    if c["type"] in ("citizen_id", "farmer_id"):
+        dvs = [dv for dv in validations_covering(ws, idx, first, last) if dv.type == "textLength"]
+        assert len(dvs) == 1 and dvs[0].formula1 == ("13" if c["type"] == "citizen_id" else "12"), where
+
+
 @pytest.mark.parametrize("key", [t.key for t in LAYOUT.tables])
 def test_table_sheet_matches_schema(spec: dict[str, Any], wb: Workbook, key: str) -> None:
     (table,) = [s for s in sheets_of(spec, "table") if s["key"] == key]
@@ -430,28 +457,7 @@ def test_table_sheet_matches_schema(spec: dict[str, Any], wb: Workbook, key: str
         if c["type"] == "date":
             assert c["number_format"].startswith("[$-1070000]") and "yyyy" in c["number_format"], where
 
-        if c["choices"]:
-            dvs = [dv for dv in validations_covering(ws, idx, first, last) if dv.type == "list"]
-            assert len(dvs) == 1, f"{where}: one dropdown over rows {first}-{last}"
-            dv = dvs[0]
-            assert dv.formula1 == f"list_{c['choices']}", where
-            assert (dv.errorStyle or "stop") == ("stop" if c["strict"] else "warning"), where
-            items = [_as_text(v) for v in named_list(wb, dv.formula1) if v is not None]
-            if c["choices"] in LAYOUT.lists:
-                assert items == list(LAYOUT.lists[c["choices"]]), where
-            elif c["choices"] == "tambon":
-                assert items == [s.name_th for s in geothai.subdistricts("5803")], where
-        if c["type"] in ("int", "number") and (c["low"] is not None or c["high"] is not None):
-            dvs = [dv for dv in validations_covering(ws, idx, first, last)
-                   if dv.type == ("whole" if c["type"] == "int" else "decimal")]
-            assert len(dvs) == 1, f"{where}: range check over rows {first}-{last}"
-            if c["low"] is not None:
-                assert float(dvs[0].formula1) == c["low"], where
-            if c["high"] is not None:
-                assert float(dvs[0].formula2) == c["high"], where
-        if c["type"] in ("citizen_id", "farmer_id"):
-            dvs = [dv for dv in validations_covering(ws, idx, first, last) if dv.type == "textLength"]
-            assert len(dvs) == 1 and dvs[0].formula1 == ("13" if c["type"] == "citizen_id" else "12"), where
+        _check_input_validation(wb, ws, c, idx, first, last, where)
 
     # No cell written in the data area overrides the column formats (e.g. an input cell with a locked
     # style); the only cells written there in an empty template are the formula cells.
@@ -525,7 +531,7 @@ def test_band_labels(spec: dict[str, Any], wb: Workbook, key: str) -> None:
     expected = {f"{openpyxl.utils.get_column_letter(a)}{band_row}:{openpyxl.utils.get_column_letter(b)}{band_row}"
                 for _, a, b in runs if b > a}
     assert {str(r) for r in ws.merged_cells.ranges} == expected, f"{ws.title}: merged ranges"
-    for band, a, b in runs:
+    for band, a, _b in runs:
         cell = ws.cell(band_row, a)
         assert cell.value == band, f"{ws.title}!{cell.coordinate}"
         assert cell.font.b and cell.fill.fgColor.rgb == ws.cell(table["header_row"], a).fill.fgColor.rgb, (
@@ -697,8 +703,8 @@ def test_template_prints_thai(template_pdf: Path) -> None:
     # side for the two wide tables.
     sheets = page_sheets()
     assert len(pages) == len(sheets) == 15, [p[:80] for p in pages]
-    titles = dict(zip(visible_sheets(), page_titles()))
-    for n, (page, sheet) in enumerate(zip(pages, sheets), start=1):
+    titles = dict(zip(visible_sheets(), page_titles(), strict=True))
+    for n, (page, sheet) in enumerate(zip(pages, sheets, strict=True), start=1):
         if sheets.index(sheet) == n - 1:  # the sheet's first page
             assert squash(titles[sheet]) in squash(page), f"page {n}: {titles[sheet]}"
         assert squash(f"หน้า {n} / {len(pages)}") in squash(page), f"page {n}: page number in the footer"

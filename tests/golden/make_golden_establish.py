@@ -42,8 +42,8 @@ REGISTRY_FIRST_ROW = 5
 # จัดตั้งกลุ่ม: B name, E tambon, H–N regulation topics, O–S documents, T checker, U checked,
 # W decision, X certificate no., Y certificate date, Z approver
 REG = dict(zip(["reg_shares", "reg_activities", "reg_money", "reg_membership", "reg_election", "reg_term",
-                "reg_leaving"], "HIJKLMN"))
-DOC = dict(zip(["doc_request", "doc_regulations", "doc_committee", "doc_members", "doc_plan"], "OPQRS"))
+                "reg_leaving"], "HIJKLMN", strict=True))
+DOC = dict(zip(["doc_request", "doc_regulations", "doc_committee", "doc_members", "doc_plan"], "OPQRS", strict=True))
 # ผู้ขอจัดตั้ง: B group, D first name, F citizen ID, J tambon, M role
 
 YES, NO = "ใช่", "ไม่ใช่"
