@@ -56,16 +56,12 @@ PICTURES: tuple[tuple[str, str, str], ...] = (
     ("district-11-establish.png", "district", "จัดตั้งกลุ่ม"),
     ("district-12-applicants.png", "district", "ผู้ขอจัดตั้ง"),
     ("district-13-summary.png", "district", "สรุปผล"),
-    ("district-14-establish-buttons.png", "template", "จัดตั้งกลุ่ม"),
     ("province-01-kso1.png", "province", "กสอ.1"),
     ("province-02-kso2.png", "province", "กสอ.2"),
     ("province-03-kso3.png", "province", "กสอ.3"),
     ("province-04-kso4.png", "province", "กสอ.4"),
     ("province-05-new-groups.png", "province", "กลุ่มจัดตั้งใหม่"),
     ("province-06-completeness.png", "province", "ความครบถ้วน"),
-    ("province-07-issues.png", "province", "ปัญหา"),
-    ("province-08-duplicates.png", "province", "บุคคลซ้ำ"),
-    ("province-09-provenance.png", "province", "ที่มา"),
     ("certificate.png", "certificate", ""),
 )
 
@@ -88,6 +84,11 @@ def _one_sheet_copy(source: Path, sheet: str, target: Path) -> None:
     shown = wb[sheet]
     shown.sheet_state = "visible"
     wb.active = wb.worksheets.index(shown)
+    if keep_vba and not shown.print_area:
+        # The buttons of คำแนะนำ sit below its last row of text: print two more rows so they are not cut off.
+        from openpyxl.utils import get_column_letter
+
+        shown.print_area = f"A1:{get_column_letter(shown.max_column)}{shown.max_row + 2}"
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws is shown
         if ws is not shown:
@@ -100,7 +101,10 @@ def _one_sheet_copy(source: Path, sheet: str, target: Path) -> None:
 
 
 def _print_buttons(path: Path) -> None:
-    """Let the buttons print in this copy (the template's buttons are set not to print: x:PrintObject False)."""
+    """Let the buttons print in this copy (the template's buttons are set not to print: x:PrintObject False).
+
+    LibreOffice draws a button's caption larger than Excel does and wraps it onto a second line that the button
+    cuts off: the picture's captions are drawn at 8 pt instead of 11 pt, so they show on one line as in Excel."""
     import zipfile
 
     rewritten = path.with_suffix(".tmp")
@@ -109,6 +113,7 @@ def _print_buttons(path: Path) -> None:
             data = old.read(item.filename)
             if item.filename.startswith("xl/drawings/") and item.filename.endswith(".vml"):
                 data = data.replace(b"<x:PrintObject>False</x:PrintObject>", b"<x:PrintObject>True</x:PrintObject>")
+                data = data.replace(b'size="220"', b'size="160"')
             new.writestr(item, data)
     rewritten.replace(path)
 
