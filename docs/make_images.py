@@ -21,6 +21,7 @@ installed (TH SarabunPSK is replaced by a Thai font such as Laksaman where it is
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
 import shutil
@@ -41,7 +42,8 @@ MARGIN = 8  # pixels of white kept around the printed content
 _NEAR_WHITE = bytes(255 if b >= 235 else b for b in range(256))  # light anti-aliasing counts as paper
 
 # (file name in docs/images, source, sheet). Sources: "district" = the scored sample of ปาย, "template" = the
-# fresh .xlsm template of ปาย (buttons), "province" = the demo's provincial workbook, "certificate" = the PDF.
+# fresh .xlsm template of ปาย (buttons), "checked" = the sample of ปาย with four ordinary mistakes after the
+# ตรวจสอบข้อมูล button, "province" = the demo's provincial workbook, "certificate" = the PDF.
 PICTURES: tuple[tuple[str, str, str], ...] = (
     ("district-01-instructions-buttons.png", "template", "คำแนะนำ"),
     ("district-02-office.png", "district", "ข้อมูลอำเภอ"),
@@ -56,6 +58,8 @@ PICTURES: tuple[tuple[str, str, str], ...] = (
     ("district-11-establish.png", "district", "จัดตั้งกลุ่ม"),
     ("district-12-applicants.png", "district", "ผู้ขอจัดตั้ง"),
     ("district-13-summary.png", "district", "สรุปผล"),
+    ("district-14-check-results.png", "checked", "ผลการตรวจสอบ"),
+    ("district-15-check-colours.png", "checked", "สมาชิก"),
     ("province-01-kso1.png", "province", "กสอ.1"),
     ("province-02-kso2.png", "province", "กสอ.2"),
     ("province-03-kso3.png", "province", "กสอ.3"),
@@ -69,6 +73,57 @@ PICTURES: tuple[tuple[str, str, str], ...] = (
 def outputs() -> list[str]:
     """The file names this script writes into docs/images, sorted."""
     return sorted(name for name, _source, _sheet in PICTURES)
+
+
+# Four ordinary mistakes typed into a copy of the sample for the pictures of the ตรวจสอบข้อมูล button:
+# (sheet, cell, value). A citizen ID whose check digit is wrong (error), a phone too short (warning), a first name
+# left empty (error), a meal price above the rate cap (error: type ข, not every meal, at most 400 baht).
+MISTAKES: tuple[tuple[str, str, object], ...] = (
+    ("สมาชิก", "F7", "1822623121478"),
+    ("สมาชิก", "K8", "08123"),
+    ("สมาชิก", "D9", None),
+    ("งบประมาณ", "H6", 500),
+)
+CHECK_DAY = dt.date(2021, 6, 30)  # the day the button is "pressed" (the sample's dates are all before it)
+
+
+def _checked_copy(target: Path) -> None:
+    """The sample with MISTAKES, after the ตรวจสอบข้อมูล button (kaset_xl.xl.validate).
+
+    The button runs for real on xlwings' remote engine (the noncommercial licence, as tests/test_xl_engine.py does)
+    on the payload xlwings' VBA client would post for this workbook; its actions (the results sheet, the fills) are
+    applied to the file by the same emulation of the VBA client the tests use (tests/xl_engine_support.py)."""
+    import openpyxl
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from xl_engine_support import apply_actions, payload_from_file, remote_engine_problem  # sets the licence key
+
+    import xlwings as xw
+
+    import kaset_xl.xl as buttons
+
+    problem = remote_engine_problem()
+    if problem:
+        sys.exit(f"xlwings' remote engine cannot run here: {problem}")
+    wb = openpyxl.load_workbook(SAMPLE)
+    for sheet, cell, value in MISTAKES:
+        wb[sheet][cell] = value
+    wb.save(target)
+    book = xw.Book(json=payload_from_file(target))
+    buttons.validate(book, today=CHECK_DAY)
+    wb = openpyxl.load_workbook(target, rich_text=True)
+    apply_actions(wb, book.json()["actions"])
+    results = wb[buttons.RESULTS_SHEET]
+    for column, width in zip("ABCDE", (6, 11, 120, 28, 18)):  # about what Excel's autofit would give
+        results.column_dimensions[column].width = width
+    for row in range(1, results.max_row + 1):  # Thai text is taller than the default row
+        results.row_dimensions[row].height = 21
+    results.page_setup.orientation = "landscape"
+    results.page_setup.paperSize = results.PAPERSIZE_A4
+    results.sheet_properties.pageSetUpPr.fitToPage = True  # the sheet has no print setup: fit it to the page width
+    results.page_setup.fitToWidth, results.page_setup.fitToHeight = 1, 0
+    results.print_area = f"A1:E{results.max_row}"  # not column H, the button's own record of the coloured cells
+    wb.save(target)
 
 
 def _kaset(*args: str) -> None:
@@ -178,6 +233,8 @@ def make(images: Path = IMAGES) -> list[Path]:
         _kaset("template", "--province", "แม่ฮ่องสอน", "--district", "ปาย", "--year", "2564",
                "-o", str(sources["template"]))
         _kaset("demo", "-o", str(sources["province"]))
+        sources["checked"] = tmp / "pai-2564-checked.xlsx"
+        _checked_copy(sources["checked"])
         copies = tmp / "copies"
         pdfs = tmp / "pdf"
         copies.mkdir()
