@@ -6,8 +6,9 @@ never drift from the product.
 
 Sources: the shipped sample district workbook ``workbooks/5803-Pai-2564.xlsx`` (scored into a temporary copy with
 ``kaset-xl score``, as the คำนวณคะแนน button would), a fresh ``.xlsm`` template of ปาย made by ``kaset-xl template``
-(for the buttons), the provincial workbook made by ``kaset-xl demo`` and the certificate made by
-``kaset-xl certificate``. Each picture is the first A4 page of one sheet as LibreOffice prints it: the other sheets
+(for the buttons), a copy of the sample with four planted mistakes after the ตรวจสอบข้อมูล button (run on xlwings'
+remote engine through ``tests/xl_engine_support.py``: needs the ``test`` extra), the provincial workbook made by
+``kaset-xl demo`` and the certificate made by ``kaset-xl certificate``. Each picture is the first A4 page of one sheet as LibreOffice prints it: the other sheets
 are hidden in a temporary copy (LibreOffice does not print hidden sheets), all copies are converted to PDF by one
 headless LibreOffice run with a private profile, and ``pdftoppm`` turns page 1, cropped
 to what is printed on it (without the page footer), into a PNG. The buttons of the ``.xlsm`` are set not to print;
@@ -79,7 +80,7 @@ def outputs() -> list[str]:
 # (sheet, cell, value). A citizen ID whose check digit is wrong (error), a phone too short (warning), a first name
 # left empty (error), a meal price above the rate cap (error: type ข, not every meal, at most 400 baht).
 MISTAKES: tuple[tuple[str, str, object], ...] = (
-    ("สมาชิก", "F7", "1822623121478"),
+    ("สมาชิก", "F7", "1543947800309"),  # the sample has 1543947800308
     ("สมาชิก", "K8", "08123"),
     ("สมาชิก", "D9", None),
     ("งบประมาณ", "H6", 500),
