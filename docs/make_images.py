@@ -8,11 +8,11 @@ Sources: the shipped sample district workbook ``workbooks/5803-Pai-2564.xlsx`` (
 ``kaset-xl score``, as the คำนวณคะแนน button would), a fresh ``.xlsm`` template of ปาย made by ``kaset-xl template``
 (for the buttons), a copy of the sample with four planted mistakes after the ตรวจสอบข้อมูล button (run on xlwings'
 remote engine through ``tests/xl_engine_support.py``: needs the ``test`` extra), the provincial workbook made by
-``kaset-xl demo`` and the certificate made by ``kaset-xl certificate``. Each picture is the first A4 page of one sheet as LibreOffice prints it: the other sheets
-are hidden in a temporary copy (LibreOffice does not print hidden sheets), all copies are converted to PDF by one
-headless LibreOffice run with a private profile, and ``pdftoppm`` turns page 1, cropped
-to what is printed on it (without the page footer), into a PNG. The buttons of the ``.xlsm`` are set not to print;
-in the copy for the pictures they are made printable.
+``kaset-xl demo`` and the certificate made by ``kaset-xl certificate``. Each picture is the first A4 page of one
+sheet as LibreOffice prints it: the other sheets are hidden in a temporary copy (LibreOffice does not print hidden
+sheets), all copies are converted to PDF by one headless LibreOffice run with a private profile, and ``pdftoppm``
+turns page 1, cropped to what is printed on it (without the page footer), into a PNG. The buttons of the ``.xlsm``
+are set not to print; in the copy for the pictures they are made printable.
 
 Needs LibreOffice (``soffice``) and poppler-utils (``pdftoppm``); on Debian/Ubuntu with Thai fonts:
 ``sudo apt-get install -y libreoffice-calc-nogui fonts-thai-tlwg poppler-utils``. The pictures depend on the fonts
@@ -97,7 +97,8 @@ def _checked_copy(target: Path) -> None:
     import openpyxl
 
     sys.path.insert(0, str(ROOT / "tests"))
-    from xl_engine_support import apply_actions, payload_from_file, remote_engine_problem  # sets the licence key
+    # first: it sets xlwings' licence key, which must be in the environment before xlwings is imported
+    from xl_engine_support import apply_actions, payload_from_file, remote_engine_problem  # noqa: I001
 
     import xlwings as xw
 
@@ -115,7 +116,7 @@ def _checked_copy(target: Path) -> None:
     wb = openpyxl.load_workbook(target, rich_text=True)
     apply_actions(wb, book.json()["actions"])
     results = wb[buttons.RESULTS_SHEET]
-    for column, width in zip("ABCDE", (6, 11, 120, 28, 18)):  # about what Excel's autofit would give
+    for column, width in zip("ABCDE", (6, 11, 120, 28, 18), strict=True):  # about what autofit gives
         results.column_dimensions[column].width = width
     for row in range(1, results.max_row + 1):  # Thai text is taller than the default row
         results.row_dimensions[row].height = 21
