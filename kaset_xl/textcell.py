@@ -68,9 +68,11 @@ def write(target: Any, value: Any, *, row: int = 0, col: int = 0, fmt: Any = Non
             target.write(row, col, value, fmt)
     elif hasattr(target, "data_type"):  # openpyxl
         target.value = str(value) if isinstance(value, Formula) else value
-        if isinstance(value, str) and not isinstance(value, Formula):
+        text = isinstance(value, str) and not isinstance(value, Formula)
+        if text:
             target.data_type = "s"
-            if needs_text_marker(value):
-                target.quotePrefix = True
+        marker = text and needs_text_marker(value)
+        if marker or target.quotePrefix:  # a number written where text was: no marker left behind
+            target.quotePrefix = marker
     else:  # xlwings
         target.value = [[xlwings_value(v) for v in r] for r in value]
