@@ -118,9 +118,16 @@ def _write_log(exc: BaseException) -> str:
     from pathlib import Path
 
     folder = Path(tempfile.gettempdir()) / "kaset-xl-logs"  # not an importable name
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"kaset-xl-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.log"
-    path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+    except OSError as err:  # a full disk: the officer still gets the message, without the log
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return f"(บันทึกไฟล์บันทึกไม่ได้ — could not write the log: {err.strerror or err})"
     return str(path)
 
 

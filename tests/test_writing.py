@@ -487,3 +487,31 @@ def test_atomic_output_follows_a_chain_of_links_and_keeps_the_mode(tmp_path: Pat
     umask = os.umask(0)
     os.umask(umask)
     assert _mode(fresh) == 0o666 & ~umask  # a new file: the usual mode, not mkstemp's 0600
+
+
+@pytest.mark.usefixtures("_engine")
+def test_a_button_failing_on_a_full_disk_still_gives_its_message(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The log of an unexpected failure cannot be written either (the temp folder is unusable): the button
+    still shows its short message, never a traceback."""
+    from xl_engine_support import apply_actions, payload_from_file, remote_engine_problem
+
+    import kaset_xl.validate
+    from kaset_xl import xl
+
+    problem = remote_engine_problem()
+    if problem:  # pragma: no cover
+        pytest.skip(f"xlwings' remote engine cannot run here: {problem}")
+    import xlwings as xw
+
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("planted failure")
+
+    monkeypatch.setattr(kaset_xl.validate, "validate_book", boom)
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    monkeypatch.setattr(tempfile, "tempdir", str(not_a_folder))  # every write below it fails
+    book = xw.Book(json=payload_from_file(PAI))
+    xl.validate(book)
+    done = apply_actions(openpyxl.load_workbook(PAI), book.json()["actions"])
+    assert len(done.alerts) == 1 and "RuntimeError" in done.alerts[0][0] and "Traceback" not in done.alerts[0][0]
