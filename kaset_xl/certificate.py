@@ -20,16 +20,16 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kaset_xl.areas import normalize_tambon
 from kaset_xl.domain.establish import applicant_people
-from kaset_xl.fileio import atomic_output
+from kaset_xl.fileio import atomic_output, scratch_folder
 from kaset_xl.issues import KasetError
 from kaset_xl.normalize import be_year, clean_text, thai_digits_to_ascii, thai_month_name, to_thai_digits
+from kaset_xl.textcell import write
 from kaset_xl.workbook.establish_sheets import APPROVED
 
 __all__ = ["CertificateData", "APPROVED", "ESTABLISH_TABLE", "APPLICANTS_TABLE", "find_application",
@@ -251,10 +251,16 @@ ROW_SCALE = 1.45  # the page is scaled to its width: taller rows fill the A4 hei
 def write_certificate_xlsx(data: CertificateData, path: str | os.PathLike[str], *,
                            thai_digits: bool = False) -> None:
     """Write the certificate as a one-page A4 portrait workbook at ``path`` (not atomic: see render)."""
+    with scratch_folder() as scratch:  # XlsxWriter's scratch files, removed whatever happens
+        _write_certificate_xlsx(data, path, thai_digits, str(scratch))
+
+
+def _write_certificate_xlsx(data: CertificateData, path: str | os.PathLike[str], thai_digits: bool,
+                            scratch: str) -> None:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
+                                        "strings_to_urls": False, "tmpdir": scratch})
     wb.set_properties({"title": f"{TITLE} {data.group_name}", "author": "kaset_xl",
                        "company": "กรมส่งเสริมการเกษตร", "created": dt.datetime(2000, 1, 1)})
     base = {"font_name": FONT_NAME, "font_size": 16, "font_scheme": "none", "align": "center",
@@ -293,7 +299,9 @@ def write_certificate_xlsx(data: CertificateData, path: str | os.PathLike[str], 
         extra = (wrapped_lines(line.text, size) - 1) * size * 1.5  # the wrapped lines' height
         ws.set_row(i, line.height * ROW_SCALE + extra)
         ws.write_blank(i, 1, None, edge("left", top, bottom))
-        ws.merge_range(i, first, i, last_col, line.text, formats[key])
+        ws.merge_range(i, first, i, last_col, "", formats[key])
+        if line.text:
+            write(ws, line.text, row=i, col=first, fmt=formats[key])  # names as typed: text, never a formula
         ws.write_blank(i, last_col + 1, None, edge("right", top, bottom))
     ws.set_row(last + 1, 14)
     ws.set_paper(9)  # A4
@@ -336,8 +344,11 @@ def convert_to_pdf(src: Path, outdir: Path, *, soffice: str | None = None,
     profile = (outdir / "lo-profile").resolve()
     cmd = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
            "--nologo", "--nodefault", "--nolockcheck", "--convert-to", "pdf", "--outdir", str(outdir), str(src)]
+    scratch = outdir / "lo-tmp"  # LibreOffice's own temporary files: inside ``outdir``, removed with it
+    scratch.mkdir(exist_ok=True)
+    env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
     try:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                                 **_new_session())
     except OSError as exc:
         raise KasetError("CERT_LIBREOFFICE_MISSING", file=str(src), reason=exc.strerror or str(exc)) from None
@@ -390,11 +401,11 @@ def render_certificate(data: CertificateData, output: str | os.PathLike[str], *,
         return out
     if soffice is None and find_soffice() is None:  # before any work: a clear message, nothing written
         raise KasetError("CERT_LIBREOFFICE_MISSING", file=str(out))
-    with tempfile.TemporaryDirectory(prefix="kaset-cert-", ignore_cleanup_errors=True) as work:
-        folder = Path(work)
+    # the work folder (the .xlsx, LibreOffice's profile and temporary files) is removed whatever happens;
+    # a failure to write anywhere on the way (a full disk) is OUTPUT_WRITE_FAILED, and no output is left
+    with atomic_output(out, overwrite=overwrite) as tmp, scratch_folder("kaset-cert-") as folder:
         src = folder / "certificate.xlsx"
         write_certificate_xlsx(data, src, thai_digits=thai_digits)
         pdf = convert_to_pdf(src, folder, soffice=soffice, timeout=timeout)
-        with atomic_output(out, overwrite=overwrite) as tmp:
-            shutil.copyfile(pdf, tmp)
+        shutil.copyfile(pdf, tmp)
     return out

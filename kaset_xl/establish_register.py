@@ -34,6 +34,7 @@ from kaset_xl.domain.establish import applicant_people
 from kaset_xl.issues import KasetError
 from kaset_xl.normalize import clean_text
 from kaset_xl.scoring import CellWrite
+from kaset_xl.textcell import write
 
 __all__ = ["Registration", "plan_registration", "register_file", "CONSENT_YES", "DEFAULT_ROLE"]
 
@@ -148,9 +149,7 @@ def apply_register_writes(wb: Any, writes: list[CellWrite]) -> None:
             style = _column_style(ws, cell.column)
             if style is not None:
                 cell._style = copy(style)
-        cell.value = w.value
-        if isinstance(w.value, str):
-            cell.data_type = "s"  # text from people is text, never a formula
+        write(cell, w.value)  # text from people is text, never a formula
 
 
 def register_file(path: str | os.PathLike[str], group: str, output: str | os.PathLike[str] | None = None,

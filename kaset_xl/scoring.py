@@ -23,6 +23,7 @@ from kaset_xl.criteria import Criteria
 from kaset_xl.domain.programme import IFPP_SECTION_TH, ProgrammeResult
 from kaset_xl.domain.rules import check_all
 from kaset_xl.issues import Issue, message
+from kaset_xl.textcell import write
 from kaset_xl.workbook.editing import open_for_writing, save_workbook
 from kaset_xl.workbook.reader import DistrictBook, read_district_workbook
 
@@ -161,9 +162,7 @@ def apply_writes(wb: Any, writes: Iterable[CellWrite]) -> None:
             if cell.value is not None:
                 cell.value = None
             continue
-        cell.value = w.value
-        if isinstance(w.value, str) and w.value.startswith("="):
-            cell.data_type = "s"
+        write(cell, w.value)
 
 
 def score_file(path: str | os.PathLike[str], output: str | os.PathLike[str] | None = None, *,

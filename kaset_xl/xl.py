@@ -118,9 +118,16 @@ def _write_log(exc: BaseException) -> str:
     from pathlib import Path
 
     folder = Path(tempfile.gettempdir()) / "kaset-xl-logs"  # not an importable name
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"kaset-xl-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.log"
-    path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+    except OSError as err:  # a full disk: the officer still gets the message, without the log
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return f"(บันทึกไฟล์บันทึกไม่ได้ — could not write the log: {err.strerror or err})"
     return str(path)
 
 
@@ -449,22 +456,13 @@ def _blocks(cells: dict[tuple[int, int], Any]) -> list[tuple[int, int, list[list
 
 
 def _write(sheet: Any, top: int, left: int, rows: list[list[Any]]) -> None:
+    """Write a block of values; text stays text (:func:`kaset_xl.textcell.write`), only this module's links
+    (:class:`~kaset_xl.textcell.Formula`) are formulas."""
+    from kaset_xl.textcell import write
+
     width = max(len(r) for r in rows)
-    block = [[_safe(v) for v in r] + [None] * (width - len(r)) for r in rows]
-    sheet.range((top, left), (top + len(block) - 1, left + width - 1)).value = block
-
-
-_COERCED = re.compile(r"^\s*(?:[0-9+\-=@'.(#$฿€]|true\s*$|false\s*$)", re.IGNORECASE)
-
-
-def _safe(v: Any) -> Any:
-    """Text that Excel (or the VBA client's date parser) would change gets the apostrophe text marker.
-
-    Formulas are meant as formulas only when built here (``=HYPERLINK``), so they are left alone.
-    """
-    if isinstance(v, str) and _COERCED.match(v) and not v.startswith("=HYPERLINK("):
-        return "'" + v
-    return v
+    block = [list(r) + [None] * (width - len(r)) for r in rows]
+    write(sheet.range((top, left), (top + len(block) - 1, left + width - 1)), block)
 
 
 # ----------------------------------------------------------------------------------------------- helpers
@@ -483,11 +481,13 @@ def _parse_ref(text: str) -> tuple[str, str] | None:
 
 
 def _link(issue: Issue) -> str:
+    from kaset_xl.textcell import Formula
+
     if not (issue.sheet and issue.cell):
         return issue.sheet or ""
     target = _ref(issue.sheet, issue.cell).replace('"', '""')
     shown = f"{issue.sheet}!{issue.cell}".replace('"', '""')
-    return f'=HYPERLINK("#{target}","{shown}")'
+    return Formula(f'=HYPERLINK("#{target}","{shown}")')
 
 
 _RC: dict[str, tuple[int, int]] = {}

@@ -101,8 +101,8 @@ def test_consolidate_failing_mid_sheet_leaves_nothing(samples: Path, tmp_path: P
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(xlsxwriter.worksheet.Worksheet, "write_string", flaky)
-    with pytest.raises(OSError):
-        run("consolidate", str(samples), "-o", str(out), "--jobs", "1")
+    result = run("consolidate", str(samples), "-o", str(out), "--jobs", "1")
+    assert result.exit_code == 2 and "[OUTPUT_WRITE_FAILED]" in result.output  # a full disk is a message (issue 13)
     assert list(out.parent.iterdir()) == []
 
 
@@ -135,10 +135,9 @@ def test_score_interrupted_leaves_no_output_and_no_temporary_file(tmp_path: Path
         raise OSError(28, "No space left on device")  # click turns Ctrl+C into "Aborted!": use an OSError
 
     monkeypatch.setattr(owb.Workbook, "save", save_then_fail)
-    with pytest.raises(OSError):
-        run("score", str(book))
-    with pytest.raises(OSError):
-        run("score", str(book), "-o", str(tmp_path / "scored.xlsx"))
+    for args in ([str(book)], [str(book), "-o", str(tmp_path / "scored.xlsx")]):
+        result = run("score", *args)
+        assert result.exit_code == 2 and "[OUTPUT_WRITE_FAILED]" in result.output  # a message, not a traceback
     assert [p.name for p in tmp_path.iterdir()] == ["pai.xlsx"] and sha(book) == before
 
 
@@ -161,8 +160,8 @@ def test_template_interrupted_leaves_nothing(tmp_path: Path, monkeypatch: pytest
 
     monkeypatch.setattr(builder_module.xlsxwriter.Workbook, "close", close_then_fail)
     out = tmp_path / "pai.xlsm"
-    with pytest.raises(OSError):
-        run("template", "-p", "58", "-d", "5803", "-y", "2564", "-o", str(out))
+    result = run("template", "-p", "58", "-d", "5803", "-y", "2564", "-o", str(out))
+    assert result.exit_code == 2 and "[OUTPUT_WRITE_FAILED]" in result.output
     assert list(tmp_path.iterdir()) == []
 
 

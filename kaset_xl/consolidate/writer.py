@@ -16,7 +16,8 @@ import xlsxwriter
 
 from kaset_xl.consolidate.core import Consolidation
 from kaset_xl.consolidate.reports import BUDGET, KSA2, KSA3, REPORTS, Report, report_rows, targets
-from kaset_xl.fileio import atomic_output
+from kaset_xl.fileio import atomic_output, scratch_folder
+from kaset_xl.textcell import write
 
 __all__ = ["write_provincial_workbook", "is_provincial_workbook", "SHEETS", "FONT_NAME", "FONT_SIZE"]
 
@@ -32,9 +33,9 @@ AUTHOR = "kaset-xl"
 STAMP = dt.datetime(2000, 1, 1)  # created and modified: two runs give the same file metadata
 
 
-def _book(path: str | os.PathLike[str]) -> xlsxwriter.Workbook:
+def _book(path: str | os.PathLike[str], scratch: str) -> xlsxwriter.Workbook:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "strings_to_numbers": False})
+                                         "strings_to_numbers": False, "tmpdir": scratch})
     wb.set_properties({"title": TITLE, "author": AUTHOR, "created": STAMP})
     return wb
 
@@ -106,7 +107,7 @@ def _write(ws: Any, row: int, col: int, value: Any, fmt_text: Any, num_format: s
     elif isinstance(value, (int, float)):
         ws.write_number(row, col, value, f.num(num_format, bold) if num_format else fmt_text)
     else:
-        ws.write_string(row, col, str(value), fmt_text)
+        write(ws, str(value), row=row, col=col, fmt=fmt_text)  # text from the districts stays text
 
 
 def _block(ws: Any, row: int, report: Report, rows: list[dict[str, Any]], f: _Formats,
@@ -195,8 +196,8 @@ def _chart(wb: xlsxwriter.Workbook, ws: Any, row: int, kind: str, title: str,
 def write_provincial_workbook(c: Consolidation, path: str | os.PathLike[str], *, full_ids: bool = False) -> None:
     rows = report_rows(c, full_ids=full_ids)
     aims = targets(c)
-    with atomic_output(path) as tmp:
-        wb = _book(tmp)
+    with atomic_output(path) as tmp, scratch_folder() as scratch:
+        wb = _book(tmp, str(scratch))
         f = _Formats(wb)
         for sheet in SHEETS:
             ws = wb.add_worksheet(sheet)

@@ -24,7 +24,7 @@ from xlsxwriter.worksheet import Worksheet
 from kaset_xl import __version__
 from kaset_xl.areas import DistrictArea
 from kaset_xl.criteria import Criteria, load_criteria
-from kaset_xl.fileio import atomic_output
+from kaset_xl.fileio import atomic_output, scratch_folder
 from kaset_xl.workbook.layout import (
     DATE_FORMAT,
     ColType,
@@ -116,10 +116,11 @@ def build_workbook(
     data = data or WorkbookData()
     criteria = criteria or load_criteria(fiscal_year)
     layout = build_layout(criteria)
-    with atomic_output(path) as tmp:
+    with atomic_output(path) as tmp, scratch_folder() as scratch:
         wb = xlsxwriter.Workbook(
             str(tmp),
             {
+                "tmpdir": str(scratch),  # its scratch files: removed even when the disk fills up
                 "default_format_properties": {"font_name": FONT_NAME, "font_size": FONT_SIZE,
                                               "font_scheme": "none"},
                 "strings_to_numbers": False,

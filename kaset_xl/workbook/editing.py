@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,28 @@ def open_for_writing(path: str | os.PathLike[str], output: str | os.PathLike[str
         raise KasetError("FILE_CORRUPT", file=str(path), reason=" ".join(str(exc).split())[:160]) from None
 
 
+_SAVING = threading.Lock()  # one save at a time: the temporary files of a failed save are told apart by order
+
+
 def save_workbook(wb: Any, target: str | os.PathLike[str]) -> None:
-    """Save an openpyxl workbook to ``target`` atomically (whole or not at all)."""
-    with atomic_output(target) as tmp:
-        wb.save(tmp)
+    """Save an openpyxl workbook to ``target`` atomically (whole or not at all).
+
+    openpyxl writes each sheet to a temporary file in the system temp folder first and, when a save
+    fails (a full disk), removes them only when the process ends: they are removed here at once."""
+    from openpyxl.worksheet import _writer as sheet_writer
+
+    temp_files: list[str] = getattr(sheet_writer, "ALL_TEMP_FILES", [])
+    with _SAVING:
+        start = len(temp_files)
+        try:
+            with atomic_output(target) as tmp:
+                wb.save(tmp)
+        finally:
+            for name in temp_files[start:]:
+                try:
+                    os.remove(name)
+                except FileNotFoundError:
+                    pass
+                except OSError:  # still open (Windows): openpyxl removes it when the process ends
+                    continue
+                temp_files.remove(name)
