@@ -38,7 +38,7 @@ from kaset_xl.certificate import CertificateData, render_certificate
 from kaset_xl.cli import cli
 from kaset_xl.fileio import atomic_output
 from kaset_xl.issues import KasetError
-from kaset_xl.samples import sample_data
+from sample_data import sample_data
 from kaset_xl.workbook.builder import build_workbook
 from kaset_xl.workbook.layout import LAYOUT
 
@@ -100,7 +100,7 @@ def _application(name: str) -> dict[str, Any]:
 
 
 def _applicants(group: str, count: int) -> list[dict[str, Any]]:
-    from kaset_xl.samples import make_citizen_id
+    from sample_data import make_citizen_id
 
     rng = random.Random(13)
     roles = ["ประธาน", "เลขานุการ", "เหรัญญิก"]
