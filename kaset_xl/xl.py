@@ -48,6 +48,9 @@ ERROR_FILL = "#FFC7CE"
 WARNING_FILL = "#FFEB9C"
 PLAIN_FILL = "#FFFFFF"  # what the VBA client can do instead of "no fill"
 TITLE = "kaset-xl"
+# Set by a server (kaset_xl.remote): an unexpected failure is handed to it (it returns the text the
+# officer sees) instead of being written to a log file with its traceback on the machine that runs it.
+on_failure: Callable[[BaseException], str] | None = None
 
 
 # ----------------------------------------------------------------------------------------------- buttons
@@ -97,6 +100,9 @@ def _run(action: Callable[[Any, dt.date | None], None], book: Any, today: dt.dat
     except KasetError as exc:
         _alert(book, exc.message_th, critical=False)
     except Exception as exc:  # a button must never show a traceback
+        if on_failure is not None:
+            _alert(book, on_failure(exc), critical=True)
+            return
         log = _write_log(exc)
         _alert(book, f"เกิดข้อผิดพลาดที่ไม่คาดคิด ({type(exc).__name__}) — โปรดส่งไฟล์บันทึกนี้ให้ผู้ดูแลระบบ:\n{log}",
                critical=True)
