@@ -26,14 +26,13 @@ from typing import Any
 
 import openpyxl
 import pytest
+from xl_engine_support import apply_actions, payload_from_file, remote_engine_problem
 
 from kaset_xl import remote, xl
 from kaset_xl.areas import district_area
 from kaset_xl.issues import KasetError, catalogue
 from kaset_xl.samples import sample_data
 from kaset_xl.workbook.builder import build_workbook
-
-from xl_engine_support import apply_actions, payload_from_file, remote_engine_problem
 
 TIMEOUT = 60  # seconds for any one request (the service's own limit is 20 s)
 DISTRICTS = ("5801", "5802", "5803", "5804", "5805", "5806", "5807",
@@ -414,7 +413,8 @@ def test_server_workbook_vba_read_back_by_olevba_calls_run_remote_python_at_the_
 
 @pytest.mark.parametrize("args, reason", [
     (["--server", "ftp://x"], "http"), (["--server", 'https://x/"&Shell("calc")'], "http"),
-    (["--server", "https://x", "--token", 'a" & Shell("x") & "aaaaaaaaaa'], "token"), (["--token", "a" * 40], "--server"),
+    (["--server", "https://x", "--token", 'a" & Shell("x") & "aaaaaaaaaa'], "token"),
+    (["--token", "a" * 40], "--server"),
 ])
 def test_template_refuses_a_server_or_token_that_cannot_go_into_vba(tmp_path: Path, args: list[str],
                                                                      reason: str) -> None:
