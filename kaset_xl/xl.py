@@ -330,11 +330,10 @@ def _error_text(v: Any) -> str | None:
 
 
 def _error_cell(sheet: str, row: int, col: int, value: str) -> Any:
-    from xlsxwriter.utility import xl_rowcol_to_cell
-
     from kaset_xl.workbook.guard import ErrorCell
+    from kaset_xl.workbook.layout import cell_name
 
-    return ErrorCell(sheet, xl_rowcol_to_cell(row - 1, col), value)
+    return ErrorCell(sheet, cell_name(row - 1, col), value)
 
 
 _CLIENT_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$")

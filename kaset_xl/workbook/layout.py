@@ -12,9 +12,8 @@ from enum import Enum
 from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from xlsxwriter.utility import xl_col_to_name
-
 from kaset_xl.memo import IdentityMemo
+from kaset_xl.workbook.sheetscan import col_name
 
 if TYPE_CHECKING:
     from kaset_xl.criteria import Criteria
@@ -36,7 +35,21 @@ __all__ = [
     "COMMITTEE_ROLES",
     "normalize_header",
     "version_tuple",
+    "col_letter",
+    "cell_name",
 ]
+
+
+def col_letter(index: int) -> str:
+    """A 0-based column index as its letters (0 → A, 26 → AA), as xlsxwriter's ``xl_col_to_name``
+    without importing xlsxwriter on a button's click."""
+    return col_name(index + 1)
+
+
+def cell_name(row: int, col: int) -> str:
+    """0-based row and column → A1 (as xlsxwriter's ``xl_rowcol_to_cell``)."""
+    return f"{col_name(col + 1)}{row + 1}"
+
 
 TEMPLATE_ID = "kaset_xl.district"
 TEMPLATE_VERSION = "1.1"  # 1.1: the group-establishment sheets (issue 6)
@@ -141,7 +154,7 @@ class Table:
 
     def letter(self, key: str) -> str:
         """The column letter of ``key`` in the template as built (the reader may find it moved)."""
-        return xl_col_to_name(self.index(key))
+        return col_letter(self.index(key))
 
     @cached_property
     def inputs(self) -> tuple[Column, ...]:
