@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from kaset_xl.issues import KasetError
-from kaset_xl.workbook.guard import DEFAULT_LIMITS, MB, Limits
+from kaset_xl.workbook.guard import DEFAULT_LIMITS, MB, Limits, check_extent
 
 __all__ = ["BUTTONS", "MAX_BODY_BYTES", "MAX_SHEETS", "MAX_TEXT", "RemoteRefusal", "TokenBook", "ClickLog",
            "new_token", "token_digest", "add_token", "check_payload", "payload_district", "run_button",
@@ -157,15 +157,10 @@ def _check_sheet(sheet: Any, name: str, lim: Limits) -> None:
     rows = len(values)
     columns = max((len(r) for r in values), default=0)
     shown = sheet["name"]
-    if rows > lim.max_rows:
-        raise RemoteRefusal(422, "SHEET_TOO_MANY_ROWS", file=name, sheet=shown, rows=f"{rows:,}",
-                            limit=f"{lim.max_rows:,}")
-    if columns > lim.max_columns:
-        raise RemoteRefusal(422, "SHEET_TOO_MANY_COLUMNS", file=name, sheet=shown, columns=f"{columns:,}",
-                            limit=f"{lim.max_columns:,}")
-    if rows * columns > lim.max_cells:
-        raise RemoteRefusal(422, "SHEET_TOO_MANY_CELLS", file=name, sheet=shown, cells=f"{rows * columns:,}",
-                            farthest=f"R{rows}C{columns}", limit=f"{lim.max_cells:,}")
+    try:
+        check_extent(name, shown, rows, columns, lim)
+    except KasetError as exc:
+        raise RemoteRefusal(422, exc.code, **exc.params, file=name) from None
     for row in values:
         for v in row:
             if v is None or isinstance(v, (bool, int, float)):

@@ -302,7 +302,12 @@ def _grid(sheet: Any, errors: list[Any] | None = None) -> list[list[Any]]:
     creation stamp, raises ValueError in ``_clean_value_data_element``).  Here only the form the VBA
     client gives dates in (``…T00:00:00.000Z``) is a date; other text stays text.
     """
+    from kaset_xl.workbook.guard import check_extent
+
     used = sheet.used_range
+    rows, columns = used.shape
+    # the file path's limits, before a value is read (a used range reaching XFD1048576 would hang the click)
+    check_extent(str(getattr(sheet.book, "name", "")), sheet.name, used.row + rows - 1, used.column + columns - 1)
     raw = used.raw_value
     if not isinstance(raw, (list, tuple)):
         raw = [[raw]]

@@ -437,3 +437,24 @@ def test_desktop_workbook_keeps_one_python_process_between_clicks(tmp_path: Path
     found = _olevba(out)
     assert 'OPTIMIZED_CONNECTION = GetConfig("USE UDF SERVER", False)' in found["xlwings"]  # what reads it
     assert "Dictionary" in found
+
+
+def test_the_values_path_applies_the_file_paths_sheet_limits_on_both_engines(pai: Path) -> None:
+    """The desktop button (any engine) refuses a sheet past the limits before reading its values."""
+    import xlwings as xw
+
+    payload = payload_from_file(pai)
+    payload["sheets"][1]["values"] = [[None]] * 5 + [[None] * 300]  # past max_columns (256)
+    book = xw.Book(json=payload)
+    try:
+        xl.validate(book)
+        alerts = [a for a in book.json()["actions"] if a["func"] == "alert"]
+    finally:
+        book.close()
+    assert len(alerts) == 1
+    want = KasetError("SHEET_TOO_MANY_COLUMNS", file=pai.name, sheet=payload["sheets"][1]["name"], columns="300",
+                      limit="256")
+    assert alerts[0]["args"][0] == want.message_th
+    with pytest.raises(remote.RemoteRefusal) as exc:
+        remote.check_payload(payload)
+    assert (exc.value.status, exc.value.code) == (422, "SHEET_TOO_MANY_COLUMNS")
