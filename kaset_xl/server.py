@@ -21,6 +21,7 @@ import asyncio
 import concurrent.futures
 import json
 import logging
+import threading
 import time
 import traceback
 from typing import Any
@@ -77,6 +78,35 @@ async def _read_body(request: Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
+async def _checked(request: Request, button: str, tokens: TokenBook, entry: ClickLog, max_body: int,
+                   limits: Limits | None) -> dict[str, Any]:
+    """The request's workbook, once every check before the button has passed (else ``RemoteRefusal``):
+    token, button, body size, JSON, the file path's limits, and the workbook's district against the token's."""
+    token = _token(request)
+    if not token:
+        raise RemoteRefusal(401, "SERVER_TOKEN_MISSING")
+    district = tokens.district_of(token)
+    if district is None:
+        raise RemoteRefusal(401, "SERVER_TOKEN_WRONG")
+    entry.district = district
+    if button not in remote.BUTTONS:
+        raise RemoteRefusal(404, "SERVER_UNKNOWN_BUTTON", button=button[:40])
+    body = await _read_body(request, max_body)
+    if body is None:
+        raise RemoteRefusal(413, "SERVER_BODY_TOO_LARGE", limit=f"{max_body / MB:g}")
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError):
+        raise RemoteRefusal(400, "SERVER_BAD_REQUEST", reason="JSON") from None
+    remote.check_payload(payload, limits)
+    found = remote.payload_district(payload)
+    if found is None:
+        raise RemoteRefusal(403, "SERVER_NOT_DISTRICT_BOOK")
+    if found != district:
+        raise RemoteRefusal(403, "SERVER_OTHER_DISTRICT", workbook=found, district=district)
+    return payload
+
+
 def create_app(tokens: TokenBook, *, limits: Limits | None = None, timeout: float = 20.0, workers: int = 2,
                max_body: int = remote.MAX_BODY_BYTES, queue: int = 32) -> FastAPI:
     """The web app: ``tokens`` (district → token digest), the per-request ``timeout`` in seconds, ``workers``
@@ -86,52 +116,39 @@ def create_app(tokens: TokenBook, *, limits: Limits | None = None, timeout: floa
         raise RuntimeError(f"xlwings' remote engine is not available: {problem}")
     xl.on_failure = _on_failure
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kaset-button")
-    pending = 0
+    # Clicks running or waiting, counted until their thread is done (a click past its time limit is
+    # answered with 504 but still holds its place until it ends): never more than workers + queue.
+    places = threading.BoundedSemaphore(workers + queue)
+    in_flight = [0]
+    count_lock = threading.Lock()
+
+    def done(_future: concurrent.futures.Future[Any]) -> None:
+        with count_lock:
+            in_flight[0] -= 1
+        places.release()
     app = FastAPI(title="kaset-xl", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.get("/health")
     def health() -> dict[str, Any]:
         return {"status": "ok", "kaset_xl": __version__, "xlwings": _xlwings_version(),
-                "districts": len(tokens.entries), "busy": pending}
+                "districts": len(tokens.entries), "busy": in_flight[0]}
 
     @app.post("/xlwings/{button}")
     async def click(button: str, request: Request) -> Response:
-        nonlocal pending
         started = time.perf_counter()
         entry = ClickLog(district="-", button=button[:40], status=0, millis=0)
         try:
-            token = _token(request)
-            if not token:
-                raise RemoteRefusal(401, "SERVER_TOKEN_MISSING")
-            district = tokens.district_of(token)
-            if district is None:
-                raise RemoteRefusal(401, "SERVER_TOKEN_WRONG")
-            entry.district = district
-            if button not in remote.BUTTONS:
-                raise RemoteRefusal(404, "SERVER_UNKNOWN_BUTTON", button=button[:40])
-            body = await _read_body(request, max_body)
-            if body is None:
-                raise RemoteRefusal(413, "SERVER_BODY_TOO_LARGE", limit=f"{max_body / MB:g}")
-            try:
-                payload = json.loads(body)
-            except (ValueError, RecursionError):
-                raise RemoteRefusal(400, "SERVER_BAD_REQUEST", reason="JSON") from None
-            remote.check_payload(payload, limits)
-            found = remote.payload_district(payload)
-            if found is None:
-                raise RemoteRefusal(403, "SERVER_NOT_DISTRICT_BOOK")
-            if found != district:
-                raise RemoteRefusal(403, "SERVER_OTHER_DISTRICT", workbook=found, district=district)
-            if pending >= workers + queue:
+            payload = await _checked(request, button, tokens, entry, max_body, limits)
+            if not places.acquire(blocking=False):
                 raise RemoteRefusal(503, "SERVER_BUSY")
-            pending += 1
+            with count_lock:
+                in_flight[0] += 1
             future = pool.submit(remote.run_button, button, payload, log=entry)
+            future.add_done_callback(done)
             try:
-                result = await asyncio.wait_for(asyncio.wrap_future(future), timeout)
+                result = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), timeout)
             except asyncio.TimeoutError:
                 raise RemoteRefusal(504, "SERVER_TIMEOUT", seconds=f"{timeout:g}") from None
-            finally:
-                pending -= 1
             entry.status = 200
             return JSONResponse(result)
         except RemoteRefusal as exc:

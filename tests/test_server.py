@@ -458,3 +458,57 @@ def test_the_values_path_applies_the_file_paths_sheet_limits_on_both_engines(pai
     with pytest.raises(remote.RemoteRefusal) as exc:
         remote.check_payload(payload)
     assert (exc.value.status, exc.value.code) == (422, "SHEET_TOO_MANY_COLUMNS")
+
+
+def test_time_limit_and_bounded_queue_answer_in_thai(pai: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:
+    """The app in this process (uvicorn in a thread, loopback), a button that takes 2 s: 504 after the
+    0.5 s limit, 503 while its place is still held (1 worker, no queue), and free again once it ends."""
+    import threading
+
+    uvicorn = pytest.importorskip("uvicorn")
+    from kaset_xl import server
+
+    def slow(button: str, payload: dict[str, Any], *, log: Any = None) -> dict[str, Any]:
+        time.sleep(2)
+        return {"actions": []}
+
+    monkeypatch.setattr(remote, "run_button", slow)
+    tokens_file = tmp_path / "tokens.txt"
+    token = remote.add_token(tokens_file, "5803")
+    monkeypatch.setattr(xl, "on_failure", None)  # create_app sets it: put back afterwards
+    app = server.create_app(remote.TokenBook.load(tokens_file), timeout=0.5, workers=1, queue=0)
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    web = uvicorn.Server(config)
+    thread = threading.Thread(target=web.run, daemon=True)
+    thread.start()
+    svc = Service(f"http://127.0.0.1:{port}", {"5803": token}, tmp_path / "none.log")
+    try:
+        deadline = time.monotonic() + 30
+        while not web.started:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        body = _body(payload_from_file(pai))
+        started = time.monotonic()
+        _refused(*svc.post("validate", body, token), 504, "SERVER_TIMEOUT")
+        assert time.monotonic() - started < 1.8
+        assert svc.health()["busy"] == 1
+        _refused(*svc.post("validate", body, token), 503, "SERVER_BUSY")
+        time.sleep(2)
+        assert svc.health()["busy"] == 0
+        status, text = svc.post("validate", body, token)
+        assert status == 504  # answered again (the slow button still exceeds the limit)
+    finally:
+        web.should_exit = True
+        thread.join(timeout=15)
+
+
+def test_district_tambons_read_from_geothai_data_agree_with_geothai() -> None:
+    import geothai
+
+    from kaset_xl.areas import _tambons
+
+    for province in geothai.provinces():
+        for district in geothai.districts(province.code):
+            assert _tambons(district.code) == tuple(geothai.subdistricts(district.code)), district.code
