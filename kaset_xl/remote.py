@@ -272,7 +272,10 @@ def run_button(button: str, payload: dict[str, Any], *, log: ClickLog | None = N
         raise RuntimeError(f"xlwings' remote engine is not available: {problem}")
     app = xw.engines["remote"].apps.add(add_book=False)
     try:
-        book = app.books.open(json=payload)
+        try:
+            book = app.books.open(json=payload)
+        except Exception as exc:  # a body in the client's shape that the engine still cannot open
+            raise RemoteRefusal(400, "SERVER_BAD_REQUEST", reason=f"xlwings: {type(exc).__name__}") from None
         try:
             if button == "certificate":  # a PDF on the server is no use to the district
                 xl._alert(book, KasetError("SERVER_NO_CERTIFICATE").message_th, critical=False)

@@ -136,7 +136,7 @@ def create_app(tokens: TokenBook, *, limits: Limits | None = None, timeout: floa
     @app.post("/xlwings/{button}")
     async def click(button: str, request: Request) -> Response:
         started = time.perf_counter()
-        entry = ClickLog(district="-", button=button[:40], status=0, millis=0)
+        entry = ClickLog(district="-", button=button if button in remote.BUTTONS else "?", status=0, millis=0)
         try:
             payload = await _checked(request, button, tokens, entry, max_body, limits)
             if not places.acquire(blocking=False):

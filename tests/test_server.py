@@ -298,6 +298,9 @@ def test_oversized_garbage_and_hostile_bodies_are_4xx_and_the_service_keeps_answ
     payload["version"] = "0.30.0"
     _refused(*service.post("validate", _body(payload), token), 422, "SERVER_XLWINGS_VERSION")
     _refused(*service.post("delete_everything", b"{}", token), 404, "SERVER_UNKNOWN_BUTTON")
+    payload = payload_from_file(pai)
+    payload["sheets"][0]["values"] = [["a"], "not a row"]
+    _refused(*service.post("validate", _body(payload), token), 400, "SERVER_BAD_REQUEST")
     assert service.health()["status"] == "ok"
     status, _ = service.post("validate", _body(payload_from_file(pai)), token)
     assert status == 200
