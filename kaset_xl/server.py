@@ -30,6 +30,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from kaset_xl import __version__, remote, xl
+from kaset_xl.issues import KasetError
 from kaset_xl.remote import ClickLog, RemoteRefusal, TokenBook
 from kaset_xl.workbook.guard import MB, Limits
 
@@ -95,7 +96,7 @@ async def _checked(request: Request, button: str, tokens: TokenBook, entry: Clic
     if body is None:
         raise RemoteRefusal(413, "SERVER_BODY_TOO_LARGE", limit=f"{max_body / MB:g}")
     try:
-        payload = json.loads(body)
+        payload: dict[str, Any] = json.loads(body)
     except (ValueError, RecursionError):
         raise RemoteRefusal(400, "SERVER_BAD_REQUEST", reason="JSON") from None
     remote.check_payload(payload, limits)
@@ -113,7 +114,7 @@ def create_app(tokens: TokenBook, *, limits: Limits | None = None, timeout: floa
     buttons running at once (more wait, up to ``queue``; beyond that → 503)."""
     problem = remote.engine_problem()
     if problem:
-        raise RuntimeError(f"xlwings' remote engine is not available: {problem}")
+        raise KasetError("SERVER_ENGINE_UNAVAILABLE", reason=problem[:200])
     xl.on_failure = _on_failure
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kaset-button")
     # Clicks running or waiting, counted until their thread is done (a click past its time limit is

@@ -515,3 +515,17 @@ def test_district_tambons_read_from_geothai_data_agree_with_geothai() -> None:
     for province in geothai.provinces():
         for district in geothai.districts(province.code):
             assert _tambons(district.code) == tuple(geothai.subdistricts(district.code)), district.code
+
+
+def test_serve_refuses_to_start_without_tokens_or_engine_in_thai(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    missing = subprocess.run([sys.executable, "-m", "kaset_xl", "serve", "--tokens", str(tmp_path / "none.txt"),
+                              "--port", str(_free_port())], capture_output=True, text=True, timeout=120, env=env)
+    assert missing.returncode == 2 and "FILE_NOT_FOUND" in missing.stderr and "Traceback" not in missing.stderr
+    tokens_file = tmp_path / "tokens.txt"
+    remote.add_token(tokens_file, "5803")
+    bogus = subprocess.run([sys.executable, "-m", "kaset_xl", "serve", "--tokens", str(tokens_file),
+                            "--port", str(_free_port())], capture_output=True, text=True, timeout=120,
+                           env={**env, "XLWINGS_LICENSE_KEY": "not-a-key"})
+    assert bogus.returncode == 2 and "SERVER_ENGINE_UNAVAILABLE" in bogus.stderr
+    assert "Traceback" not in bogus.stderr + bogus.stdout
