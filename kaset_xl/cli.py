@@ -575,6 +575,9 @@ def serve(tokens_file: str, host: str, port: int, timeout: float, workers: int) 
     except ImportError as exc:
         raise KasetError("SERVER_EXTRA_MISSING", module=exc.name or "fastapi") from None
     click.echo(f"✓ kaset-xl serve: {len(book.entries)} อำเภอ (districts), http://{host}:{port}/  (Ctrl+C หยุด)")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo("! ฟังทุกเครือข่ายโดยไม่มี HTTPS: ให้ reverse proxy ที่มีใบรับรองรับหน้าแทน (tokens travel in clear text "
+                   "without HTTPS: put an HTTPS reverse proxy in front)", err=True)
     run_server(book, host=host, port=port, timeout=timeout, workers=workers)
 
 
