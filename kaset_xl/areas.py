@@ -80,7 +80,25 @@ def district_area(district_code: str) -> DistrictArea:
         raise KeyError(district_code)
     p = geothai.province(d.province_code)
     assert p is not None
-    return DistrictArea(province=p, district=d, tambons=tuple(geothai.subdistricts(d.code)))
+    return DistrictArea(province=p, district=d, tambons=_tambons(d.code))
+
+
+def _tambons(district_code: str) -> tuple[Subdistrict, ...]:
+    """The district's subdistricts, sorted by code, without geothai building its index of all 7,436 (≈ 25 ms
+    on a button's first click): the rows of geothai's own data file filtered by the district code, made
+    into geothai's ``Subdistrict``; through geothai's API when that file is not where geothai 3 keeps it.
+    (tests/test_server.py checks both ways agree for every district.)"""
+    try:
+        import json
+        from importlib.resources import files
+
+        rows = json.loads(files("geothai").joinpath("_data/subdistricts.json").read_text(encoding="utf-8"))
+        found = tuple(sorted((Subdistrict(code, name_th, name_en, code[:4], code[:2], tuple(postal.split(" ")))
+                              for code, name_th, name_en, postal in rows if code[:4] == district_code),
+                             key=lambda t: t.code))
+    except Exception:  # another layout of geothai's data: its public API
+        found = ()
+    return found or tuple(geothai.subdistricts(district_code))
 
 
 @lru_cache(maxsize=4096)  # a district's few tambon names, typed on every row

@@ -74,19 +74,26 @@ def cli() -> None:
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--criteria", type=click.Path(dir_okay=False),
               help="A province's own criteria file (TOML): its 3ก and Smart Farmer indicators shape the sheets.")
+@click.option("--server", metavar="URL",
+              help="Bind the buttons to this kaset-xl server (https://…): nothing but Excel on the district PC.")
+@click.option("--token", metavar="TOKEN",
+              help="With --server: the district's token, embedded (default: the workbook asks for it once).")
 @handles_errors
 def template(province: str, district: str, year: str, output: str | None, force: bool,
-             criteria: str | None) -> None:
+             criteria: str | None, server: str | None, token: str | None) -> None:
     """Write an empty district workbook (แบบฟอร์มทะเบียนอำเภอ) for one district and fiscal year.
 
     An output named .xlsm gets the buttons (ตรวจสอบข้อมูล, คำนวณคะแนน, …) that run kaset_xl through
-    xlwings in desktop Excel; an .xlsx has no macros.
+    xlwings in desktop Excel; an .xlsx has no macros.  With --server the buttons post the workbook to
+    the province's `kaset-xl serve` instead (xlwings' RunRemotePython).
 
     Example:
 
         kaset-xl template --province แม่ฮ่องสอน --district ปาย --year 2564 -o pai-2564.xlsx
 
         kaset-xl template -p 58 -d 5803 -y 2564 -o pai-2564.xlsm
+
+        kaset-xl template -p 58 -d 5803 -y 2564 -o pai-2564.xlsm --server https://kaset.example.go.th
     """
     from kaset_xl.areas import district_area, resolve_district, resolve_province
     from kaset_xl.workbook.builder import build_workbook
@@ -94,14 +101,33 @@ def template(province: str, district: str, year: str, output: str | None, force:
     p = resolve_province(province)
     d = resolve_district(p, district)
     fiscal_year = _fiscal_year(year)
-    out = check_output(output or f"kaset-{d.code}-{fiscal_year}.xlsx", overwrite=force)
+    binding = _server_binding(server, token)
+    out = check_output(output or f"kaset-{d.code}-{fiscal_year}.{'xlsm' if binding else 'xlsx'}", overwrite=force)
+    if binding and out.suffix.lower() != ".xlsm":
+        raise KasetError("SERVER_BINDING_BAD", reason=f"--server needs an .xlsm output, not {out.name}")
     from kaset_xl.criteria import load_criteria
 
     crit = load_criteria(path=criteria) if criteria else None
     build_workbook(out, district_area(d.code), fiscal_year, criteria=crit,
-                   macros=out.suffix.lower() == ".xlsm")
+                   macros=out.suffix.lower() == ".xlsm", server=binding)
     click.echo(f"✓ สร้างแบบฟอร์ม อำเภอ{d.name_th} จังหวัด{p.name_th} ปีงบประมาณ {fiscal_year}: {out}")
     click.echo(f"  wrote the district workbook for {d.name_en}, {p.name_en}, FY{fiscal_year}: {out}")
+
+
+def _server_binding(server: str | None, token: str | None) -> Any:
+    """``--server``/``--token`` → a ServerBinding (None without --server); bad values → SERVER_BINDING_BAD."""
+    if server is None:
+        if token is not None:
+            raise KasetError("SERVER_BINDING_BAD", reason="--token needs --server")
+        return None
+    from kaset_xl.workbook.macros import ServerBinding, server_buttons_source
+
+    binding = ServerBinding(server.strip(), token.strip() if token else None)
+    try:
+        server_buttons_source(binding)
+    except ValueError as exc:
+        raise KasetError("SERVER_BINDING_BAD", reason=str(exc)) from None
+    return binding
 
 
 def _fiscal_year(value: str) -> int:
@@ -521,6 +547,70 @@ def _print_application_errors(errors: list[Issue]) -> None:
         for i in errors:
             click.echo(f"  {i.location:<22} {i.code:<34} {i.message_th}")
     sys.exit(1 if errors else 0)
+
+
+@cli.command()
+@click.option("--tokens", "tokens_file", required=True, type=click.Path(dir_okay=False),
+              help="The tokens file (district code and SHA-256 of its token per line), made by kaset-xl token.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (keep 127.0.0.1 behind a reverse proxy that does HTTPS).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--timeout", default=20.0, show_default=True, type=click.FloatRange(1, 300),
+              help="Seconds a click may take before it is answered with a timeout.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32),
+              help="Buttons run at once (threads); more clicks wait in a bounded queue.")
+@handles_errors
+def serve(tokens_file: str, host: str, port: int, timeout: float, workers: int) -> None:
+    """Run the district workbooks' buttons as a web service for the province (xlwings' remote engine).
+
+    Workbooks made with `kaset-xl template --server URL` post themselves here when a button is
+    clicked; each request must carry its district's token, and the workbook must be that district's.
+    No workbook content is kept: one log line per click (district, button, time, counts).
+    Needs the server extra: pip install "kaset_xl[server]".
+
+    Example:
+
+        kaset-xl serve --tokens tokens.txt --host 127.0.0.1 --port 8000
+    """
+    import os
+
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # PolyForm Noncommercial (government use)
+    from kaset_xl.remote import TokenBook
+
+    book = TokenBook.load(tokens_file)
+    try:
+        from kaset_xl.server import serve as run_server
+    except ImportError as exc:
+        raise KasetError("SERVER_EXTRA_MISSING", module=exc.name or "fastapi") from None
+    click.echo(f"✓ kaset-xl serve: {len(book.entries)} อำเภอ (districts), http://{host}:{port}/  (Ctrl+C หยุด)")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo("! ฟังทุกเครือข่ายโดยไม่มี HTTPS: ให้ reverse proxy ที่มีใบรับรองรับหน้าแทน (tokens travel in clear text "
+                   "without HTTPS: put an HTTPS reverse proxy in front)", err=True)
+    run_server(book, host=host, port=port, timeout=timeout, workers=workers)
+
+
+@cli.command()
+@click.option("--district", "-d", required=True, help="รหัสอำเภอ 4 หลัก (the district's 4-digit code), e.g. 5803.")
+@click.option("--tokens", "tokens_file", required=True, type=click.Path(dir_okay=False),
+              help="The tokens file of kaset-xl serve (created when missing).")
+@handles_errors
+def token(district: str, tokens_file: str) -> None:
+    """Make a new token for a district and record it for kaset-xl serve (an earlier one is revoked).
+
+    The token is printed once: give it to the district (or build its workbook with --token); the
+    file keeps only its SHA-256.  Restart kaset-xl serve to use the changed file.
+
+    Example:
+
+        kaset-xl token --district 5803 --tokens tokens.txt
+    """
+    from kaset_xl.remote import add_token
+
+    made = add_token(tokens_file, district.strip())
+    click.echo(made)
+    click.echo(f"✓ รหัสเข้าใช้ใหม่ของอำเภอ {district} บันทึกใน {tokens_file} แล้ว (ยกเลิกรหัสเดิม) — แสดงครั้งเดียว", err=True)
+    click.echo(f"  new token for district {district} recorded in {tokens_file} (shown once; the old one is revoked)",
+               err=True)
 
 
 def main() -> None:

@@ -48,6 +48,9 @@ ERROR_FILL = "#FFC7CE"
 WARNING_FILL = "#FFEB9C"
 PLAIN_FILL = "#FFFFFF"  # what the VBA client can do instead of "no fill"
 TITLE = "kaset-xl"
+# Set by a server (kaset_xl.remote): an unexpected failure is handed to it (it returns the text the
+# officer sees) instead of being written to a log file with its traceback on the machine that runs it.
+on_failure: Callable[[BaseException], str] | None = None
 
 
 # ----------------------------------------------------------------------------------------------- buttons
@@ -97,6 +100,9 @@ def _run(action: Callable[[Any, dt.date | None], None], book: Any, today: dt.dat
     except KasetError as exc:
         _alert(book, exc.message_th, critical=False)
     except Exception as exc:  # a button must never show a traceback
+        if on_failure is not None:
+            _alert(book, on_failure(exc), critical=True)
+            return
         log = _write_log(exc)
         _alert(book, f"เกิดข้อผิดพลาดที่ไม่คาดคิด ({type(exc).__name__}) — โปรดส่งไฟล์บันทึกนี้ให้ผู้ดูแลระบบ:\n{log}",
                critical=True)
@@ -303,7 +309,12 @@ def _grid(sheet: Any, errors: list[Any] | None = None) -> list[list[Any]]:
     creation stamp, raises ValueError in ``_clean_value_data_element``).  Here only the form the VBA
     client gives dates in (``…T00:00:00.000Z``) is a date; other text stays text.
     """
+    from kaset_xl.workbook.guard import check_extent
+
     used = sheet.used_range
+    rows, columns = used.shape
+    # the file path's limits, before a value is read (a used range reaching XFD1048576 would hang the click)
+    check_extent(str(getattr(sheet.book, "name", "")), sheet.name, used.row + rows - 1, used.column + columns - 1)
     raw = used.raw_value
     if not isinstance(raw, (list, tuple)):
         raw = [[raw]]
@@ -331,11 +342,10 @@ def _error_text(v: Any) -> str | None:
 
 
 def _error_cell(sheet: str, row: int, col: int, value: str) -> Any:
-    from xlsxwriter.utility import xl_rowcol_to_cell
-
     from kaset_xl.workbook.guard import ErrorCell
+    from kaset_xl.workbook.layout import cell_name
 
-    return ErrorCell(sheet, xl_rowcol_to_cell(row - 1, col), value)
+    return ErrorCell(sheet, cell_name(row - 1, col), value)
 
 
 _CLIENT_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$")

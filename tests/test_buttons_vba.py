@@ -29,7 +29,9 @@ from kaset_xl.cli import cli
 from sample_data import sample_data
 from kaset_xl.workbook.builder import build_workbook
 from kaset_xl.workbook.layout import LAYOUT
-from kaset_xl.workbook.macros import BUTTONS, ESTABLISH_BUTTONS, buttons_source, vba_modules, vba_project_bin, xlwings_source
+from kaset_xl.workbook.macros import (BUTTONS, ESTABLISH_BUTTONS, buttons_source, vba_modules, vba_project_bin,
+                                      xlwings_addin_source, xlwings_source)
+from kaset_xl.workbook.vba import VbaModule, build_vba_project
 from vba_read import read_vba_modules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +49,7 @@ CAPTIONS = {"KasetValidate": "ตรวจสอบข้อมูล", "KasetSc
             "KasetClear": "ล้างผลตรวจสอบ"}
 ESTABLISH_CAPTIONS = {"KasetCertificate": "พิมพ์ใบรับรอง", "KasetRegister": "ย้ายเข้าทะเบียน"}  # on จัดตั้งกลุ่ม
 ALL_CAPTIONS = {**CAPTIONS, **ESTABLISH_CAPTIONS}
-SHEETS = len(LAYOUT.sheet_order)  # worksheets of the district workbook, hidden ones included
+SHEETS = len(LAYOUT.sheet_order) + 1  # worksheets of the .xlsm, hidden ones included (+ xlwings.conf, last)
 ESTABLISH_SHEET_NO = LAYOUT.sheet_order.index(LAYOUT.table("establish").sheet) + 1  # its sheetN.xml
 MACRO_CONTENT_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 VBA_CONTENT_TYPE = "application/vnd.ms-office.vbaProject"
@@ -138,12 +140,15 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def _with_stub(src: Path, dst: Path) -> Path:
-    """``src`` with its xlwings module replaced by :data:`STUB_XLWINGS` (everything else unchanged)."""
+    """``src`` with its xlwings module replaced by :data:`STUB_XLWINGS` and ``Dictionary`` by an empty class
+    (LibreOffice compiles neither: ``#If Mac``), everything else unchanged."""
+    modules = [m if m.name != "Dictionary" else VbaModule("Dictionary", "class", "Option Explicit\n")
+               for m in vba_modules(_sheet_count(src), xlwings=STUB_XLWINGS)]
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == "xl/vbaProject.bin":
-                data = vba_project_bin(_sheet_count(src), xlwings=STUB_XLWINGS)
+                data = build_vba_project(modules)
             zout.writestr(info, data)
     return dst
 
@@ -173,7 +178,7 @@ def test_top_level_macros_folder_holds_the_shipped_module() -> None:
 def test_the_project_is_deterministic(project: bytes) -> None:
     assert vba_project_bin(SHEETS) == vba_project_bin(SHEETS) == project
     assert [m.name for m in vba_modules(SHEETS)] == ["ThisWorkbook", *(f"Sheet{i}" for i in range(1, SHEETS + 1)),
-                                                 "KasetButtons", "xlwings"]
+                                                 "KasetButtons", "xlwings", "Dictionary"]
 
 
 # --- the workbook -----------------------------------------------------------------------------
@@ -213,7 +218,7 @@ def test_xlsm_declares_macros_and_code_names(xlsm: Path, project: bytes) -> None
     # every sheet's code name has its document module, in order
     code_names = [re.search(r'<sheetPr\b[^>]*codeName="(\w+)"', s).group(1) for s in sheets]  # type: ignore[union-attr]
     modules = list(read_vba_modules(project))
-    assert modules == ["ThisWorkbook", *code_names, "KasetButtons", "xlwings"]
+    assert modules == ["ThisWorkbook", *code_names, "KasetButtons", "xlwings", "Dictionary"]
     assert code_names[0] == "Sheet1" and len(code_names) == SHEETS
 
 
@@ -264,7 +269,9 @@ def test_olevba_reads_every_module_back_byte_exact(xlsm: Path, olevba: ModuleTyp
         parser.close()
     assert found["KasetButtons"] == buttons_source()  # the shipped file, byte for byte
     assert _lf(found["xlwings"]) == _lf(xlwings_source())
-    documents = {n: t for n, t in found.items() if n not in ("KasetButtons", "xlwings")}
+    assert _lf(found["Dictionary"]) == _lf(xlwings_addin_source("Dictionary"))  # for xlwings.bas on a Mac
+    assert found["Dictionary"].startswith('Attribute VB_Name = "Dictionary"')  # no exported-file header
+    documents = {n: t for n, t in found.items() if n not in ("KasetButtons", "xlwings", "Dictionary")}
     assert sorted(documents) == sorted(["ThisWorkbook", *(f"Sheet{i}" for i in range(1, SHEETS + 1))])
     for name, text in documents.items():  # the document modules: their attribute header only
         clsid = "00020819" if name == "ThisWorkbook" else "00020820"  # Excel's Workbook / Worksheet class

@@ -126,7 +126,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                           "kaset_xl.workbook.editing", "kaset_xl.workbook.macros", "kaset_xl.domain.")),
     ("use cases", ("kaset_xl.validate", "kaset_xl.scoring", "kaset_xl.certificate", "kaset_xl.establish_register",
                    "kaset_xl.consolidate", "kaset_xl.workbook.builder")),
-    ("shells", ("kaset_xl.cli", "kaset_xl.__main__", "kaset_xl.xl")),
+    ("shells", ("kaset_xl.cli", "kaset_xl.__main__", "kaset_xl.xl", "kaset_xl.remote", "kaset_xl.server")),
 )
 
 

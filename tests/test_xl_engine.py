@@ -286,7 +286,8 @@ def test_desktop_excel_error_codes_are_error_cells_at_their_place() -> None:
     from types import SimpleNamespace
 
     values = [["ชื่อ", -2146826265, 12.0], [-2146826246, "#DIV/0!", None]]  # #REF!, #N/A, text #DIV/0!
-    sheet = SimpleNamespace(name="สมาชิก", used_range=SimpleNamespace(raw_value=values, row=3, column=3))
+    sheet = SimpleNamespace(name="สมาชิก", book=SimpleNamespace(name="x.xlsm"),
+                            used_range=SimpleNamespace(raw_value=values, row=3, column=3, shape=(2, 3)))
     errors: list[Any] = []
     grid = xl._grid(sheet, errors)
     assert [(e.sheet, e.cell, e.value) for e in errors] == [

@@ -14,7 +14,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -49,6 +49,9 @@ ONE_PAGE_WIDTH = 260
 HEADER_FILL = "#E2EFDA"
 COMPUTED_FILL = "#F2F2F2"  # cells the program fills: locked, grey
 TITLE_SIZE = 20
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kaset_xl.workbook.macros import ServerBinding
 
 
 @dataclass
@@ -103,6 +106,7 @@ def build_workbook(
     data: WorkbookData | None = None,
     criteria: Criteria | None = None,
     macros: bool = False,
+    server: ServerBinding | None = None,
 ) -> None:
     """Write a district workbook for ``area`` and ``fiscal_year`` (พ.ศ.) to ``path`` atomically.
 
@@ -110,7 +114,13 @@ def build_workbook(
     With ``macros`` the workbook carries the VBA project (the buttons' module and xlwings') and four
     buttons on the instructions sheet; ``path`` must then end in ``.xlsm`` (Excel refuses a macro
     workbook by another name).  Same inputs → same bytes, with or without macros.
+
+    Desktop buttons (``RunPython``) come with a hidden ``xlwings.conf`` sheet that turns on xlwings'
+    "Use UDF Server" for this workbook (one Python process kept between clicks, on Windows).  With
+    ``server`` (implies ``macros``) the buttons post the workbook to that kaset-xl server instead
+    (``RunRemotePython``): no Python, no ``xlwings.conf`` sheet.
     """
+    macros = macros or server is not None
     if macros and Path(path).suffix.lower() != ".xlsm":
         raise ValueError(f"a workbook with macros must be named .xlsm, not {Path(path).name!r}")
     data = data or WorkbookData()
@@ -139,7 +149,8 @@ def build_workbook(
         fmt = _Formats(wb)
         subtitle = (f"สำนักงานเกษตรอำเภอ{area.district.name_th} จังหวัด{area.province.name_th} "
                     f"ปีงบประมาณ พ.ศ. {fiscal_year}")
-        _instructions(wb.add_worksheet(layout.instructions_sheet), fmt, layout, subtitle, criteria, macros)
+        _instructions(wb.add_worksheet(layout.instructions_sheet), fmt, layout, subtitle, criteria, macros,
+                      server=server is not None)
         _info_sheet(wb.add_worksheet(layout.info.sheet), fmt, layout, area, fiscal_year, data.info)
         table_sheets = {t.key: wb.add_worksheet(t.sheet) for t in layout.tables}
         summary_ws = wb.add_worksheet(layout.summary_sheet) if layout.summary_sheet else None
@@ -153,13 +164,29 @@ def build_workbook(
         if summary_ws is not None:
             _summary_sheet(summary_ws, fmt, subtitle, criteria)
         _meta_sheet(meta_ws, layout, area, fiscal_year, created, criteria)
+        if macros and server is None:
+            _xlwings_conf_sheet(wb.add_worksheet(XLWINGS_CONF_SHEET))
         if macros:
             from kaset_xl.workbook.macros import vba_project_bin
 
             # Document modules ThisWorkbook, Sheet1..N: the code names XlsxWriter gives every sheet.
-            wb.add_vba_project(io.BytesIO(vba_project_bin(len(wb.worksheets()))), is_stream=True)
+            wb.add_vba_project(io.BytesIO(vba_project_bin(len(wb.worksheets()), server=server)), is_stream=True)
         wb.get_worksheet_by_name(layout.instructions_sheet).activate()
         wb.close()
+
+
+XLWINGS_CONF_SHEET = "xlwings.conf"  # the name xlwings.bas's GetConfig looks for, in this workbook first
+XLWINGS_CONF = (("USE UDF SERVER", True),)
+
+
+def _xlwings_conf_sheet(ws: Worksheet) -> None:
+    """xlwings' per-workbook settings (key in A, value in B; read by ``GetConfig`` before the user's
+    ``xlwings.conf`` file): "Use UDF Server" keeps one Python process between clicks on Windows."""
+    for r, (key, value) in enumerate(XLWINGS_CONF):
+        ws.write_string(r, 0, key)
+        ws.write_boolean(r, 1, value)
+    ws.hide()
+    _protect(ws)
 
 
 def _print_setup(ws: Worksheet, *, landscape: bool, repeat_to: int | None = None, width: float = 0.0,
@@ -194,7 +221,7 @@ BUTTON_WIDTH, BUTTON_HEIGHT, BUTTON_GAP = 180, 40, 12  # pixels
 
 
 def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str, criteria: Criteria,
-                  buttons: bool = False) -> None:
+                  buttons: bool = False, *, server: bool = False) -> None:
     ws.set_column(0, 0, 4)
     ws.set_column(1, 1, 110)
     ws.set_row(0, 32)
@@ -228,16 +255,18 @@ def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str, c
     if criteria.provisional:
         ws.write(5 + len(lines), 1, criteria.meta.note_th, fmt.note)
     if buttons:
-        _buttons(ws, fmt, 7 + len(lines))
+        _buttons(ws, fmt, 7 + len(lines), server=server)
     _print_setup(ws, landscape=False)
     _protect(ws)
 
 
-def _buttons(ws: Worksheet, fmt: _Formats, row: int) -> None:
+def _buttons(ws: Worksheet, fmt: _Formats, row: int, *, server: bool = False) -> None:
     """The four buttons in one row of column B, below the instructions (they cover no text)."""
     from kaset_xl.workbook.macros import BUTTONS
 
-    ws.write(row, 1, "ปุ่มคำสั่ง (ต้องติดตั้ง Python, kaset_xl และ xlwings ตามคู่มือ)", fmt.subtitle)
+    note = ("ปุ่มคำสั่ง (ทำงานผ่านเซิร์ฟเวอร์ kaset-xl ของจังหวัด — ไม่ต้องติดตั้ง Python)" if server
+            else "ปุ่มคำสั่ง (ต้องติดตั้ง Python, kaset_xl และ xlwings ตามคู่มือ)")
+    ws.write(row, 1, note, fmt.subtitle)
     ws.set_row(row + 1, (BUTTON_HEIGHT + 8) * 0.75)  # points: the button and a margin
     for i, b in enumerate(BUTTONS):
         ws.insert_button(row + 1, 1, {"macro": b.macro, "caption": b.caption, "width": BUTTON_WIDTH,

@@ -454,3 +454,18 @@ def _as_utf8(head: bytes) -> bytes:
         return head
     body = head[2:] if head[:2] in (b"\xff\xfe", b"\xfe\xff") else head
     return body[: len(body) // 2 * 2].decode(codec, errors="replace").encode("utf-8")
+
+
+def check_extent(file: str, sheet: str, rows: int, columns: int, limits: Limits | None = None) -> None:
+    """The file path's sheet limits (rows, columns, cells up to the farthest cell) for values that come
+    another way — a book open in Excel (xlwings) or the values xlwings' VBA client posts: raises the same
+    ``KasetError`` codes as reading the file would, before any value is read."""
+    lim = limits or DEFAULT_LIMITS
+    if rows > lim.max_rows:
+        raise KasetError("SHEET_TOO_MANY_ROWS", file=file, sheet=sheet, rows=f"{rows:,}", limit=f"{lim.max_rows:,}")
+    if columns > lim.max_columns:
+        raise KasetError("SHEET_TOO_MANY_COLUMNS", file=file, sheet=sheet, columns=f"{columns:,}",
+                         limit=f"{lim.max_columns:,}")
+    if rows * columns > lim.max_cells:
+        raise KasetError("SHEET_TOO_MANY_CELLS", file=file, sheet=sheet, cells=f"{rows * columns:,}",
+                         farthest=f"{col_name(columns)}{rows}", limit=f"{lim.max_cells:,}")

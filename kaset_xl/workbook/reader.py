@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import python_calamine as pc
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from kaset_xl import normalize as nz
 from kaset_xl.areas import DistrictArea, district_area
@@ -35,6 +34,8 @@ from kaset_xl.workbook.layout import (
     Layout,
     Table,
     build_layout,
+    cell_name,
+    col_letter,
     normalize_header,
 )
 from kaset_xl.workbook.sniff import read_checked
@@ -299,7 +300,7 @@ def _info(grids: _SheetCache | _GridMap, layout: Layout, shown: str,
             raise KasetError("HEADER_MISSING", file=shown, sheet=form.sheet, header=f.label)
         r, c = pos[0], pos[1] + 1
         raw = grid[r][c] if c < len(grid[r]) else ""
-        cell = xl_rowcol_to_cell(r, c)
+        cell = cell_name(r, c)
         cells[f.key] = cell
         values[f.key] = _convert(f.type, raw, sheet=form.sheet, cell=cell, row=r + 1, key=f.key,
                                  label=f.label, label_en=f.label_en, issues=issues)
@@ -364,7 +365,7 @@ def _columns(grid: Grid, table: Table, shown: str) -> tuple[int, dict[str, int],
         if c is None:
             raise KasetError("HEADER_MISSING", file=shown, sheet=table.sheet, header=col.header)
         index[col.key] = c
-    letters = {k: xl_col_to_name(c) for k, c in index.items()}
+    letters = {k: col_letter(c) for k, c in index.items()}
     if key is not None and h == expected:  # found from that row alone (see _find_header_row)
         _HEADERS.store((table,), (index, letters), key)
     return h, index, letters

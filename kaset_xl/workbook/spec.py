@@ -15,7 +15,7 @@ from enum import Enum
 from functools import cached_property, lru_cache
 from typing import Any
 
-from xlsxwriter.utility import xl_col_to_name
+from kaset_xl.workbook.sheetscan import col_name
 
 __all__ = [
     "ColType",
@@ -35,7 +35,20 @@ __all__ = [
     "COMMITTEE_ROLES",
     "normalize_header",
     "version_tuple",
+    "col_letter",
+    "cell_name",
 ]
+
+
+def col_letter(index: int) -> str:
+    """A 0-based column index as its letters (0 → A, 26 → AA), as xlsxwriter's ``xl_col_to_name``
+    without importing xlsxwriter on a button's click."""
+    return col_name(index + 1)
+
+
+def cell_name(row: int, col: int) -> str:
+    """0-based row and column → A1 (as xlsxwriter's ``xl_rowcol_to_cell``)."""
+    return f"{col_name(col + 1)}{row + 1}"
 
 TEMPLATE_ID = "kaset_xl.district"
 TEMPLATE_VERSION = "1.1"  # 1.1: the group-establishment sheets (issue 6)
@@ -140,7 +153,7 @@ class Table:
 
     def letter(self, key: str) -> str:
         """The column letter of ``key`` in the template as built (the reader may find it moved)."""
-        return xl_col_to_name(self.index(key))
+        return col_letter(self.index(key))
 
     @cached_property
     def inputs(self) -> tuple[Column, ...]:
