@@ -167,12 +167,15 @@ def test_buttons_module_is_ascii_and_calls_the_button_functions() -> None:
     assert {b.macro: b.caption for b in ESTABLISH_BUTTONS} == ESTABLISH_CAPTIONS
 
 
-def test_top_level_macros_folder_holds_the_shipped_module() -> None:
-    top = ROOT / "macros" / "KasetButtons.bas"
-    if not top.is_file():
-        pytest.skip("not a source checkout (no top-level macros/)")
-    assert top.read_bytes() == buttons_source().encode("ascii")
-    assert sorted(p.name for p in (ROOT / "macros").glob("*.bas")) == ["KasetButtons.bas"]
+def test_one_copy_of_the_vba_sources() -> None:
+    """The top-level macros/ is the package data the builder reads: no second copy inside kaset_xl/."""
+    import importlib.resources
+
+    shipped = importlib.resources.files("kaset_xl.macros")
+    assert sorted(p.name for p in shipped.iterdir() if p.name.endswith(".bas")) == [
+        "KasetButtons.bas", "KasetServerButtons.bas"]
+    assert (ROOT / "macros" / "KasetButtons.bas").read_bytes() == buttons_source().encode("ascii")
+    assert not list((ROOT / "kaset_xl").rglob("*.bas"))
 
 
 def test_the_project_is_deterministic(project: bytes) -> None:

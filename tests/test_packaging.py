@@ -18,11 +18,11 @@ def test_every_package_folder_is_listed() -> None:
     folders = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "kaset_xl").rglob("__init__.py")}
     listed = set(_setuptools()["packages"])
     assert folders <= listed
-    assert listed - folders == {"kaset_xl.sample_workbooks"}
+    assert listed - folders == {"kaset_xl.sample_workbooks", "kaset_xl.macros"}
 
 
 def test_the_samples_are_package_data() -> None:
-    assert _setuptools()["package-dir"] == {"kaset_xl.sample_workbooks": "workbooks"}
+    assert _setuptools()["package-dir"] == {"kaset_xl.sample_workbooks": "workbooks", "kaset_xl.macros": "macros"}
     shipped = sorted(p.name for p in importlib.resources.files("kaset_xl.sample_workbooks").iterdir()
                      if p.name.endswith(".xlsx"))
     assert shipped == sorted(p.name for p in (ROOT / "workbooks").glob("*.xlsx")) and len(shipped) == 4
@@ -32,3 +32,9 @@ def test_no_test_only_code_in_the_package() -> None:
     source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "kaset_xl").rglob("*.py"))
     for name in ("def read_vba_modules", "def read_cfb", "def decompress", "def sample_data", "def make_samples"):
         assert name not in source
+
+
+def test_the_vba_sources_are_package_data() -> None:
+    shipped = sorted(p.name for p in importlib.resources.files("kaset_xl.macros").iterdir() if p.name.endswith(".bas"))
+    assert shipped == sorted(p.name for p in (ROOT / "macros").glob("*.bas")) == ["KasetButtons.bas",
+                                                                                  "KasetServerButtons.bas"]

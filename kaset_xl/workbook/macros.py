@@ -2,8 +2,8 @@
 
 Two kinds of workbook, the same buttons:
 
-- *desktop* (``RunPython``): ``kaset_xl/macros/KasetButtons.bas`` (package data; the repository's
-  top-level ``macros/`` holds the same file for people who import it by hand), ``xlwings.bas`` and
+- *desktop* (``RunPython``): ``macros/KasetButtons.bas`` (the repository's top-level folder, installed as the
+  package data ``kaset_xl.macros``), ``xlwings.bas`` and
   ``Dictionary.cls`` (which ``xlwings.bas`` uses on a Mac);
 - *server* (``RunRemotePython``): a buttons module made for one server URL (:func:`server_buttons_source`),
   ``xlwings.bas`` (its ``GetConfig`` and version), ``Dictionary.cls`` and xlwings' VBA client:
@@ -67,7 +67,7 @@ ESTABLISH_BUTTONS: tuple[Button, ...] = (
 
 def buttons_source() -> str:
     """The text of ``KasetButtons.bas`` as shipped in the package (CRLF line endings)."""
-    data = (importlib.resources.files("kaset_xl") / "macros" / f"{BUTTONS_MODULE}.bas").read_bytes()
+    data = (importlib.resources.files("kaset_xl.macros") / f"{BUTTONS_MODULE}.bas").read_bytes()
     return data.decode("ascii")
 
 
@@ -116,7 +116,7 @@ def server_buttons_source(server: ServerBinding) -> str:
         raise ValueError(f"the server URL must be http(s)://host[:port][/path] in plain ASCII, not {server.url!r}")
     if server.token is not None and not _TOKEN.fullmatch(server.token):
         raise ValueError("a token is 16–128 characters of A–Z, a–z, 0–9, '-' and '_'")
-    text = (importlib.resources.files("kaset_xl") / "macros" / "KasetServerButtons.bas").read_bytes().decode("ascii")
+    text = (importlib.resources.files("kaset_xl.macros") / "KasetServerButtons.bas").read_bytes().decode("ascii")
     base = server.url.rstrip("/") + "/xlwings/"
     return text.replace("{{URL}}", base).replace("{{TOKEN}}", server.token or "")
 
