@@ -136,7 +136,9 @@ def score_book(book: DistrictBook, *, criteria: Criteria | None = None, today: d
     layout = book.layout
     for (table_key, col_key), values in _result_values(book, result).items():
         table = layout.table(table_key)
-        letter = book.columns[table_key][col_key]
+        letter = book.columns[table_key].get(col_key)
+        if letter is None:  # the column is not in the file (HEADER_OPTIONAL_MISSING): nothing is written
+            continue
         for row in range(table.first_data_row, table.last_data_row + 1):
             writes.append(CellWrite(table.sheet, f"{letter}{row}", values.get(row)))
     sheet = layout.summary_sheet

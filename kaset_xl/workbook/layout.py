@@ -274,15 +274,19 @@ def number_format(t: ColType) -> str:
 
 
 def normalize_header(text: object) -> str:
-    """Header text as compared by the reader: no '*' marker, whitespace folded."""
-    if isinstance(text, str):
-        return _normalize_header_text(text)
-    return " ".join(str(text or "").replace("*", " ").split())
+    """Header text as compared by the reader, for input and computed columns alike: no '*' marker, no
+    whitespace at all ('ระดับ(คำนวณ)' = 'ระดับ (คำนวณ)'), no invisible characters, case folded
+    ('smart group' = 'Smart Group')."""
+    return _normalize_header_text(text if isinstance(text, str) else str(text or ""))
+
+
+_INVISIBLE_IN_HEADERS = dict.fromkeys((0x00AD, 0x200B, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2060, 0x206A),
+                                       0xFEFF))
 
 
 @lru_cache(maxsize=4096)
 def _normalize_header_text(text: str) -> str:
-    return " ".join(text.replace("*", " ").split())
+    return "".join(text.replace("*", " ").translate(_INVISIBLE_IN_HEADERS).split()).casefold()
 
 
 C = Column

@@ -92,7 +92,10 @@ class DistrictBook:
         return district_area(self.identity.district_code)
 
     def cell(self, table: str, key: str, row: int) -> str:
-        return f"{self.columns[table][key]}{row}"
+        """The cell of ``key`` on ``row`` as found; a column missing from the file (an optional one, see
+        HEADER_OPTIONAL_MISSING): where the template has it."""
+        letter = self.columns[table].get(key) or self.layout.table(table).letter(key)
+        return f"{letter}{row}"
 
     def sheet(self, table: str) -> str:
         return self.layout.table(table).sheet
@@ -341,8 +344,15 @@ _HEADERS: IdentityMemo[tuple[dict[str, int], dict[str, str]]] = IdentityMemo()
 _PLAIN_TYPES = frozenset({str, float, int, bool, type(None), dt.date, dt.datetime, dt.time, dt.timedelta})
 
 
-def _columns(grid: Grid, table: Table, shown: str) -> tuple[int, dict[str, int], dict[str, str]]:
-    """The header row (0-based), column key → column index and column key → letter, as found."""
+def _columns(grid: Grid, table: Table, shown: str,
+             issues: list[Issue]) -> tuple[int, dict[str, int], dict[str, str]]:
+    """The header row (0-based), column key → column index and column key → letter, as found.
+
+    A required column's header missing refuses the file (HEADER_MISSING); an optional column's
+    (an input that is not required, or a computed one) is HEADER_OPTIONAL_MISSING, a warning: the
+    rest is read, that column is blank (and ``score`` writes nothing for it).  A table header written
+    twice is HEADER_DUPLICATE at the second (the first is read).
+    """
     expected = table.header_row - 1
     key = None
     if expected < len(grid) and set(map(type, grid[expected])) <= _PLAIN_TYPES:
@@ -354,29 +364,43 @@ def _columns(grid: Grid, table: Table, shown: str) -> tuple[int, dict[str, int],
     h = _find_header_row(grid, table)
     if h is None:
         raise KasetError("HEADER_MISSING", file=shown, sheet=table.sheet, header=table.columns[1].header)
+    wanted = _plan_of(table)[0]
     positions: dict[str, int] = {}
+    found: list[Issue] = []
     for c, v in enumerate(grid[h]):
         if isinstance(v, str):
-            positions.setdefault(normalize_header(v), c)
+            name = normalize_header(v)
+            if name in positions and name in wanted:
+                found.append(make_issue("HEADER_DUPLICATE", sheet=table.sheet, cell=xl_rowcol_to_cell(h, c),
+                                        row=h + 1, header=v.strip(), first=xl_rowcol_to_cell(h, positions[name])))
+            positions.setdefault(name, c)
     index: dict[str, int] = {}
     for col in table.columns:
         c = positions.get(normalize_header(col.header))
         if c is None:
-            raise KasetError("HEADER_MISSING", file=shown, sheet=table.sheet, header=col.header)
+            if col.required:
+                raise KasetError("HEADER_MISSING", file=shown, sheet=table.sheet, header=col.header)
+            found.append(make_issue("HEADER_OPTIONAL_MISSING", sheet=table.sheet, row=h + 1, field=col.key,
+                                    header=col.header, header_en=col.header_en))
+            continue
         index[col.key] = c
     letters = {k: xl_col_to_name(c) for k, c in index.items()}
-    if key is not None and h == expected:  # found from that row alone (see _find_header_row)
+    if key is not None and h == expected and not found:  # found from that row alone (see _find_header_row)
         _HEADERS.store((table,), (index, letters), key)
+    issues.extend(found)
     return h, index, letters
+
+
+_ABSENT = 1 << 30  # the index of a column not in the file: beyond every row, so always blank
 
 
 def _table(grid: Grid, table: Table, shown: str,
            issues: list[Issue]) -> tuple[dict[str, str], list[dict[str, Any]], int]:
-    h, index, letters = _columns(grid, table, shown)
+    h, index, letters = _columns(grid, table, shown, issues)
     letters = dict(letters)  # the caller's own: the book keeps it
     inputs = _plan_of(table)[1]
-    plan = [(col.key, index[col.key], parse) for col, parse in inputs]
-    data_idx = [index[col.key] for col, _ in inputs if col.counts_as_data]
+    plan = [(col.key, index.get(col.key, _ABSENT), parse) for col, parse in inputs]  # _ABSENT: always blank
+    data_idx = [index[col.key] for col, _ in inputs if col.counts_as_data and col.key in index]
     rows: list[dict[str, Any]] = []
     for r in range(h + 1, len(grid)):
         line = grid[r]
