@@ -33,6 +33,8 @@ __all__ = [
     "THAI_MONTHS",
     "to_thai_digits",
     "thai_month_name",
+    "stored_year",
+    "LATEST_STORED_YEAR",
 ]
 
 BE_OFFSET = 543  # พ.ศ. = ค.ศ. + 543
@@ -353,6 +355,21 @@ def to_date(v: object, *, today: datetime.date | None = None) -> datetime.date |
         return _date_from_text(s)
     except ValueError:  # no pattern matched, unknown month, or no such calendar day
         raise ParseError("INVALID_DATE", _text(v)) from None
+
+
+LATEST_STORED_YEAR = 2200  # a date cell storing a later year was typed in Buddhist era on a Gregorian PC
+
+
+def stored_year(v: object) -> int | None:
+    """The Christian-era year a date cell stores (a date, or an Excel serial number), before the Buddhist-era
+    rule of :func:`to_date` moves it; ``None`` for text and anything that is not a date.  On a PC set to the
+    Gregorian calendar, 12/12/2563 typed into a date cell is stored as the year 2563 (and the Thai date format
+    shows 3106): :func:`to_date` reads it as 2020, the reader warns (issue 13)."""
+    if isinstance(v, datetime.date):
+        return v.year
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and 61 <= v < _EXCEL_MAX_SERIAL:
+        return (_EXCEL_EPOCH + datetime.timedelta(days=int(v))).year
+    return None
 
 
 # -------------------------------------------------------------------------------- yes / no

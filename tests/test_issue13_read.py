@@ -119,3 +119,74 @@ def test_score_writes_nothing_for_a_deleted_result_column(tmp_path):
 
 
 del io
+
+
+# ---------------------------------------------------------------- item 7: dates as spreadsheets store them
+
+
+def _col(table: str, key: str) -> str:
+    from kaset_xl.workbook.layout import LAYOUT
+
+    return LAYOUT.table(table).letter(key)
+
+
+def test_implausible_stored_dates_are_reported_with_the_date_meant(tmp_path):
+    from kaset_xl.workbook.layout import LAYOUT
+
+    a = LAYOUT.table("assessment")
+    join = _col("members", "join_date")
+    adate = f"{_col('assessment', 'date')}{a.first_data_row}"
+
+    def change(wb):
+        wb["ข้อมูลอำเภอ"]["C12"] = dt.date(1964, 6, 25)  # 25/6/64 typed into a date cell
+        wb[MEMBERS][f"{join}5"] = dt.date(1956, 6, 25)  # a join date of 1956: 25/6/56
+        wb[MEMBERS][f"{join}6"] = dt.date(1950, 1, 1)  # 1/1/50: meant 1/1/2550 (2007)
+        wb[MEMBERS][f"{join}7"] = dt.date(1955, 1, 1)  # before 2500 BE, and 2555 BE (2012) is plausible too
+        wb[a.sheet][adate] = dt.date(2010, 3, 1)  # outside FY2564 ± 1, not a 2-digit year
+        wb[MEMBERS][f"{join}8"] = dt.datetime(2563, 12, 12)  # 12/12/2563 on a Gregorian PC: shows 3106
+
+    result = validate_file(edited(tmp_path, change), today=TODAY)
+    got = {(i.code, i.sheet, i.cell) for i in result.issues if i.code.startswith("DATE_")}
+    assert ("DATE_TWO_DIGIT_YEAR", "ข้อมูลอำเภอ", "C12") in got
+    assert ("DATE_TWO_DIGIT_YEAR", MEMBERS, f"{join}5") in got
+    assert ("DATE_TWO_DIGIT_YEAR", MEMBERS, f"{join}6") in got
+    assert ("DATE_OUTSIDE_FISCAL_YEAR", a.sheet, adate) in got
+    assert ("DATE_STORED_YEAR_TOO_LATE", MEMBERS, f"{join}8") in got
+    probable = {i.cell: i.message_en for i in result.issues if i.code == "DATE_TWO_DIGIT_YEAR"}
+    assert "25/06/2564" in probable["C12"] and "25/6/64" in probable["C12"]
+    book = result.book
+    assert book is not None
+    assert [m.join_date for m in book.members if m.row == 8] == [dt.date(2020, 12, 12)]
+    severities = {i.code: i.severity.value for i in result.issues}
+    assert severities["DATE_STORED_YEAR_TOO_LATE"] == "warning" and severities["DATE_TWO_DIGIT_YEAR"] == "error"
+
+
+def test_join_dates_before_2500(tmp_path):
+    join = _col("members", "join_date")
+
+    def change(wb):
+        wb[MEMBERS][f"{join}5"] = dt.date(1920, 5, 1)  # not a year Excel gives a 2-digit year (1930–2029)
+        wb[MEMBERS][f"{join}6"] = dt.date(1940, 5, 1)  # 2540 BE = 1997 → DATE_TWO_DIGIT_YEAR
+        wb[MEMBERS][f"{join}7"] = dt.date(2099, 5, 1)  # in the future: DATE_IN_FUTURE, nothing more
+
+    got = {(i.code, i.cell) for i in validate_file(edited(tmp_path, change), today=TODAY).issues
+           if i.field == "join_date"}
+    assert ("DATE_BEFORE_2500", f"{join}5") in got and ("DATE_TWO_DIGIT_YEAR", f"{join}6") in got
+    assert ("DATE_IN_FUTURE", f"{join}7") in got and ("DATE_BEFORE_2500", f"{join}7") not in got
+
+
+def test_date_before_2500_in_text(tmp_path):
+    join = _col("members", "join_date")
+
+    def change(wb):
+        wb[MEMBERS][f"{join}5"] = "1/5/2467"  # 1924 typed as text
+
+    got = {(i.code, i.cell) for i in validate_file(edited(tmp_path, change), today=TODAY).issues}
+    assert ("DATE_BEFORE_2500", f"{join}5") in got
+
+
+def test_dates_of_the_samples_are_all_plausible():
+    for path in sorted((ROOT / "workbooks").glob("*.xlsx")):
+        result = validate_file(path, today=TODAY)
+        assert not [i for i in result.issues if i.code in {"DATE_TWO_DIGIT_YEAR", "DATE_OUTSIDE_FISCAL_YEAR",
+                                                            "DATE_BEFORE_2500", "DATE_STORED_YEAR_TOO_LATE"}]

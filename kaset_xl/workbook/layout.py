@@ -36,6 +36,8 @@ __all__ = [
     "COMMITTEE_ROLES",
     "normalize_header",
     "version_tuple",
+    "FISCAL_WINDOW",
+    "SINCE_2500",
 ]
 
 TEMPLATE_ID = "kaset_xl.district"
@@ -93,6 +95,7 @@ class Column:
     band: str | None = None  # a group label above the header (3ก area, Smart Farmer qualification)
     computed: str | None = None  # "formula": a live formula of the template; "result": written by score
     formula: str | None = None  # with {column_key} → column letter and {row} → the row number
+    date_rule: str | None = None  # a DATE column's plausible years: FISCAL_WINDOW or SINCE_2500 (issue 13)
 
     @property
     def is_input(self) -> bool:
@@ -169,6 +172,7 @@ class Field:
     required: bool = False
     prefilled: bool = False  # written by the template and locked
     hint: str = ""
+    date_rule: str | None = None  # as Column.date_rule
 
     @property
     def cell(self) -> str:
@@ -292,6 +296,11 @@ def _normalize_header_text(text: str) -> str:
 C = Column
 T = ColType
 BE_HINT = "วัน/เดือน/ปี พ.ศ. เช่น 12/12/2563"
+# Column.date_rule: dates that must lie in the workbook's fiscal year ± 1 (reports, assessments, training,
+# budget), and dates that cannot be before 2500 BE (1957: joining a group).  A date outside is reported with
+# the date probably meant (a 2-digit year typed into a date cell is stored as 19YY: see registry.Checker.date).
+FISCAL_WINDOW = "fiscal_year"
+SINCE_2500 = "since_2500"
 
 GROUPS = Table(
     key="groups",
@@ -345,7 +354,7 @@ MEMBERS = Table(
         C("farmer_id", "เลขทะเบียนเกษตรกร", "Farmer registration no.", T.FARMER_ID, width=15,
           hint="ทะเบียนเกษตรกร (ทบก.) 12 หลัก"),
         C("role", "ตำแหน่งในกลุ่ม", "Role", T.CHOICE, required=True, choices="role", width=12),
-        C("join_date", "วันที่เข้าเป็นสมาชิก", "Join date", T.DATE, width=12, hint=BE_HINT),
+        C("join_date", "วันที่เข้าเป็นสมาชิก", "Join date", T.DATE, width=12, hint=BE_HINT, date_rule=SINCE_2500),
         C("consent", "สมัครใจเข้าร่วม", "Voluntary consent", T.YESNO, required=True, choices="yesno", width=9),
         C("main_activity", "กิจกรรมการเกษตรหลัก", "Main farm activity", T.TEXT, width=16),
         C("area_rai", "พื้นที่การผลิต (ไร่)", "Production area (rai)", T.NUMBER, width=10, low=0, high=100000),
@@ -368,7 +377,8 @@ DISTRICT_INFO = FormSheet(
         F("position", "ตำแหน่ง", "Position", T.TEXT, 9),
         F("phone", "โทรศัพท์", "Phone", T.PHONE, 10, required=True),
         F("email", "อีเมล", "E-mail", T.TEXT, 11),
-        F("report_date", "วันที่รายงาน", "Report date", T.DATE, 12, required=True, hint=BE_HINT),
+        F("report_date", "วันที่รายงาน", "Report date", T.DATE, 12, required=True, hint=BE_HINT,
+          date_rule=FISCAL_WINDOW),
     ),
 )
 
