@@ -190,3 +190,56 @@ def test_dates_of_the_samples_are_all_plausible():
         result = validate_file(path, today=TODAY)
         assert not [i for i in result.issues if i.code in {"DATE_TWO_DIGIT_YEAR", "DATE_OUTSIDE_FISCAL_YEAR",
                                                             "DATE_BEFORE_2500", "DATE_STORED_YEAR_TOO_LATE"}]
+
+
+# ---------------------------------------------------------------- item 1: memory from shared strings
+
+_PEAK = r"""
+import resource, subprocess, sys
+# the address-space limit keeps a reader that would take gigabytes from taking them here (it fails instead)
+lim = 2 * 1024 ** 3
+resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
+done = subprocess.run([sys.executable, "-m", "kaset_xl", *sys.argv[1:]], capture_output=True, text=True)
+print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(done.stdout[-3000:], done.stderr[-3000:])
+"""
+
+
+def _peak(*args: str) -> tuple[int, int, str]:
+    """Run ``kaset-xl *args`` in a fresh process; its exit code, peak RSS (kB) and output."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _PEAK, *args], capture_output=True, text=True, timeout=300)
+    first, _, rest = done.stdout.partition("\n")
+    rc, rss = map(int, first.split())
+    return rc, rss, rest
+
+
+def _corpus_file(tmp_path: Path, name: str) -> Path:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "tests" / "corpus" / "make_corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.make_all(tmp_path, {name})[name]
+
+
+@pytest.mark.parametrize("command", ["validate", "score", "consolidate"])
+def test_shared_string_in_40000_cells_is_refused_within_1_gb(tmp_path, command):
+    path = _corpus_file(tmp_path, "อันตราย/shared-string-in-40000-cells.xlsx")
+    args = {"validate": ["validate", str(path), "--json"],
+            "score": ["score", str(path), "-o", str(tmp_path / "out.xlsx"), "--json"],
+            "consolidate": ["consolidate", str(path), str(PAI), "-o", str(tmp_path / "p.xlsx"), "--jobs", "1"]}[command]
+    rc, rss, out = _peak(*args)
+    assert rss < 1024 * 1024, f"peak {rss // 1024} MB"
+    assert "Traceback" not in out
+    assert "FILE_TEXT_TOO_LARGE" in out
+    assert rc == (1 if command == "consolidate" else 2)
+
+
+def test_long_text_in_a_few_cells_is_read(tmp_path):
+    path = _corpus_file(tmp_path, "ค่า/long-text-in-a-few-cells.xlsx")
+    book = read_district_workbook(path)
+    assert sum(1 for m in book.members if m.main_activity and len(m.main_activity) == 32_000) == 200

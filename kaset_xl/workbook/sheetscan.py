@@ -25,11 +25,13 @@ Both stream the part; neither holds more than a piece of it.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
-__all__ = ["fast_look", "ExactScan", "SheetExtent", "col_number", "col_name", "FAST_ROWS", "FAST_COLUMNS"]
+__all__ = ["fast_look", "ExactScan", "SheetExtent", "col_number", "col_name", "FAST_ROWS", "FAST_COLUMNS",
+           "shared_string_sizes"]
 
 FAST_ROWS = 9_999  # the farthest row and column a sheet that passes fast_look can reach
 FAST_COLUMNS = 256  # IV
@@ -81,12 +83,15 @@ class ExactScan:
     """Place every row and cell as python-calamine does; call ``limit(rows, columns)`` as the grid
     grows (it raises to stop), feed the XML with :meth:`feed`, then :meth:`close`."""
 
-    def __init__(self, limit: Callable[[int, int], None]) -> None:
+    def __init__(self, limit: Callable[[int, int], None],
+                 shared: Callable[[str, str], None] | None = None) -> None:
         self.limit = limit
+        self.shared = shared  # called with (A1 cell, the <v> text) for every shared-string cell (t="s")
         self.extent = SheetExtent()
         self._row = 0
         self._col = 0
         self._error: tuple[int, int] | None = None
+        self._shared_at: tuple[int, int] | None = None
         self._in_v = False
         self._text: list[str] = []
         p = expat.ParserCreate()  # no namespace processing: names as written, matched by local name
@@ -129,10 +134,14 @@ class ExactScan:
             else:
                 self._col, row = self._col + 1, self._row
             self._grow(row, self._col)
-            if attrs.get("t") == "e":
+            kind = attrs.get("t")
+            if kind == "e":
                 self._error = (row, self._col)
                 self._text = []
-        elif local == "v" and self._error is not None:
+            elif kind == "s" and self.shared is not None:
+                self._shared_at = (row, self._col)
+                self._text = []
+        elif local == "v" and (self._error is not None or self._shared_at is not None):
             self._in_v = True
 
     def _end(self, name: str) -> None:
@@ -143,7 +152,45 @@ class ExactScan:
             row, col = self._error
             self.extent.errors.append((f"{col_name(col)}{row}", "".join(self._text).strip() or "#?"))
             self._error = None
+        elif local == "c" and self._shared_at is not None:
+            row, col = self._shared_at
+            self._shared_at = None
+            assert self.shared is not None
+            self.shared(f"{col_name(col)}{row}", "".join(self._text))
 
     def _chars(self, text: str) -> None:
         if self._in_v:
             self._text.append(text)
+
+
+# The start of a shared string (<si>, <x:si …>): python-calamine matches elements by their local name.
+_SI_START = re.compile(rb"<(?:[A-Za-z_][A-Za-z0-9_.-]*:)?si[\s/>]")
+
+
+def shared_string_sizes(pieces: Iterable[bytes]) -> array[int]:
+    """The size in bytes of each shared string's XML (``<si>`` to the next), in order, streaming the part.
+
+    The XML of a string is never shorter than its text as UTF-8 (entities only shorten, and a DOCTYPE is
+    refused), so these are upper bounds of what a reader expands each string into: python-calamine copies
+    a shared string into every cell that uses it (issue 13).
+    """
+    sizes: array[int] = array("q")
+    last: int | None = None  # where the previous <si> started, in the whole part
+    offset = 0  # where ``buf`` starts in the whole part
+    carry = b""
+    for piece in pieces:
+        buf = carry + piece
+        end = 0
+        for m in _SI_START.finditer(buf):
+            at = offset + m.start()
+            if last is not None:
+                sizes.append(at - last)
+            last, end = at, m.end()
+        cut = buf.rfind(b"<", end)  # a tag cut at the piece's end: looked at again with the next piece
+        if cut < 0 or len(buf) - cut > 64:
+            cut = len(buf)
+        carry = buf[cut:]
+        offset += cut
+    if last is not None:
+        sizes.append(offset + len(carry) - last)
+    return sizes

@@ -643,6 +643,39 @@ def _far_area(dst: Path) -> None:
     _members_edit(dst, _before_sheet_end(b'<row r="90000"><c r="IV90000"><v>1</v></c></row>'))
 
 
+def _shared_string_bomb(dst: Path, cells: int, *, sheet: str = MEMBERS, column: str = "P",
+                       first_row: int = 5000, chars: int = 32_000,
+                       spelling: bytes = b'<c r="%s" t="s"><v>%d</v></c>') -> None:
+    """One ``chars``-character Thai shared string used by ``cells`` cells of ``sheet`` (one a row from
+    ``first_row``): python-calamine copies it into every cell (issue 13: 40,000 cells took 2.6 GB)."""
+    sst = "xl/sharedStrings.xml"
+    with zipfile.ZipFile(BASE) as z:
+        index = len(re.findall(rb"<si>", z.read(sst)))
+    text = ("ข้อความยาวมาก" * (chars // 13 + 1))[:chars].encode()
+    rows = b"".join(b'<row r="%d">' % r + spelling % (f"{column}{r}".encode(), index) + b"</row>"
+                    for r in range(first_row, first_row + cells))
+    rezip(BASE, dst, edit={
+        sst: lambda d: d.replace(b"</sst>", b"<si><t>" + text + b"</t></si></sst>", 1),
+        sheet_part(BASE, sheet): _before_sheet_end(rows)})
+
+
+@maker("อันตราย/shared-string-in-40000-cells.xlsx")
+def _shared_40000(dst: Path) -> None:
+    _shared_string_bomb(dst, 40_000)
+
+
+@maker("อันตราย/shared-string-in-20000-cells-single-quoted.xlsx")
+def _shared_20000_quoted(dst: Path) -> None:
+    """The same, 20,000 cells of ทะเบียนกลุ่ม written t='s' (python-calamine reads either quoting)."""
+    _shared_string_bomb(dst, 20_000, sheet=GROUPS, column="M", spelling=b"<c r='%s' t='s'><v>%d</v></c>")
+
+
+@maker("ค่า/long-text-in-a-few-cells.xlsx")
+def _shared_long_but_few(dst: Path) -> None:
+    """A 32,000-character text in 200 cells (6 MB): within the limit, read normally."""
+    _shared_string_bomb(dst, 200, first_row=3000)
+
+
 @maker("ค่า/error-value-single-quoted.xlsx")
 def _error_single_quoted(dst: Path) -> None:
     """#REF! in สมาชิก!R5 (an input column) written t='e'."""
