@@ -436,7 +436,7 @@ def _table(grid: Grid, table: Table, shown: str,
                 continue
             try:
                 values[key] = parse(raw)
-                if is_date and raw.__class__ is not str:
+                if is_date and raw is not None and raw.__class__ is not str:
                     _stored_date(raw, values[key], issues, sheet=table.sheet, cell=f"{letters[key]}{r + 1}",
                                  row=r + 1, field=key, label=table.column(key).header,
                                  label_en=table.column(key).header_en)
