@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from kaset_xl.criteria import Criteria
 from kaset_xl.domain.programme import IFPP_SECTION_TH, ProgrammeResult
@@ -158,11 +159,15 @@ def score_book(book: DistrictBook, *, criteria: Criteria | None = None, today: d
 def apply_writes(wb: Any, writes: Iterable[CellWrite]) -> None:
     """Apply cell writes to an openpyxl workbook (text is always text, never a formula)."""
     for w in writes:
-        cell = wb[w.sheet][w.cell]
+        ws = wb[w.sheet]
         if w.value is None:
-            if cell.value is not None:
-                cell.value = None
+            # Clear only a cell that exists: looking one up creates it, and its row, and score would write
+            # empty rows down to the table's end (LibreOffice then adds row 1,048,576: issue 13).
+            existing = ws._cells.get(coordinate_to_tuple(w.cell))
+            if existing is not None and existing.value is not None:
+                existing.value = None
             continue
+        cell = ws[w.cell]
         cell.value = w.value
         if isinstance(w.value, str) and w.value.startswith("="):
             cell.data_type = "s"

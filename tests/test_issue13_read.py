@@ -243,3 +243,36 @@ def test_long_text_in_a_few_cells_is_read(tmp_path):
     path = _corpus_file(tmp_path, "ค่า/long-text-in-a-few-cells.xlsx")
     book = read_district_workbook(path)
     assert sum(1 for m in book.members if m.main_activity and len(m.main_activity) == 32_000) == 200
+
+
+# ---------------------------------------------------------------- item 3: rows and cells that hold values
+
+
+def test_score_writes_no_empty_rows(tmp_path):
+    import re
+    import zipfile
+
+    from support import all_values
+
+    from kaset_xl.scoring import score_file
+
+    out = tmp_path / "scored.xlsx"
+    score_file(PAI, out, today=TODAY)
+    values = all_values(out)
+    with zipfile.ZipFile(PAI) as zin, zipfile.ZipFile(out) as zout:
+        names = {n for n in zout.namelist() if n.startswith("xl/worksheets/sheet")}
+        sheets = dict(zip(sorted(names, key=lambda n: int(re.sub(r"\D", "", n))),
+                          openpyxl.load_workbook(out, read_only=True).sheetnames, strict=True))
+        for part, sheet in sheets.items():
+            rows = [int(r) for r in re.findall(rb'<row r="([0-9]+)"', zout.read(part))]
+            old = zin.read(part) if part in zin.namelist() else b""
+            before = [int(r) for r in re.findall(rb'<row r="([0-9]+)"', old)]
+            grid = values[sheet]
+            last_value = max((i + 1 for i, row in enumerate(grid) if any(v != "" for v in row)), default=0)
+            assert max(rows, default=0) <= max(max(before, default=0), last_value), sheet
+
+
+@pytest.mark.parametrize("name", ["อันตราย/empty-row-1048576.xlsx", "อันตราย/far-empty-styled-cell.xlsx"])
+def test_rows_and_cells_without_values_are_not_counted(tmp_path, name):
+    book = read_district_workbook(_corpus_file(tmp_path, name))
+    assert len(book.members) == len(read_district_workbook(PAI).members)

@@ -48,7 +48,15 @@ from typing import TYPE_CHECKING
 
 from kaset_xl.issues import Issue, KasetError, make_issue
 from kaset_xl.workbook import package
-from kaset_xl.workbook.sheetscan import FAST_COLUMNS, FAST_ROWS, ExactScan, col_name, fast_look, shared_string_sizes
+from kaset_xl.workbook.sheetscan import (
+    FAST_COLUMNS,
+    FAST_ROWS,
+    ExactScan,
+    TooManyElements,
+    col_name,
+    fast_look,
+    shared_string_sizes,
+)
 
 if TYPE_CHECKING:
     from kaset_xl.workbook.reader import DistrictBook
@@ -388,7 +396,11 @@ class Guard:
                 if index.isdigit() and int(index) < len(sizes):
                     self._count_text(sheet, cell, sizes[int(index)])
 
-        extent = ExactScan(limit, shared).feed(self._pieces(info))
+        try:
+            extent = ExactScan(limit, shared, max_elements=lim.max_cells).feed(self._pieces(info))
+        except TooManyElements as exc:
+            raise KasetError("SHEET_TOO_MANY_CELLS", file=shown, sheet=sheet, cells=f"{exc.args[0]:,}",
+                             farthest="-", limit=f"{lim.max_cells:,}") from None
         return [ErrorCell(sheet, cell, value) for cell, value in extent.errors]
 
     def scan_all_sheets(self) -> None:

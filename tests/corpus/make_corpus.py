@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.utils import get_column_letter as col_name
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "workbooks"
@@ -674,6 +675,29 @@ def _shared_20000_quoted(dst: Path) -> None:
 def _shared_long_but_few(dst: Path) -> None:
     """A 32,000-character text in 200 cells (6 MB): within the limit, read normally."""
     _shared_string_bomb(dst, 200, first_row=3000)
+
+
+@maker("อันตราย/empty-row-1048576.xlsx")
+def _empty_last_row(dst: Path) -> None:
+    """LibreOffice's re-save of a sheet with an autofilter: an empty, formatted row 1,048,576 (issue 13).
+    It holds no value and costs python-calamine nothing: read normally."""
+    _members_edit(dst, _before_sheet_end(b'<row r="1048576" customFormat="false" ht="24" hidden="false" '
+                                         b'customHeight="true" outlineLevel="0" collapsed="false"></row>'))
+
+
+@maker("อันตราย/far-empty-styled-cell.xlsx")
+def _far_empty_cell(dst: Path) -> None:
+    """A cell at XFD1048576 with a style and no value: no grid for python-calamine, read normally."""
+    _members_edit(dst, _before_sheet_end(b'<row r="1048576"><c r="XFD1048576" s="1"/></row>'))
+
+
+@maker("อันตราย/many-empty-styled-cells.xlsx")
+def _many_empty_cells(dst: Path) -> None:
+    """3.2 million cells with a style and no value (rows 100–12,599, columns A–IV): nothing for python-calamine,
+    an object each for openpyxl (score): refused by count of cells."""
+    row = b"".join(b'<c r="%s%%d" s="1"/>' % col_name(c).encode() for c in range(1, 257))
+    rows = b"".join(b'<row r="%d">' % r + row.replace(b"%d", str(r).encode()) + b"</row>" for r in range(100, 12_600))
+    _members_edit(dst, _before_sheet_end(rows))
 
 
 @maker("ค่า/error-value-single-quoted.xlsx")
