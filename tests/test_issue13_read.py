@@ -276,3 +276,17 @@ def test_score_writes_no_empty_rows(tmp_path):
 def test_rows_and_cells_without_values_are_not_counted(tmp_path, name):
     book = read_district_workbook(_corpus_file(tmp_path, name))
     assert len(book.members) == len(read_district_workbook(PAI).members)
+
+
+# ---------------------------------------------------------------- items 8 and 10 through a workbook
+
+
+@pytest.mark.parametrize("name", ["ค่า/direction-marks-in-ids-and-phones.xlsx", "ค่า/consent-in-words.xlsx"])
+def test_invisible_characters_and_consent_in_words_read_normally(tmp_path, name):
+    path = _corpus_file(tmp_path, name)
+    result = validate_file(path, today=TODAY)
+    assert [(i.code, i.cell) for i in result.issues] == []
+    assert result.book is not None
+    ref = read_district_workbook(PAI)
+    assert [(m.citizen_id, m.phone, m.last_name, m.area_rai, m.consent) for m in result.book.members] == \
+        [(m.citizen_id, m.phone, m.last_name, m.area_rai, m.consent) for m in ref.members]

@@ -700,6 +700,86 @@ def _many_empty_cells(dst: Path) -> None:
     _members_edit(dst, _before_sheet_end(rows))
 
 
+# ---------------------------------------------------------------- issue 13: how real clients store values
+
+
+def _header_cell(ws: Any, text: str, row: int = 4) -> Any:
+    return next(c for c in ws[row] if isinstance(c.value, str) and c.value.replace("*", "").strip() == text)
+
+
+@maker("ค่า/direction-marks-in-ids-and-phones.xlsx")
+def _direction_marks(dst: Path) -> None:
+    """A Windows contact copy (U+202A … U+202C), direction marks, a soft hyphen and a word joiner around and
+    inside IDs, phones, numbers and names: removed like zero-width spaces, read normally."""
+    def change(wb: Any) -> None:
+        ws = wb[MEMBERS]
+        marks = ("\u202a{}\u202c", "\u200e{}\u200f", "{}\u00ad", "\u2066{}\u2069", "\u2060{}")
+        for i, row in enumerate(range(5, 10)):
+            for col in ("E", "F", "K", "Q"):  # surname, citizen ID, phone, area
+                cell = ws[f"{col}{row}"]
+                if cell.value is not None:
+                    text(cell, marks[i].format(cell.value))
+    with_openpyxl(dst, change)
+
+
+@maker("ค่า/consent-in-words.xlsx")
+def _consent_words(dst: Path) -> None:
+    """ยินยอม in the consent column: read as yes."""
+    def change(wb: Any) -> None:
+        ws = wb[MEMBERS]
+        col = _header_cell(ws, "สมัครใจเข้าร่วม").column_letter
+        for row in range(5, 10):
+            ws[f"{col}{row}"] = "ยินยอม"
+    with_openpyxl(dst, change)
+
+
+@maker("ค่า/report-date-two-digit-year.xlsx")
+def _two_digit_year(dst: Path) -> None:
+    """25/6/64 typed into the report date: Excel and LibreOffice store 1964."""
+    with_openpyxl(dst, lambda wb: setattr(wb[INFO]["C12"], "value", dt.date(1964, 6, 25)))
+
+
+@maker("ค่า/date-buddhist-year-in-a-date-cell.xlsx")
+def _be_year_cell(dst: Path) -> None:
+    """12/12/2563 typed on a PC set to the Gregorian calendar: stored as 2563 CE (shown 3106); read as meant."""
+    def change(wb: Any) -> None:
+        ws = wb[MEMBERS]
+        col = _header_cell(ws, "วันที่เข้าเป็นสมาชิก").column_letter
+        ws[f"{col}5"] = dt.datetime(2563, 12, 12)
+    with_openpyxl(dst, change)
+
+
+@maker("หัวตาราง/optional-column-deleted.xlsx")
+def _optional_deleted(dst: Path) -> None:
+    """The phone column of สมาชิก deleted: a warning, the rest is read."""
+    def change(wb: Any) -> None:
+        ws = wb[MEMBERS]
+        ws.delete_cols(_header_cell(ws, "โทรศัพท์").column)
+    with_openpyxl(dst, change)
+
+
+@maker("หัวตาราง/header-twice.xlsx")
+def _header_twice(dst: Path) -> None:
+    """A second column headed ชื่อ at Z: an error at Z4; the first is read."""
+    def change(wb: Any) -> None:
+        ws = wb[MEMBERS]
+        ws["Z4"] = "ชื่อ"
+        ws["Z5"] = "คนอื่น"
+    with_openpyxl(dst, change)
+
+
+@maker("หัวตาราง/headers-other-case-and-spacing.xlsx")
+def _headers_case(dst: Path) -> None:
+    """Computed and input headers with other case and spacing (``ระดับ(คำนวณ)``, ``smart group``): read normally."""
+    def change(wb: Any) -> None:
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(min_row=4, max_row=5):
+                for c in row:
+                    if isinstance(c.value, str) and any(w in c.value for w in ("(คำนวณ)", "Smart", "คะแนนรวม")):
+                        c.value = "  " + c.value.replace(" ", "").swapcase() + " "
+    with_openpyxl(dst, change)
+
+
 @maker("ค่า/error-value-single-quoted.xlsx")
 def _error_single_quoted(dst: Path) -> None:
     """#REF! in สมาชิก!R5 (an input column) written t='e'."""
