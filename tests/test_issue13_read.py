@@ -4,12 +4,12 @@ shared strings (item 1), LibreOffice's re-save of a scored workbook (item 3)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from kaset_xl.issues import KasetError
 from kaset_xl.validate import validate_file
@@ -43,8 +43,8 @@ def header_cell(ws: Any, text: str, row: int = 4) -> Any:
 # ---------------------------------------------------------------- item 9: headers
 
 
-def test_deleted_optional_column_is_a_warning_and_the_rest_is_read(tmp_path):
-    def change(wb):
+def test_deleted_optional_column_is_a_warning_and_the_rest_is_read(tmp_path: Path) -> None:
+    def change(wb: Any) -> Any:
         ws = wb[MEMBERS]
         ws.delete_cols(header_cell(ws, "โทรศัพท์").column)
 
@@ -57,8 +57,8 @@ def test_deleted_optional_column_is_a_warning_and_the_rest_is_read(tmp_path):
     assert not result.fatal and result.exit_code == 1 - (result.errors == 0)
 
 
-def test_deleted_required_column_still_refuses(tmp_path):
-    def change(wb):
+def test_deleted_required_column_still_refuses(tmp_path: Path) -> None:
+    def change(wb: Any) -> Any:
         ws = wb[MEMBERS]
         ws.delete_cols(header_cell(ws, "เลขประจำตัวประชาชน").column)
 
@@ -67,10 +67,10 @@ def test_deleted_required_column_still_refuses(tmp_path):
     assert exc.value.code == "HEADER_MISSING"
 
 
-def test_headers_matched_whatever_case_and_spaces_computed_ones_too(tmp_path):
+def test_headers_matched_whatever_case_and_spaces_computed_ones_too(tmp_path: Path) -> None:
     ref = read_district_workbook(PAI)
 
-    def change(wb):
+    def change(wb: Any) -> Any:
         for ws in wb.worksheets:
             for row in ws.iter_rows(min_row=1, max_row=6):
                 for c in row:
@@ -82,8 +82,8 @@ def test_headers_matched_whatever_case_and_spaces_computed_ones_too(tmp_path):
     assert not [i for i in book.issues if i.code.startswith("HEADER_")]
 
 
-def test_two_columns_with_the_same_header_is_an_error_at_the_second(tmp_path):
-    def change(wb):
+def test_two_columns_with_the_same_header_is_an_error_at_the_second(tmp_path: Path) -> None:
+    def change(wb: Any) -> Any:
         ws = wb[MEMBERS]
         first = header_cell(ws, "ชื่อ")
         col = ws.max_column + 1
@@ -95,16 +95,16 @@ def test_two_columns_with_the_same_header_is_an_error_at_the_second(tmp_path):
     book = read_district_workbook(path)
     ref = read_district_workbook(PAI)
     wb = openpyxl.load_workbook(path)
-    col = openpyxl.utils.get_column_letter(wb[MEMBERS].max_column)
+    col = get_column_letter(wb[MEMBERS].max_column)
     assert codes_at(book.issues, "HEADER_DUPLICATE") == [(MEMBERS, f"{col}4")]
     assert [m.first_name for m in book.members] == [m.first_name for m in ref.members]
     assert validate_file(path, today=TODAY).exit_code == 1
 
 
-def test_score_writes_nothing_for_a_deleted_result_column(tmp_path):
+def test_score_writes_nothing_for_a_deleted_result_column(tmp_path: Path) -> None:
     from kaset_xl.scoring import score_file
 
-    def change(wb):
+    def change(wb: Any) -> Any:
         for ws in wb.worksheets:
             for c in ws[5]:
                 if isinstance(c.value, str) and c.value.startswith("ระดับ (คำนวณ)"):
@@ -118,8 +118,6 @@ def test_score_writes_nothing_for_a_deleted_result_column(tmp_path):
     assert out.exists()
 
 
-del io
-
 
 # ---------------------------------------------------------------- item 7: dates as spreadsheets store them
 
@@ -130,14 +128,14 @@ def _col(table: str, key: str) -> str:
     return LAYOUT.table(table).letter(key)
 
 
-def test_implausible_stored_dates_are_reported_with_the_date_meant(tmp_path):
+def test_implausible_stored_dates_are_reported_with_the_date_meant(tmp_path: Path) -> None:
     from kaset_xl.workbook.layout import LAYOUT
 
     a = LAYOUT.table("assessment")
     join = _col("members", "join_date")
     adate = f"{_col('assessment', 'date')}{a.first_data_row}"
 
-    def change(wb):
+    def change(wb: Any) -> Any:
         wb["ข้อมูลอำเภอ"]["C12"] = dt.date(1964, 6, 25)  # 25/6/64 typed into a date cell
         wb[MEMBERS][f"{join}5"] = dt.date(1956, 6, 25)  # a join date of 1956: 25/6/56
         wb[MEMBERS][f"{join}6"] = dt.date(1950, 1, 1)  # 1/1/50: meant 1/1/2550 (2007)
@@ -161,10 +159,10 @@ def test_implausible_stored_dates_are_reported_with_the_date_meant(tmp_path):
     assert severities["DATE_STORED_YEAR_TOO_LATE"] == "warning" and severities["DATE_TWO_DIGIT_YEAR"] == "error"
 
 
-def test_join_dates_before_2500(tmp_path):
+def test_join_dates_before_2500(tmp_path: Path) -> None:
     join = _col("members", "join_date")
 
-    def change(wb):
+    def change(wb: Any) -> Any:
         wb[MEMBERS][f"{join}5"] = dt.date(1920, 5, 1)  # not a year Excel gives a 2-digit year (1930–2029)
         wb[MEMBERS][f"{join}6"] = dt.date(1940, 5, 1)  # 2540 BE = 1997 → DATE_TWO_DIGIT_YEAR
         wb[MEMBERS][f"{join}7"] = dt.date(2099, 5, 1)  # in the future: DATE_IN_FUTURE, nothing more
@@ -175,17 +173,17 @@ def test_join_dates_before_2500(tmp_path):
     assert ("DATE_IN_FUTURE", f"{join}7") in got and ("DATE_BEFORE_2500", f"{join}7") not in got
 
 
-def test_date_before_2500_in_text(tmp_path):
+def test_date_before_2500_in_text(tmp_path: Path) -> None:
     join = _col("members", "join_date")
 
-    def change(wb):
+    def change(wb: Any) -> Any:
         wb[MEMBERS][f"{join}5"] = "1/5/2467"  # 1924 typed as text
 
     got = {(i.code, i.cell) for i in validate_file(edited(tmp_path, change), today=TODAY).issues}
     assert ("DATE_BEFORE_2500", f"{join}5") in got
 
 
-def test_dates_of_the_samples_are_all_plausible():
+def test_dates_of_the_samples_are_all_plausible() -> None:
     for path in sorted((ROOT / "workbooks").glob("*.xlsx")):
         result = validate_file(path, today=TODAY)
         assert not [i for i in result.issues if i.code in {"DATE_TWO_DIGIT_YEAR", "DATE_OUTSIDE_FISCAL_YEAR",
@@ -227,7 +225,7 @@ def _corpus_file(tmp_path: Path, name: str) -> Path:
 
 
 @pytest.mark.parametrize("command", ["validate", "score", "consolidate"])
-def test_shared_string_in_40000_cells_is_refused_within_1_gb(tmp_path, command):
+def test_shared_string_in_40000_cells_is_refused_within_1_gb(tmp_path: Path, command: str) -> None:
     path = _corpus_file(tmp_path, "อันตราย/shared-string-in-40000-cells.xlsx")
     args = {"validate": ["validate", str(path), "--json"],
             "score": ["score", str(path), "-o", str(tmp_path / "out.xlsx"), "--json"],
@@ -239,7 +237,7 @@ def test_shared_string_in_40000_cells_is_refused_within_1_gb(tmp_path, command):
     assert rc == (1 if command == "consolidate" else 2)
 
 
-def test_long_text_in_a_few_cells_is_read(tmp_path):
+def test_long_text_in_a_few_cells_is_read(tmp_path: Path) -> None:
     path = _corpus_file(tmp_path, "ค่า/long-text-in-a-few-cells.xlsx")
     book = read_district_workbook(path)
     assert sum(1 for m in book.members if m.main_activity and len(m.main_activity) == 32_000) == 200
@@ -248,7 +246,7 @@ def test_long_text_in_a_few_cells_is_read(tmp_path):
 # ---------------------------------------------------------------- item 3: rows and cells that hold values
 
 
-def test_score_writes_no_empty_rows(tmp_path):
+def test_score_writes_no_empty_rows(tmp_path: Path) -> None:
     import re
     import zipfile
 
@@ -273,7 +271,7 @@ def test_score_writes_no_empty_rows(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["อันตราย/empty-row-1048576.xlsx", "อันตราย/far-empty-styled-cell.xlsx"])
-def test_rows_and_cells_without_values_are_not_counted(tmp_path, name):
+def test_rows_and_cells_without_values_are_not_counted(tmp_path: Path, name: str) -> None:
     book = read_district_workbook(_corpus_file(tmp_path, name))
     assert len(book.members) == len(read_district_workbook(PAI).members)
 
@@ -282,7 +280,7 @@ def test_rows_and_cells_without_values_are_not_counted(tmp_path, name):
 
 
 @pytest.mark.parametrize("name", ["ค่า/direction-marks-in-ids-and-phones.xlsx", "ค่า/consent-in-words.xlsx"])
-def test_invisible_characters_and_consent_in_words_read_normally(tmp_path, name):
+def test_invisible_characters_and_consent_in_words_read_normally(tmp_path: Path, name: str) -> None:
     path = _corpus_file(tmp_path, name)
     result = validate_file(path, today=TODAY)
     assert [(i.code, i.cell) for i in result.issues] == []
@@ -290,3 +288,12 @@ def test_invisible_characters_and_consent_in_words_read_normally(tmp_path, name)
     ref = read_district_workbook(PAI)
     assert [(m.citizen_id, m.phone, m.last_name, m.area_rai, m.consent) for m in result.book.members] == \
         [(m.citizen_id, m.phone, m.last_name, m.area_rai, m.consent) for m in ref.members]
+
+
+def test_a_date_stored_as_be_is_still_checked_for_its_year(tmp_path: Path) -> None:
+    """2553 CE in the report date: read as 12/12/2553 BE (2010) with a warning, and outside FY2564 ± 1."""
+    def change(wb: Any) -> None:
+        wb["ข้อมูลอำเภอ"]["C12"] = dt.datetime(2553, 12, 12)
+
+    got = {(i.code, i.cell) for i in validate_file(edited(tmp_path, change), today=TODAY).issues}
+    assert {("DATE_STORED_YEAR_TOO_LATE", "C12"), ("DATE_OUTSIDE_FISCAL_YEAR", "C12")} <= got

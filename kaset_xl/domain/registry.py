@@ -70,7 +70,8 @@ class Checker:
         self.today = today
         self.issues: list[Issue] = []
         # Cells whose raw value could not be read already carry an issue: report nothing more there.
-        self.unreadable = {(i.sheet, i.cell) for i in book.issues}
+        # (A date read with the warning DATE_STORED_YEAR_TOO_LATE was read: the date rules still look at it.)
+        self.unreadable = {(i.sheet, i.cell) for i in book.issues if i.code != "DATE_STORED_YEAR_TOO_LATE"}
         area = book.area
         self.tambons = {normalize_tambon(n) for n in area.tambon_names}
         self.district_th = area.district.name_th

@@ -313,9 +313,11 @@ def _far_row(dst: Path) -> None:
 
 @maker("อันตราย/rows-without-numbers.xlsx")
 def _many_rows(dst: Path) -> None:
-    """100,001 empty rows without row numbers (the count, not the numbers, is over the limit)."""
+    """100,001 rows without row numbers, the last holding a value (the count, not the numbers, is over the limit;
+    rows without a value cost python-calamine nothing and are not counted: issue 13)."""
     part = sheet_part(BASE, GROUPS)
-    rezip(BASE, dst, edit={part: lambda d: d.replace(b"</sheetData>", b"<row/>" * 100_001 + b"</sheetData>", 1)})
+    rows = b"<row/>" * 100_000 + b"<row><c><v>1</v></c></row>"
+    rezip(BASE, dst, edit={part: lambda d: d.replace(b"</sheetData>", rows + b"</sheetData>", 1)})
 
 
 @maker("อันตราย/column-ZZ.xlsx")
@@ -631,10 +633,12 @@ def _cells_without_r(dst: Path) -> None:
 
 @maker("อันตราย/rows-with-a-prefix.xlsx")
 def _prefixed_rows(dst: Path) -> None:
-    """120,000 rows written <x:row/> (no r): python-calamine reads them as rows."""
+    """120,000 rows written <x:row/> (no r), the last holding a value: python-calamine reads them as rows."""
     def change(d: bytes) -> bytes:
-        d = d.replace(b"<worksheet ", b'<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ', 1)
-        return d.replace(b"</sheetData>", b"<x:row/>" * 120_000 + b"</sheetData>", 1)
+        ns = b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        d = d.replace(b"<worksheet ", b"<worksheet " + ns, 1)
+        rows = b"<x:row/>" * 119_999 + b"<x:row><x:c><x:v>1</x:v></x:c></x:row>"
+        return d.replace(b"</sheetData>", rows + b"</sheetData>", 1)
     _members_edit(dst, change)
 
 
