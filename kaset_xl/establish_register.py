@@ -128,7 +128,7 @@ def _row_writes(book: Any, table_key: str, row: int, values: dict[str, Any]) -> 
     sheet = book.layout.table(table_key).sheet
     letters = book.columns[table_key]
     return [CellWrite(sheet, f"{letters[key]}{row}", value) for key, value in values.items()
-            if value is not None and value != ""]
+            if value is not None and value != "" and key in letters]  # not in letters: an optional column deleted
 
 
 def _column_style(ws: Any, column: int) -> Any:

@@ -34,6 +34,8 @@ __all__ = [
     "THAI_MONTHS",
     "to_thai_digits",
     "thai_month_name",
+    "stored_year",
+    "LATEST_STORED_YEAR",
 ]
 
 BE_OFFSET = 543  # พ.ศ. = ค.ศ. + 543
@@ -64,11 +66,15 @@ _ASCII_TO_THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 # turned into spaces: the text should read as the officer sees it on screen ('บ้าน\u200bนา' is
 # 'บ้านนา', a village name, not 'บ้าน นา').  With them the control characters that text pasted from
 # other programs can carry (C0 and C1 controls that are not whitespace, and DEL): nobody sees them,
-# and 'สม\x07ชาย' must match 'สมชาย'.
+# and 'สม\x07ชาย' must match 'สมชาย'.  And the direction marks and format characters that a copy from
+# Windows contacts, a web page or Word carries (issue 13): left-to-right and right-to-left marks and
+# embeddings (U+200E, U+200F, U+202A-202E, U+2066-2069), the soft hyphen (U+00AD) and the invisible
+# operators (U+2060-2064): '\u202a088-935-0018\u202c' is the phone 0889350018.
 _CONTROLS = "".join(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1C), 0x7F, *range(0x80, 0x85),
                                      *range(0x86, 0xA0)))
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff" + _CONTROLS))
-_CONTROL_SET = frozenset(_CONTROLS)
+_FORMAT_CHARS = "".join(chr(c) for c in (0x200B, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2060, 0x2065),
+                                          *range(0x2066, 0x206A), 0x00AD, 0xFEFF))
+_INVISIBLE = dict.fromkeys(map(ord, _FORMAT_CHARS + _CONTROLS))
 
 
 def name_key(text: str | None) -> str:
@@ -84,9 +90,9 @@ def thai_digits_to_ascii(s: str) -> str:
 
 
 def _strip_invisible(s: str) -> str:
-    if "\u200b" in s or "\u2060" in s or "\ufeff" in s or (not s.isprintable() and not _CONTROL_SET.isdisjoint(s)):
-        return s.translate(_INVISIBLE)
-    return s
+    if s.isprintable():  # every character deleted here is a format or control character: not printable
+        return s
+    return s.translate(_INVISIBLE)
 
 
 def _squash(s: str) -> str:
@@ -357,10 +363,26 @@ def to_date(v: object, *, today: datetime.date | None = None) -> datetime.date |
         raise ParseError("INVALID_DATE", _text(v)) from None
 
 
+LATEST_STORED_YEAR = 2200  # a date cell storing a later year was typed in Buddhist era on a Gregorian PC
+
+
+def stored_year(v: object) -> int | None:
+    """The Christian-era year a date cell stores (a date, or an Excel serial number), before the Buddhist-era
+    rule of :func:`to_date` moves it; ``None`` for text and anything that is not a date.  On a PC set to the
+    Gregorian calendar, 12/12/2563 typed into a date cell is stored as the year 2563 (and the Thai date format
+    shows 3106): :func:`to_date` reads it as 2020, the reader warns (issue 13)."""
+    if isinstance(v, datetime.date):
+        return v.year
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and 61 <= v < _EXCEL_MAX_SERIAL:
+        return (_EXCEL_EPOCH + datetime.timedelta(days=int(v))).year
+    return None
+
+
 # -------------------------------------------------------------------------------- yes / no
 
-_YES = {"ใช่", "มี", "yes", "y", "true", "1", "✓", "✔", "/", "สมัครใจ", "เป็น", "จดทะเบียน", "จดแล้ว"}
-_NO = {"ไม่", "ไม่ใช่", "ไม่มี", "no", "n", "false", "0", "ไม่สมัครใจ", "ไม่เป็น", "ยังไม่จด", "ไม่จด"}
+# ยินยอม / ไม่ยินยอม: consent in words (the consent column, issue 13), harmless in the other yes/no columns.
+_YES = {"ใช่", "มี", "yes", "y", "true", "1", "✓", "✔", "/", "สมัครใจ", "เป็น", "จดทะเบียน", "จดแล้ว", "ยินยอม"}
+_NO = {"ไม่", "ไม่ใช่", "ไม่มี", "no", "n", "false", "0", "ไม่สมัครใจ", "ไม่เป็น", "ยังไม่จด", "ไม่จด", "ไม่ยินยอม"}
 _YES_NO = dict.fromkeys(_YES, True) | dict.fromkeys(_NO, False)
 
 

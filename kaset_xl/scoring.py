@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from kaset_xl.criteria import Criteria
 from kaset_xl.domain.programme import IFPP_SECTION_TH, ProgrammeResult
@@ -137,7 +138,9 @@ def score_book(book: DistrictBook, *, criteria: Criteria | None = None, today: d
     layout = book.layout
     for (table_key, col_key), values in _result_values(book, result).items():
         table = layout.table(table_key)
-        letter = book.columns[table_key][col_key]
+        letter = book.columns[table_key].get(col_key)
+        if letter is None:  # the column is not in the file (HEADER_OPTIONAL_MISSING): nothing is written
+            continue
         for row in range(table.first_data_row, table.last_data_row + 1):
             writes.append(CellWrite(table.sheet, f"{letter}{row}", values.get(row)))
     sheet = layout.summary_sheet
@@ -157,12 +160,15 @@ def score_book(book: DistrictBook, *, criteria: Criteria | None = None, today: d
 def apply_writes(wb: Any, writes: Iterable[CellWrite]) -> None:
     """Apply cell writes to an openpyxl workbook (text is always text, never a formula)."""
     for w in writes:
-        cell = wb[w.sheet][w.cell]
+        ws = wb[w.sheet]
         if w.value is None:
-            if cell.value is not None:
-                cell.value = None
+            # Clear only a cell that exists: looking one up creates it, and its row, and score would write
+            # empty rows down to the table's end (LibreOffice then adds row 1,048,576: issue 13).
+            existing = ws._cells.get(coordinate_to_tuple(w.cell))
+            if existing is not None and existing.value is not None:
+                existing.value = None
             continue
-        write(cell, w.value)
+        write(ws[w.cell], w.value)
 
 
 def score_file(path: str | os.PathLike[str], output: str | os.PathLike[str] | None = None, *,

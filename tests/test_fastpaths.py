@@ -255,7 +255,7 @@ def _plain_cells(self: Checker, table: Table, records: list[dict[str, Any]]) -> 
             elif kind is ColType.FARMER_ID and not (len(value) == 12 and value.isdigit()):
                 self.add("FARMER_ID_FORMAT", table.key, col.key, row, value=value)
             elif kind is ColType.DATE:
-                self.date(table.key, col.key, row, value, **label)
+                self.date(table.key, col.key, row, value, col.date_rule, **label)
 
 
 def _value_of(col: Any, book: Any, data: Any) -> Any:

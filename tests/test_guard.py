@@ -68,15 +68,21 @@ def _sheets(draw: st.DrawFn) -> tuple[str, int, int, list[str]]:
             if draw(st.booleans()):
                 ref = ref.lower()
             attrs = _attr("r", ref, draw(_STYLE)) if explicit else ""
-            if draw(st.integers(0, 5)) == 0:
+            kind = draw(st.integers(0, 7))
+            if kind == 0:
                 attrs += _attr("t", "e", draw(_STYLE))
                 cells.append(f"<{prefix}c{attrs}><{prefix}v>#REF!</{prefix}v></{prefix}c>")
                 errors.append(f"{col_name(col)}{row}")
+            elif kind == 1:  # no value (a style only): python-calamine's grid does not grow (issue 13)
+                cells.append(f"<{prefix}c{attrs}{_attr('s', '1', 'plain')}/>")
+                continue
             else:
                 cells.append(f"<{prefix}c{attrs}><{prefix}v>{col}</{prefix}v></{prefix}c>")
             far_col = max(far_col, col)
-        far_row = max(far_row, row)
+            far_row = max(far_row, row)
         lines.append(f"<{prefix}row{r_attr}>{''.join(cells)}</{prefix}row>")
+    if draw(st.booleans()):  # an empty row far down (LibreOffice writes row 1,048,576 so): costs nothing
+        lines.append(f'<{prefix}row r="1048576" customHeight="1" ht="24"></{prefix}row>')
     ns = f' xmlns:x="{MAIN}"' if prefix else ""
     xml = (f'<?xml version="1.0" encoding="UTF-8"?><{prefix}worksheet xmlns="{MAIN}"{ns}><{prefix}sheetData>'
            f"{''.join(lines)}</{prefix}sheetData></{prefix}worksheet>")
@@ -115,7 +121,8 @@ def test_the_exact_scan_stops_at_the_limit_and_refuses_a_dtd() -> None:
         if rows * cols > 100:
             raise OverflowError(rows, cols)
 
-    xml = b'<worksheet><sheetData><row r="1"><c r="A1"/></row><row r="50"><c r="C50"/></row></sheetData></worksheet>'
+    xml = (b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="50"><c r="C50"><v>1</v></c></row>'
+           b'</sheetData></worksheet>')
     try:
         ExactScan(limit).feed([xml])
         raise AssertionError("not stopped")

@@ -417,3 +417,30 @@ def test_format_be(d, thai, expected):
 )
 def test_fiscal_year_be(d, expected):
     assert fiscal_year_be(d) == expected
+
+
+# ---------------------------------------------------------------- issue 13 items 8 and 10
+
+# Direction marks and format characters a copy from Windows contacts, a web page or Word can carry.
+_FORMAT_CHARS = ["\u200e", "\u200f", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A)),
+                 "\u00ad", *map(chr, range(0x2060, 0x2065))]
+
+
+@pytest.mark.parametrize("ch", _FORMAT_CHARS, ids=lambda c: f"U+{ord(c):04X}")
+def test_format_characters_are_removed_like_zero_width_spaces(ch):
+    assert digits_only(f"{ch}088-935-0018{ch}") == "0889350018"
+    assert digits_only(f"3{ch}1012{ch}00345678") == "3101200345678"
+    assert to_number(f"1,2{ch}00") == 1200.0
+    assert to_int(f"{ch}15") == 15
+    assert clean_text(f"สม{ch}ชาย ใจ{ch}ดี") == "สมชาย ใจดี"
+    assert to_date(f"12/12/2563{ch}") == date(2020, 12, 12)
+
+
+def test_windows_contact_copy_of_a_phone():
+    assert digits_only("\u202a088-935-0018\u202c") == "0889350018"
+
+
+@pytest.mark.parametrize("value, expected", [("ยินยอม", True), ("ไม่ยินยอม", False), (" ไม่ ยินยอม ", False),
+                                             ("ยินยอม\u200b", True)])
+def test_consent_in_words(value, expected):
+    assert to_yes_no(value) is expected

@@ -196,7 +196,9 @@ def test_members_round_trip(template: Path, rows: list[Row]) -> None:
         at = _write(template, out, rows)
         book = read_district_workbook(out)
 
-    assert book.issues == []
+    # a date cell storing a Buddhist-era year (written on purpose) is read as meant, with a warning (issue 13)
+    assert [i for i in book.issues if i.code != "DATE_STORED_YEAR_TOO_LATE"] == []
+    assert all(i.severity.value == "warning" for i in book.issues)
     assert book.groups == []
     assert [m.row for m in book.members] == at
     for row, m in zip(rows, book.members, strict=True):

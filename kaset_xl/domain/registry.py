@@ -19,9 +19,10 @@ from kaset_xl.criteria import Criteria, RegistryRules
 from kaset_xl.domain.models import Group, Member
 from kaset_xl.issues import Issue, make_issue
 from kaset_xl.memo import IdentityMemo
+from kaset_xl.normalize import BE_OFFSET
 from kaset_xl.normalize import format_be as _be
 from kaset_xl.normalize import name_key
-from kaset_xl.workbook.spec import ColType, Column, Table
+from kaset_xl.workbook.spec import FISCAL_WINDOW, ColType, Column, Table
 
 if TYPE_CHECKING:
     from kaset_xl.workbook.reader import DistrictBook
@@ -68,7 +69,8 @@ class Checker:
         self.today = today
         self.issues: list[Issue] = []
         # Cells whose raw value could not be read already carry an issue: report nothing more there.
-        self.unreadable = {(i.sheet, i.cell) for i in book.issues}
+        # (A date read with the warning DATE_STORED_YEAR_TOO_LATE was read: the date rules still look at it.)
+        self.unreadable = {(i.sheet, i.cell) for i in book.issues if i.code != "DATE_STORED_YEAR_TOO_LATE"}
         area = book.area
         self.tambons = {normalize_tambon(n) for n in area.tambon_names}
         self.district_th = area.district.name_th
@@ -144,14 +146,46 @@ class Checker:
                     self.add(code, tkey, key, row, value=value, first=value[:1])
                 elif kind is FARMER and not (len(value) == 12 and value.isascii() and value.isdigit()):
                     self.add("FARMER_ID_FORMAT", tkey, key, row, value=value)
-                elif kind is DATE and (value > today or value < earliest):
-                    self.date(tkey, key, row, value, **label)
+                elif kind is DATE and (value > today or value < earliest or col.date_rule is not None):
+                    self.date(tkey, key, row, value, col.date_rule, **label)
 
-    def date(self, table: str, key: str, row: int, value: dt.date, **label: str) -> None:
+    def date(self, table: str, key: str, row: int, value: dt.date, rule: str | None = None, **label: str) -> None:
         if value > self.today:
             self.add("DATE_IN_FUTURE", table, key, row, value=_be(value), **label)
         elif value < self.rules.earliest_date:
             self.add("DATE_IMPLAUSIBLE", table, key, row, value=_be(value), **label)
+        elif rule is not None and (found := self.date_rule(value, rule)):
+            self.add(found[0], table, key, row, **found[1], **label)
+
+    def date_rule(self, value: dt.date, rule: str) -> tuple[str, dict[str, Any]] | None:
+        """A date outside its column's plausible years (``Column.date_rule``): the code and its parameters.
+
+        FISCAL_WINDOW: the workbook's fiscal year ± 1 (FY2564 ± 1: 1 Oct 2019 – 30 Sep 2022); SINCE_2500: from
+        1 Jan 2500 BE (1957) to today.  A date outside that a 2-digit year explains (``25/6/64`` typed into a date
+        cell is stored by Excel and LibreOffice as 1964) is DATE_TWO_DIGIT_YEAR, naming the date probably meant
+        and what to type; any other is DATE_OUTSIDE_FISCAL_YEAR or DATE_BEFORE_2500.  Errors: such a date would
+        make a report on time or a member's history wrong.
+        """
+        fy = self.book.identity.fiscal_year - BE_OFFSET  # the Christian year the fiscal year ends in
+        if rule == FISCAL_WINDOW:
+            low, high = dt.date(fy - 2, 10, 1), dt.date(fy + 1, 9, 30)
+        else:
+            low, high = dt.date(2500 - BE_OFFSET, 1, 1), self.today
+        if low <= value <= high:
+            return None
+        if 1930 <= value.year <= 2029:  # the years Excel and LibreOffice give a 2-digit year (30–99, 00–29)
+            try:
+                meant = value.replace(year=2500 + value.year % 100 - BE_OFFSET)
+            except ValueError:  # 29 February of a year that is not leap
+                meant = None
+            if meant is not None and low <= meant <= high:
+                return "DATE_TWO_DIGIT_YEAR", {"value": _be(value), "stored": value.year,
+                                               "typed": f"{value.day}/{value.month}/{value.year % 100:02d}",
+                                               "probable": _be(meant)}
+        if rule == FISCAL_WINDOW:
+            return "DATE_OUTSIDE_FISCAL_YEAR", {"value": _be(value), "fiscal_year": self.book.identity.fiscal_year,
+                                                "low": _be(low), "high": _be(high)}
+        return "DATE_BEFORE_2500", {"value": _be(value)}
 
     # ------------------------------------------------------------------ district information
     def info(self) -> None:
@@ -182,6 +216,8 @@ class Checker:
                     add("DATE_IN_FUTURE", value=_be(value), **label)
                 elif value < self.rules.earliest_date:
                     add("DATE_IMPLAUSIBLE", value=_be(value), **label)
+                elif f.date_rule is not None and (found := self.date_rule(value, f.date_rule)):
+                    add(found[0], **found[1], **label)
 
     # ------------------------------------------------------------------ groups
     def groups(self, members_by_group: dict[str, list[Member]]) -> None:

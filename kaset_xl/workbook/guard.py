@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import io
 import os
+from array import array
 import re
 import zipfile
 import zlib
@@ -47,7 +48,15 @@ from xml.parsers import expat
 
 from kaset_xl.issues import Issue, KasetError, make_issue
 from kaset_xl.workbook import package
-from kaset_xl.workbook.sheetscan import FAST_COLUMNS, FAST_ROWS, ExactScan, col_name, fast_look
+from kaset_xl.workbook.sheetscan import (
+    FAST_COLUMNS,
+    FAST_ROWS,
+    ExactScan,
+    TooManyElements,
+    col_name,
+    fast_look,
+    shared_string_sizes,
+)
 
 if TYPE_CHECKING:
     from kaset_xl.workbook.reader import DistrictBook
@@ -75,6 +84,10 @@ class Limits:
     max_columns: int = 256  # per sheet the reader loads (the farthest column, IV)
     max_members: int = 10_000  # zip members (parts); a district workbook has ~30–60
     max_cells: int = 3_000_000  # per sheet: rows × columns up to the farthest cell (python-calamine's grid)
+    # the text the cells of a workbook expand to: the shared-strings table, the XML of every sheet read and,
+    # for every cell using a shared string, that string again (python-calamine copies it into each cell).
+    # A district workbook: ~1 MB.  100 MB keeps any reader's peak well under 1 GB.
+    max_text_bytes: int = 100 * MB
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
@@ -98,6 +111,7 @@ def _mb(n: int | float) -> str:
 
 _NUMBER_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?\bs="[0-9]+"[^>]*>\s*<v>([^<]+)</v>')
 _MAX_DATE_SERIAL = 2_958_465.0
+_MIN_SHARED_CELL_BYTES = 20  # <c t="s"><v>0</v></c>: the least XML a cell using a shared string takes
 
 
 class Guard:
@@ -115,6 +129,8 @@ class Guard:
         # the fast look vouches for at most 9,999 rows × column IV: with lower limits every sheet is scanned exactly
         self._fast_ok = lim.max_rows >= FAST_ROWS and lim.max_columns >= FAST_COLUMNS and \
             lim.max_cells >= FAST_ROWS * FAST_COLUMNS
+        self._shared_sizes: array[int] | None = None  # set when the text of the cells must be counted
+        self._text = 0  # bytes of text counted so far (see Limits.max_text_bytes)
 
     # ---------------------------------------------------------------- the package
 
@@ -156,6 +172,57 @@ class Guard:
             if not i.is_dir():
                 self._check_prolog(zf, i)
         self._sheet_parts = self._map_sheets(zf)
+        self._check_shared_strings(zf)
+
+    def _check_shared_strings(self, zf: zipfile.ZipFile) -> None:
+        """Bound the text the cells expand to (``Limits.max_text_bytes``, issue 13).
+
+        python-calamine copies a shared string into every cell that uses it: one 32,000-character string in
+        40,000 cells is 2.6 GB.  The size of every shared string is taken from the table's XML (streamed);
+        when even the worst case — every sheet's XML full of cells using the longest string — stays within the
+        limit, nothing more is done (a district workbook).  Otherwise every sheet is scanned exactly before it
+        is read, adding each cell's shared string to the count, and refused (FILE_TEXT_TOO_LARGE, at the cell
+        where the count passes the limit) before any library builds the cells.
+        """
+        lim = self.limits.max_text_bytes
+        names = [n for n in zf.NameToInfo if n.lower().endswith("sharedstrings.xml")]
+        target = re.search(rb'Type="[^"]*/sharedStrings"[^>]*Target="/?(?:xl/)?([^"]+)"|'
+                           rb'Target="/?(?:xl/)?([^"]+)"[^>]*Type="[^"]*/sharedStrings"',
+                           self._read_small(zf, "xl/_rels/workbook.xml.rels"))
+        if target:
+            name = "xl/" + (target.group(1) or target.group(2)).decode("utf-8", "replace")
+            if name in zf.NameToInfo and name not in names:
+                names.append(name)
+        table = sum(zf.getinfo(n).file_size for n in names)
+        if table > lim:
+            raise KasetError("FILE_TEXT_TOO_LARGE", file=self.shown, sheet=names[0], cell="-", size=_mb(table),
+                             limit=_mb(lim))
+        sizes: array[int] = array("q")
+        for name in names:  # the largest table is the one that counts (a workbook has one)
+            found = shared_string_sizes(self._pieces(zf.getinfo(name)))
+            if sum(found) >= sum(sizes):
+                sizes = found
+        sheets = sum(zf.getinfo(p).file_size for p in set((self._sheet_parts or {}).values()) if p in zf.NameToInfo)
+        longest = max(sizes, default=0)
+        if table + sheets + sheets // _MIN_SHARED_CELL_BYTES * longest <= lim:
+            return  # even the worst case is within the limit
+        self._shared_sizes = sizes
+        self._text = table
+        self._fast_ok = False  # every sheet is scanned exactly, counting its cells' text
+
+    @staticmethod
+    def _read_small(zf: zipfile.ZipFile, name: str) -> bytes:
+        try:
+            with zf.open(name) as f:
+                return f.read(1 * MB)
+        except KeyError:
+            return b""
+
+    def _count_text(self, sheet: str, cell: str, size: int) -> None:
+        self._text += size
+        if self._text > self.limits.max_text_bytes:
+            raise KasetError("FILE_TEXT_TOO_LARGE", file=self.shown, sheet=sheet, cell=cell, size=_mb(self._text),
+                             limit=_mb(self.limits.max_text_bytes))
 
     def _check_prolog(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         head = self._quick_head(info)
@@ -318,7 +385,22 @@ class Guard:
                                  farthest=f"{col_name(columns)}{rows}", limit=f"{lim.max_cells:,}")
 
         assert self._zip is not None
-        extent = ExactScan(limit).feed(self._pieces(self._zip.getinfo(part)))
+        info = self._zip.getinfo(part)
+        sizes = self._shared_sizes
+        shared = None
+        if sizes is not None:
+            self._count_text(sheet, "A1", info.file_size)  # the sheet's own XML: inline and formula text
+
+            def shared(cell: str, text: str) -> None:
+                index = text.strip()
+                if index.isdigit() and int(index) < len(sizes):
+                    self._count_text(sheet, cell, sizes[int(index)])
+
+        try:
+            extent = ExactScan(limit, shared, max_elements=lim.max_cells).feed(self._pieces(info))
+        except TooManyElements as exc:
+            raise KasetError("SHEET_TOO_MANY_CELLS", file=shown, sheet=sheet, cells=f"{exc.args[0]:,}",
+                             farthest="-", limit=f"{lim.max_cells:,}") from None
         return [ErrorCell(sheet, cell, value) for cell, value in extent.errors]
 
     def scan_all_sheets(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 from kaset_xl.criteria import Criteria
-from kaset_xl.workbook.spec import BE_HINT, ColType, Column, Table
+from kaset_xl.workbook.spec import BE_HINT, FISCAL_WINDOW, ColType, Column, Table
 
 __all__ = ["programme_tables", "programme_lists", "assessment_key", "sf_key", "capable_key", "CATEGORY_CHOICES",
            "ROUND_CHOICES", "CAPABILITY_AREAS"]
@@ -87,7 +87,8 @@ def programme_tables(crit: Criteria) -> tuple[Table, ...]:
         C("group", "ชื่อกลุ่ม", "Group", T.GROUP, required=True, choices="group", width=26),
         C("round", "ครั้งที่ประเมิน", "Round", T.INT, required=True, choices="round", width=8,
           hint="1 = ก่อนเข้าร่วมโครงการ, 2 = หลังสัมมนาเครือข่าย"),
-        C("date", "วันที่ประเมิน", "Assessment date", T.DATE, required=True, width=12, hint=BE_HINT),
+        C("date", "วันที่ประเมิน", "Assessment date", T.DATE, required=True, width=12, hint=BE_HINT,
+          date_rule=FISCAL_WINDOW),
         C("assessor", "ผู้ประเมิน", "Assessor", T.TEXT, width=16),
     ]
     for area in crit.assessment.areas:
@@ -114,7 +115,8 @@ def programme_tables(crit: Criteria) -> tuple[Table, ...]:
 
     sf_cols: list[Column] = [
         C("no", "ลำดับ", "No.", T.INT, width=6, counts_as_data=False), *member_key,
-        C("date", "วันที่ประเมินตนเอง", "Self-assessment date", T.DATE, width=12, hint=BE_HINT),
+        C("date", "วันที่ประเมินตนเอง", "Self-assessment date", T.DATE, width=12, hint=BE_HINT,
+          date_rule=FISCAL_WINDOW),
         C("income", "รายได้ภาคเกษตรของครัวเรือน (บาท/ปี)", "Household farm income (baht/yr)", T.NUMBER,
           required=True, width=14, low=0,
           hint=f"เกณฑ์ {crit.smart_farmer.income_threshold:,.0f} บาทต่อครัวเรือนต่อปี"),
@@ -156,12 +158,15 @@ def programme_tables(crit: Criteria) -> tuple[Table, ...]:
     part_cols: list[Column] = [
         C("no", "ลำดับ", "No.", T.INT, width=6, counts_as_data=False), *member_key,
         C("phase1", "เข้าร่วมระยะที่ 1", "Phase 1", T.YESNO, choices="yesno", width=9, band="การเข้าร่วมกิจกรรม"),
-        C("phase1_date", "วันที่ระยะที่ 1", "Phase 1 date", T.DATE, width=11, band="การเข้าร่วมกิจกรรม"),
+        C("phase1_date", "วันที่ระยะที่ 1", "Phase 1 date", T.DATE, width=11,
+          band="การเข้าร่วมกิจกรรม", date_rule=FISCAL_WINDOW),
         C("phase2", "เข้าร่วมระยะที่ 2", "Phase 2", T.YESNO, choices="yesno", width=9, band="การเข้าร่วมกิจกรรม"),
-        C("phase2_date", "วันที่ระยะที่ 2", "Phase 2 date", T.DATE, width=11, band="การเข้าร่วมกิจกรรม"),
+        C("phase2_date", "วันที่ระยะที่ 2", "Phase 2 date", T.DATE, width=11,
+          band="การเข้าร่วมกิจกรรม", date_rule=FISCAL_WINDOW),
         C("seminar", "เข้าร่วมสัมมนาเครือข่าย", "Seminar", T.YESNO, choices="yesno", width=9,
           band="การเข้าร่วมกิจกรรม"),
-        C("seminar_date", "วันที่สัมมนา", "Seminar date", T.DATE, width=11, band="การเข้าร่วมกิจกรรม"),
+        C("seminar_date", "วันที่สัมมนา", "Seminar date", T.DATE, width=11,
+          band="การเข้าร่วมกิจกรรม", date_rule=FISCAL_WINDOW),
     ]
     for k, area in enumerate(crit.assessment.areas[:CAPABILITY_AREAS], start=1):
         part_cols.append(C(capable_key(k), f"ทำได้ด้านที่ {k}", f"Capable in area {k}", T.YESNO, choices="yesno",
@@ -181,7 +186,7 @@ def programme_tables(crit: Criteria) -> tuple[Table, ...]:
             C("activity", "กิจกรรม", "Activity", T.CHOICE, required=True, choices="activity", width=20),
             C("group", "ชื่อกลุ่ม", "Group", T.GROUP, choices="group", width=24,
               hint="ต้องระบุสำหรับวัสดุการเกษตร"),
-            C("date", "วันที่", "Date", T.DATE, width=11, hint=BE_HINT),
+            C("date", "วันที่", "Date", T.DATE, width=11, hint=BE_HINT, date_rule=FISCAL_WINDOW),
             C("item", "รายการ", "Item", T.CHOICE, required=True, choices="rate_item", strict=False, width=30,
               hint="เลือกจากอัตราที่กำหนด หรือพิมพ์รายการอื่น"),
             C("quantity", "จำนวน", "Quantity", T.NUMBER, required=True, width=9, low=0),

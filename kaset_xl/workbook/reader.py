@@ -93,7 +93,10 @@ class DistrictBook:
         return district_area(self.identity.district_code)
 
     def cell(self, table: str, key: str, row: int) -> str:
-        return f"{self.columns[table][key]}{row}"
+        """The cell of ``key`` on ``row`` as found; a column missing from the file (an optional one, see
+        HEADER_OPTIONAL_MISSING): where the template has it."""
+        letter = self.columns[table].get(key) or self.layout.table(table).letter(key)
+        return f"{letter}{row}"
 
     def sheet(self, table: str) -> str:
         return self.layout.table(table).sheet
@@ -273,10 +276,27 @@ def _identity(grids: _SheetCache | _GridMap, layout: Layout, shown: str) -> Iden
     return identity
 
 
+def _stored_date(raw: Any, value: Any, issues: list[Issue], **where: Any) -> None:
+    """DATE_STORED_YEAR_TOO_LATE (a warning) when a date cell stores a year beyond 2200 CE: 12/12/2563 typed
+    on a PC set to the Gregorian calendar (stored as 2563 CE, shown as 3106 by the Thai date format).  The
+    value is read as the Buddhist-era date it probably is (see ``normalize.to_date``)."""
+    year = nz.stored_year(raw)
+    if year is None or year <= nz.LATEST_STORED_YEAR or not isinstance(value, dt.date):
+        return
+    typed = f"{value.day}/{value.month}/{year}"
+    issues.append(make_issue("DATE_STORED_YEAR_TOO_LATE", stored=year, shown=year + nz.BE_OFFSET, typed=typed,
+                             value=nz.format_be(value), typed_ce=f"{value.day}/{value.month}/{value.year}",
+                             **where))
+
+
 def _convert(col_type: ColType, raw: Any, *, sheet: str, cell: str, row: int, key: str,
              label: str, label_en: str, issues: list[Issue]) -> Any:
     try:
-        return parse_value(col_type, raw)
+        value = parse_value(col_type, raw)
+        if col_type is ColType.DATE and not isinstance(raw, str):
+            _stored_date(raw, value, issues, sheet=sheet, cell=cell, row=row, field=key, label=label,
+                         label_en=label_en)
+        return value
     except nz.ParseError as exc:
         issues.append(make_issue(exc.code, sheet=sheet, cell=cell, row=row, field=key,
                                  label=label, label_en=label_en, value=exc.value, choices="ใช่ / ไม่ใช่"))
@@ -342,8 +362,15 @@ _HEADERS: IdentityMemo[tuple[dict[str, int], dict[str, str]]] = IdentityMemo()
 _PLAIN_TYPES = frozenset({str, float, int, bool, type(None), dt.date, dt.datetime, dt.time, dt.timedelta})
 
 
-def _columns(grid: Grid, table: Table, shown: str) -> tuple[int, dict[str, int], dict[str, str]]:
-    """The header row (0-based), column key → column index and column key → letter, as found."""
+def _columns(grid: Grid, table: Table, shown: str,
+             issues: list[Issue]) -> tuple[int, dict[str, int], dict[str, str]]:
+    """The header row (0-based), column key → column index and column key → letter, as found.
+
+    A required column's header missing refuses the file (HEADER_MISSING); an optional column's
+    (an input that is not required, or a computed one) is HEADER_OPTIONAL_MISSING, a warning: the
+    rest is read, that column is blank (and ``score`` writes nothing for it).  A table header written
+    twice is HEADER_DUPLICATE at the second (the first is read).
+    """
     expected = table.header_row - 1
     key = None
     if expected < len(grid) and set(map(type, grid[expected])) <= _PLAIN_TYPES:
@@ -355,29 +382,44 @@ def _columns(grid: Grid, table: Table, shown: str) -> tuple[int, dict[str, int],
     h = _find_header_row(grid, table)
     if h is None:
         raise KasetError("HEADER_MISSING", file=shown, sheet=table.sheet, header=table.columns[1].header)
+    wanted = _plan_of(table)[0]
     positions: dict[str, int] = {}
+    found: list[Issue] = []
     for c, v in enumerate(grid[h]):
         if isinstance(v, str):
-            positions.setdefault(normalize_header(v), c)
+            name = normalize_header(v)
+            if name in positions and name in wanted:
+                found.append(make_issue("HEADER_DUPLICATE", sheet=table.sheet, cell=cell_name(h, c),
+                                        row=h + 1, header=v.strip(), first=cell_name(h, positions[name])))
+            positions.setdefault(name, c)
     index: dict[str, int] = {}
     for col in table.columns:
-        c = positions.get(normalize_header(col.header))
-        if c is None:
-            raise KasetError("HEADER_MISSING", file=shown, sheet=table.sheet, header=col.header)
-        index[col.key] = c
+        at = positions.get(normalize_header(col.header))
+        if at is None:
+            if col.required:
+                raise KasetError("HEADER_MISSING", file=shown, sheet=table.sheet, header=col.header)
+            found.append(make_issue("HEADER_OPTIONAL_MISSING", sheet=table.sheet, row=h + 1, field=col.key,
+                                    header=col.header, header_en=col.header_en))
+            continue
+        index[col.key] = at
     letters = {k: col_letter(c) for k, c in index.items()}
-    if key is not None and h == expected:  # found from that row alone (see _find_header_row)
+    if key is not None and h == expected and not found:  # found from that row alone (see _find_header_row)
         _HEADERS.store((table,), (index, letters), key)
+    issues.extend(found)
     return h, index, letters
+
+
+_ABSENT = 1 << 30  # the index of a column not in the file: beyond every row, so always blank
 
 
 def _table(grid: Grid, table: Table, shown: str,
            issues: list[Issue]) -> tuple[dict[str, str], list[dict[str, Any]], int]:
-    h, index, letters = _columns(grid, table, shown)
+    h, index, letters = _columns(grid, table, shown, issues)
     letters = dict(letters)  # the caller's own: the book keeps it
     inputs = _plan_of(table)[1]
-    plan = [(col.key, index[col.key], parse) for col, parse in inputs]
-    data_idx = [index[col.key] for col, _ in inputs if col.counts_as_data]
+    # _ABSENT: always blank; the last item: a date column, whose stored year is looked at (see _stored_date)
+    plan = [(col.key, index.get(col.key, _ABSENT), parse, col.type is ColType.DATE) for col, parse in inputs]
+    data_idx = [index[col.key] for col, _ in inputs if col.counts_as_data and col.key in index]
     rows: list[dict[str, Any]] = []
     for r in range(h + 1, len(grid)):
         line = grid[r]
@@ -388,13 +430,17 @@ def _table(grid: Grid, table: Table, shown: str,
         else:
             continue  # a blank row in the middle is skipped, not the end of the table
         values: dict[str, Any] = {"row": r + 1}
-        for key, i, parse in plan:
+        for key, i, parse, is_date in plan:
             raw = line[i] if i < width else None
             if raw == "":
                 values[key] = None  # calamine's empty cell (the common case)
                 continue
             try:
                 values[key] = parse(raw)
+                if is_date and raw is not None and raw.__class__ is not str:
+                    _stored_date(raw, values[key], issues, sheet=table.sheet, cell=f"{letters[key]}{r + 1}",
+                                 row=r + 1, field=key, label=table.column(key).header,
+                                 label_en=table.column(key).header_en)
             except nz.ParseError as exc:
                 col = table.column(key)
                 issues.append(make_issue(exc.code, sheet=table.sheet, cell=f"{letters[key]}{r + 1}", row=r + 1,

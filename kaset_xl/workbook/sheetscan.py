@@ -25,11 +25,13 @@ Both stream the part; neither holds more than a piece of it.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
-__all__ = ["fast_look", "ExactScan", "SheetExtent", "col_number", "col_name", "FAST_ROWS", "FAST_COLUMNS"]
+__all__ = ["fast_look", "ExactScan", "TooManyElements", "SheetExtent", "col_number", "col_name", "FAST_ROWS",
+           "FAST_COLUMNS", "shared_string_sizes"]
 
 FAST_ROWS = 9_999  # the farthest row and column a sheet that passes fast_look can reach
 FAST_COLUMNS = 256  # IV
@@ -77,16 +79,35 @@ def fast_look(buf: bytes) -> bool:
 _REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 
 
+class _TooManyElements(Exception):
+    """More <c> elements in a sheet than ``ExactScan.max_elements``."""
+
+
 class ExactScan:
     """Place every row and cell as python-calamine does; call ``limit(rows, columns)`` as the grid
-    grows (it raises to stop), feed the XML with :meth:`feed`, then :meth:`close`."""
+    grows (it raises to stop), feed the XML with :meth:`feed`, then :meth:`close`.
 
-    def __init__(self, limit: Callable[[int, int], None]) -> None:
+    Only cells that hold a value (a ``<v>`` or an inline ``<is>``) make the grid grow: python-calamine
+    builds its grid up to the farthest cell with a value, and an empty ``<row>`` or a cell with only a
+    style costs it nothing.  So the row, column and cell limits count rows and cells that hold values:
+    LibreOffice's re-save adds an empty, formatted row 1,048,576 to a sheet with an autofilter, and a
+    workbook re-saved so is read (issue 13).
+    """
+
+    def __init__(self, limit: Callable[[int, int], None],
+                 shared: Callable[[str, str], None] | None = None, max_elements: int | None = None) -> None:
         self.limit = limit
+        self.shared = shared  # called with (A1 cell, the <v> text) for every shared-string cell (t="s")
+        # Cells without a value cost python-calamine nothing, but openpyxl (score, register) makes an object
+        # of each: at most this many <c> elements, with or without a value (ValueError past it).
+        self.max_elements = max_elements
+        self.elements = 0
         self.extent = SheetExtent()
         self._row = 0
         self._col = 0
         self._error: tuple[int, int] | None = None
+        self._shared_at: tuple[int, int] | None = None
+        self._cell: tuple[int, int] | None = None  # the current cell, until it holds a value
         self._in_v = False
         self._text: list[str] = []
         p = expat.ParserCreate()  # no namespace processing: names as written, matched by local name
@@ -121,29 +142,82 @@ class ExactScan:
             r = attrs.get("r", "").strip()
             self._row = int(r) if r.isdigit() else self._row + 1
             self._col = 0
-            self._grow(self._row, 0)
         elif local == "c":
             m = _REF.fullmatch(attrs.get("r", "").strip())
             if m:
                 self._col, row = col_number(m.group(1)), int(m.group(2))
             else:
                 self._col, row = self._col + 1, self._row
-            self._grow(row, self._col)
-            if attrs.get("t") == "e":
+            self._cell = (row, self._col)  # the grid grows when the cell turns out to hold a value
+            self.elements += 1
+            if self.max_elements is not None and self.elements > self.max_elements:
+                raise _TooManyElements(self.elements)
+            kind = attrs.get("t")
+            if kind == "e":
                 self._error = (row, self._col)
                 self._text = []
-        elif local == "v" and self._error is not None:
-            self._in_v = True
+            elif kind == "s" and self.shared is not None:
+                self._shared_at = (row, self._col)
+                self._text = []
+        elif local == "v" or local == "is":  # a value: only now does the cell count (see the class doc)
+            if self._cell is not None:
+                self._grow(*self._cell)
+                self._cell = None
+            if local == "v" and (self._error is not None or self._shared_at is not None):
+                self._in_v = True
 
     def _end(self, name: str) -> None:
         local = name.rpartition(":")[2]
         if local == "v":
             self._in_v = False
-        elif local == "c" and self._error is not None:
+        elif local == "c" and self._cell is not None:
+            self._cell = None
+        if local == "c" and self._error is not None:
             row, col = self._error
             self.extent.errors.append((f"{col_name(col)}{row}", "".join(self._text).strip() or "#?"))
             self._error = None
+        elif local == "c" and self._shared_at is not None:
+            row, col = self._shared_at
+            self._shared_at = None
+            assert self.shared is not None
+            self.shared(f"{col_name(col)}{row}", "".join(self._text))
 
     def _chars(self, text: str) -> None:
         if self._in_v:
             self._text.append(text)
+
+
+# The start of a shared string (<si>, <x:si …>): python-calamine matches elements by their local name.
+_SI_START = re.compile(rb"<(?:[A-Za-z_][A-Za-z0-9_.-]*:)?si[\s/>]")
+
+
+def shared_string_sizes(pieces: Iterable[bytes]) -> array[int]:
+    """The size in bytes of each shared string's XML (``<si>`` to the next), in order, streaming the part.
+
+    The XML of a string is never shorter than its text as UTF-8 (entities only shorten, and a DOCTYPE is
+    refused), so these are upper bounds of what a reader expands each string into: python-calamine copies
+    a shared string into every cell that uses it (issue 13).
+    """
+    sizes: array[int] = array("q")
+    last: int | None = None  # where the previous <si> started, in the whole part
+    offset = 0  # where ``buf`` starts in the whole part
+    carry = b""
+    for piece in pieces:
+        buf = carry + piece
+        end = 0
+        for m in _SI_START.finditer(buf):
+            at = offset + m.start()
+            if last is not None:
+                sizes.append(at - last)
+            last, end = at, m.end()
+        cut = buf.rfind(b"<", end)  # a tag cut at the piece's end: looked at again with the next piece
+        if cut < 0 or len(buf) - cut > 64:
+            cut = len(buf)
+        carry = buf[cut:]
+        offset += cut
+    if last is not None:
+        sizes.append(offset + len(carry) - last)
+    return sizes
+
+
+TooManyElements = _TooManyElements

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.utils import get_column_letter as col_name
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT / "tests") not in sys.path:  # the sample generator (tests/sample_data.py), when run as a script
@@ -314,9 +315,11 @@ def _far_row(dst: Path) -> None:
 
 @maker("อันตราย/rows-without-numbers.xlsx")
 def _many_rows(dst: Path) -> None:
-    """100,001 empty rows without row numbers (the count, not the numbers, is over the limit)."""
+    """100,001 rows without row numbers, the last holding a value (the count, not the numbers, is over the limit;
+    rows without a value cost python-calamine nothing and are not counted: issue 13)."""
     part = sheet_part(BASE, GROUPS)
-    rezip(BASE, dst, edit={part: lambda d: d.replace(b"</sheetData>", b"<row/>" * 100_001 + b"</sheetData>", 1)})
+    rows = b"<row/>" * 100_000 + b"<row><c><v>1</v></c></row>"
+    rezip(BASE, dst, edit={part: lambda d: d.replace(b"</sheetData>", rows + b"</sheetData>", 1)})
 
 
 @maker("อันตราย/column-ZZ.xlsx")
@@ -632,10 +635,12 @@ def _cells_without_r(dst: Path) -> None:
 
 @maker("อันตราย/rows-with-a-prefix.xlsx")
 def _prefixed_rows(dst: Path) -> None:
-    """120,000 rows written <x:row/> (no r): python-calamine reads them as rows."""
+    """120,000 rows written <x:row/> (no r), the last holding a value: python-calamine reads them as rows."""
     def change(d: bytes) -> bytes:
-        d = d.replace(b"<worksheet ", b'<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ', 1)
-        return d.replace(b"</sheetData>", b"<x:row/>" * 120_000 + b"</sheetData>", 1)
+        ns = b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        d = d.replace(b"<worksheet ", b"<worksheet " + ns, 1)
+        rows = b"<x:row/>" * 119_999 + b"<x:row><x:c><x:v>1</x:v></x:c></x:row>"
+        return d.replace(b"</sheetData>", rows + b"</sheetData>", 1)
     _members_edit(dst, change)
 
 
@@ -643,6 +648,142 @@ def _prefixed_rows(dst: Path) -> None:
 def _far_area(dst: Path) -> None:
     """IV90000: under the row limit and the column limit, but 23 million cells of grid."""
     _members_edit(dst, _before_sheet_end(b'<row r="90000"><c r="IV90000"><v>1</v></c></row>'))
+
+
+def _shared_string_bomb(dst: Path, cells: int, *, sheet: str = MEMBERS, column: str = "P",
+                       first_row: int = 5000, chars: int = 32_000,
+                       spelling: bytes = b'<c r="%s" t="s"><v>%d</v></c>') -> None:
+    """One ``chars``-character Thai shared string used by ``cells`` cells of ``sheet`` (one a row from
+    ``first_row``): python-calamine copies it into every cell (issue 13: 40,000 cells took 2.6 GB)."""
+    sst = "xl/sharedStrings.xml"
+    with zipfile.ZipFile(BASE) as z:
+        index = len(re.findall(rb"<si>", z.read(sst)))
+    text = ("ข้อความยาวมาก" * (chars // 13 + 1))[:chars].encode()
+    rows = b"".join(b'<row r="%d">' % r + spelling % (f"{column}{r}".encode(), index) + b"</row>"
+                    for r in range(first_row, first_row + cells))
+    rezip(BASE, dst, edit={
+        sst: lambda d: d.replace(b"</sst>", b"<si><t>" + text + b"</t></si></sst>", 1),
+        sheet_part(BASE, sheet): _before_sheet_end(rows)})
+
+
+@maker("อันตราย/shared-string-in-40000-cells.xlsx")
+def _shared_40000(dst: Path) -> None:
+    _shared_string_bomb(dst, 40_000)
+
+
+@maker("อันตราย/shared-string-in-20000-cells-single-quoted.xlsx")
+def _shared_20000_quoted(dst: Path) -> None:
+    """The same, 20,000 cells of ทะเบียนกลุ่ม written t='s' (python-calamine reads either quoting)."""
+    _shared_string_bomb(dst, 20_000, sheet=GROUPS, column="M", spelling=b"<c r='%s' t='s'><v>%d</v></c>")
+
+
+@maker("ค่า/long-text-in-a-few-cells.xlsx")
+def _shared_long_but_few(dst: Path) -> None:
+    """A 32,000-character text in 200 cells (6 MB): within the limit, read normally."""
+    _shared_string_bomb(dst, 200, first_row=3000)
+
+
+@maker("อันตราย/empty-row-1048576.xlsx")
+def _empty_last_row(dst: Path) -> None:
+    """LibreOffice's re-save of a sheet with an autofilter: an empty, formatted row 1,048,576 (issue 13).
+    It holds no value and costs python-calamine nothing: read normally."""
+    _members_edit(dst, _before_sheet_end(b'<row r="1048576" customFormat="false" ht="24" hidden="false" '
+                                         b'customHeight="true" outlineLevel="0" collapsed="false"></row>'))
+
+
+@maker("อันตราย/far-empty-styled-cell.xlsx")
+def _far_empty_cell(dst: Path) -> None:
+    """A cell at XFD1048576 with a style and no value: no grid for python-calamine, read normally."""
+    _members_edit(dst, _before_sheet_end(b'<row r="1048576"><c r="XFD1048576" s="1"/></row>'))
+
+
+@maker("อันตราย/many-empty-styled-cells.xlsx")
+def _many_empty_cells(dst: Path) -> None:
+    """3.2 million cells with a style and no value (rows 100–12,599, columns A–IV): nothing for python-calamine,
+    an object each for openpyxl (score): refused by count of cells."""
+    row = b"".join(b'<c r="%s%%d" s="1"/>' % col_name(c).encode() for c in range(1, 257))
+    rows = b"".join(b'<row r="%d">' % r + row.replace(b"%d", str(r).encode()) + b"</row>" for r in range(100, 12_600))
+    _members_edit(dst, _before_sheet_end(rows))
+
+
+# ---------------------------------------------------------------- issue 13: how real clients store values
+
+
+def _header_cell(ws: Any, text: str, row: int = 4) -> Any:
+    return next(c for c in ws[row] if isinstance(c.value, str) and c.value.replace("*", "").strip() == text)
+
+
+@maker("ค่า/direction-marks-in-ids-and-phones.xlsx")
+def _direction_marks(dst: Path) -> None:
+    """A Windows contact copy (U+202A … U+202C), direction marks, a soft hyphen and a word joiner around and
+    inside IDs, phones, numbers and names: removed like zero-width spaces, read normally."""
+    def change(wb: Any) -> None:
+        ws = wb[MEMBERS]
+        marks = ("\u202a{}\u202c", "\u200e{}\u200f", "{}\u00ad", "\u2066{}\u2069", "\u2060{}")
+        for i, row in enumerate(range(5, 10)):
+            for col in ("E", "F", "K", "Q"):  # surname, citizen ID, phone, area
+                cell = ws[f"{col}{row}"]
+                if cell.value is not None:
+                    text(cell, marks[i].format(cell.value))
+    with_openpyxl(dst, change)
+
+
+@maker("ค่า/consent-in-words.xlsx")
+def _consent_words(dst: Path) -> None:
+    """ยินยอม in the consent column: read as yes."""
+    def change(wb: Any) -> None:
+        ws = wb[MEMBERS]
+        col = _header_cell(ws, "สมัครใจเข้าร่วม").column_letter
+        for row in range(5, 10):
+            ws[f"{col}{row}"] = "ยินยอม"
+    with_openpyxl(dst, change)
+
+
+@maker("ค่า/report-date-two-digit-year.xlsx")
+def _two_digit_year(dst: Path) -> None:
+    """25/6/64 typed into the report date: Excel and LibreOffice store 1964."""
+    with_openpyxl(dst, lambda wb: setattr(wb[INFO]["C12"], "value", dt.date(1964, 6, 25)))
+
+
+@maker("ค่า/date-buddhist-year-in-a-date-cell.xlsx")
+def _be_year_cell(dst: Path) -> None:
+    """12/12/2563 typed on a PC set to the Gregorian calendar: stored as 2563 CE (shown 3106); read as meant."""
+    def change(wb: Any) -> None:
+        ws = wb[MEMBERS]
+        col = _header_cell(ws, "วันที่เข้าเป็นสมาชิก").column_letter
+        ws[f"{col}5"] = dt.datetime(2563, 12, 12)
+    with_openpyxl(dst, change)
+
+
+@maker("หัวตาราง/optional-column-deleted.xlsx")
+def _optional_deleted(dst: Path) -> None:
+    """The phone column of สมาชิก deleted: a warning, the rest is read."""
+    def change(wb: Any) -> None:
+        ws = wb[MEMBERS]
+        ws.delete_cols(_header_cell(ws, "โทรศัพท์").column)
+    with_openpyxl(dst, change)
+
+
+@maker("หัวตาราง/header-twice.xlsx")
+def _header_twice(dst: Path) -> None:
+    """A second column headed ชื่อ at Z: an error at Z4; the first is read."""
+    def change(wb: Any) -> None:
+        ws = wb[MEMBERS]
+        ws["Z4"] = "ชื่อ"
+        ws["Z5"] = "คนอื่น"
+    with_openpyxl(dst, change)
+
+
+@maker("หัวตาราง/headers-other-case-and-spacing.xlsx")
+def _headers_case(dst: Path) -> None:
+    """Computed and input headers with other case and spacing (``ระดับ(คำนวณ)``, ``smart group``): read normally."""
+    def change(wb: Any) -> None:
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(min_row=4, max_row=5):
+                for c in row:
+                    if isinstance(c.value, str) and any(w in c.value for w in ("(คำนวณ)", "Smart", "คะแนนรวม")):
+                        c.value = "  " + c.value.replace(" ", "").swapcase() + " "
+    with_openpyxl(dst, change)
 
 
 @maker("ค่า/error-value-single-quoted.xlsx")

@@ -158,7 +158,12 @@ def good_5801_thai_typing() -> tuple[WorkbookData, Expected]:
     info["phone"] = f"{info['phone'][:3]}-{info['phone'][3:]}"  # 053-612345
     info["report_date"] = "15 ธ.ค. 2563"
     info["officer"] = f"  {info['officer']} "
-    return WorkbookData(info=info, tables={"groups": groups, "members": members}, created=CREATED), []
+    # A date cell storing a Buddhist-era year (style 4 above) is read as meant, with a warning (issue 13).
+    expected: Expected = [
+        {"code": "DATE_STORED_YEAR_TOO_LATE", "sheet": MEMBERS, "cell": f"{letter}{FIRST_DATA_ROW + j}"}
+        for j, row in enumerate(members) for key, letter in (("birth_date", "G"), ("join_date", "N"))
+        if isinstance(row.get(key), dt.date) and row[key].year > 2200]
+    return WorkbookData(info=info, tables={"groups": groups, "members": members}, created=CREATED), expected
 
 
 # ============================================================================ bad-registry

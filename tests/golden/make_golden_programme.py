@@ -225,6 +225,7 @@ def bad_programme() -> tuple[WorkbookData, Expected]:
     p.plant("BUDGET_RATE_EXCEEDED", BUDGET, f"H{r}")                # 650 > 600
     r = line(activity=PHASE1, item=SNACK, date="1/01/2555", quantity=30, unit_price=35)
     p.plant("BUDGET_RATE_NOT_VALID", BUDGET, f"E{r}")               # 2012: before the rate's 2013
+    p.plant("DATE_OUTSIDE_FISCAL_YEAR", BUDGET, f"D{r}")            # 2012: outside FY2564 ± 1 (issue 13)
     line(activity=MATERIALS, group=G1, item="ปุ๋ยอินทรีย์", quantity=1, unit="ชุด", unit_price=4000)
     r = line(activity=MATERIALS, group=G1, item="ต้นพันธุ์กาแฟ", quantity=1, unit="ชุด", unit_price=3000.01)
     p.plant("MATERIALS_OVER_CAP", BUDGET, f"H{r}")                  # 7,000.01 > 7,000
