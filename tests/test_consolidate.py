@@ -29,6 +29,7 @@ from support import all_values, golden_script
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "workbooks").glob("*.xlsx"))
 ID13 = re.compile(r"\d{13}|\d-\d{4}-\d{5}-\d{2}-\d")
+SAMPLES_EXIT = 1  # the samples are 4 of Mae Hong Son's 7 districts: 3 missing need attention (exit 1)
 
 
 def run(*args: str) -> Result:
@@ -95,7 +96,7 @@ def test_sample_totals_equal_independent_counts(samples: Path, tmp_path: Path) -
     out = tmp_path / "prov.xlsx"
     before = {p: (sha(p), p.stat().st_mtime_ns) for p in samples.iterdir()}
     result = run("consolidate", str(samples), "-o", str(out), "--jobs", "2")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == SAMPLES_EXIT, result.output
     assert {p: (sha(p), p.stat().st_mtime_ns) for p in samples.iterdir()} == before  # inputs unchanged
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~kaset-")]
     ksa1_rows = table(out, "กสอ.1", "รหัสอำเภอ")
@@ -117,8 +118,8 @@ def test_sample_totals_equal_independent_counts(samples: Path, tmp_path: Path) -
     for sheet, first in (("กสอ.2", "รหัสอำเภอ"), ("กสอ.3", "รหัสอำเภอ"), ("กสอ.4", "รหัสอำเภอ")):
         rows = [r for r in table(out, sheet, first) if str(r["รหัสอำเภอ"]).isdigit()]
         assert len(rows) == 4 and all(r["ไฟล์ต้นทาง"].startswith(r["รหัสอำเภอ"]) for r in rows)
-    ksa3 = table(out, "กสอ.3", "รหัสอำเภอ")
-    assert all(r["บรรลุเป้าหมาย"] == "บรรลุ" and r["เปลี่ยน (ระดับ)"] >= 1 for r in ksa3)
+    ksa3 = [r for r in table(out, "กสอ.3", "รหัสอำเภอ") if str(r["รหัสอำเภอ"]).isdigit()]
+    assert len(ksa3) == 4 and all(r["บรรลุเป้าหมาย"] == "บรรลุ" and r["เปลี่ยน (ระดับ)"] >= 1 for r in ksa3)
     provenance = {r["ไฟล์ต้นทาง"]: r for r in table(out, "ที่มา", "ไฟล์ต้นทาง")}
     for p in samples.iterdir():
         assert provenance[p.name]["SHA-256"] == sha(p)
@@ -128,7 +129,7 @@ def test_sample_totals_equal_independent_counts(samples: Path, tmp_path: Path) -
 
 def test_missing_districts_listed(samples: Path, tmp_path: Path) -> None:
     out = tmp_path / "prov.xlsx"
-    assert run("consolidate", str(samples), "-o", str(out), "--jobs", "1").exit_code == 0
+    assert run("consolidate", str(samples), "-o", str(out), "--jobs", "1").exit_code == SAMPLES_EXIT
     status = {r["รหัสอำเภอ"]: r["สถานะ (code)"] for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
     assert status == {"5801": "received", "5802": "missing", "5803": "received", "5804": "received",
                       "5805": "missing", "5806": "missing", "5807": "received"}
@@ -142,9 +143,9 @@ def test_a_rerun_replaces_its_provincial_workbook_but_no_other_file(samples: Pat
     from kaset_xl.consolidate.writer import is_provincial_workbook
 
     out = tmp_path / "prov.xlsx"
-    assert run("consolidate", str(samples), "-o", str(out), "--jobs", "1").exit_code == 0
+    assert run("consolidate", str(samples), "-o", str(out), "--jobs", "1").exit_code == SAMPLES_EXIT
     assert is_provincial_workbook(out)
-    assert run("consolidate", str(samples), "-o", str(out), "--jobs", "1").exit_code == 0  # a re-run
+    assert run("consolidate", str(samples), "-o", str(out), "--jobs", "1").exit_code == SAMPLES_EXIT  # a re-run
     other = tmp_path / "สรุปของฉัน.xlsx"
     shutil.copyfile(samples / "5803-Pai-2564.xlsx", tmp_path / "copy.xlsx")
     for mine in (tmp_path / "copy.xlsx", other):  # a district workbook (not an input here), a file of text
@@ -155,7 +156,7 @@ def test_a_rerun_replaces_its_provincial_workbook_but_no_other_file(samples: Pat
         result = run("consolidate", str(samples), "-o", str(mine), "--jobs", "1")
         assert result.exit_code == 2 and "[OUTPUT_EXISTS]" in result.output
         assert mine.read_bytes() == before
-    assert run("consolidate", str(samples), "-o", str(other), "--jobs", "1", "--force").exit_code == 0
+    assert run("consolidate", str(samples), "-o", str(other), "--jobs", "1", "--force").exit_code == SAMPLES_EXIT
     assert is_provincial_workbook(other)
 
 
@@ -167,7 +168,7 @@ def test_an_annotated_provincial_workbook_is_not_replaced(samples: Path, tmp_pat
     from kaset_xl.consolidate.writer import is_provincial_workbook
 
     out = tmp_path / "prov.xlsx"
-    assert run("consolidate", str(samples), "-o", str(out), "--jobs", "1").exit_code == 0
+    assert run("consolidate", str(samples), "-o", str(out), "--jobs", "1").exit_code == SAMPLES_EXIT
     wb = openpyxl.load_workbook(out)
     wb.active["A1"] = "ตรวจแล้ว — สมศรี"
     wb.properties.lastModifiedBy = "somsri"
@@ -184,11 +185,11 @@ def test_a_rerun_into_the_input_folder_replaces_its_output(samples: Path) -> Non
     out = samples / "จังหวัด.xlsx"
     for _ in range(2):
         result = run("consolidate", str(samples), "-o", str(out), "--jobs", "1", "--json")
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == SAMPLES_EXIT, result.output
     provenance = table(out, "ที่มา", "ไฟล์ต้นทาง")
     assert out.name not in {r["ไฟล์ต้นทาง"] for r in provenance} and len(provenance) == 4
-    assert run("demo", "-i", str(samples), "-o", str(out)).exit_code == 0
-    assert run("demo", "-i", str(samples), "-o", str(out)).exit_code == 0
+    assert run("demo", "-i", str(samples), "-o", str(out)).exit_code == SAMPLES_EXIT
+    assert run("demo", "-i", str(samples), "-o", str(out)).exit_code == SAMPLES_EXIT
 
 
 def test_json_summary(samples: Path, tmp_path: Path) -> None:
@@ -196,7 +197,7 @@ def test_json_summary(samples: Path, tmp_path: Path) -> None:
 
     out = tmp_path / "prov.xlsx"
     result = run("consolidate", str(samples), "-o", str(out), "--json")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == SAMPLES_EXIT, result.output
     data = json.loads(result.stdout)
     assert data["province"] == "58" and data["fiscal_year"] == 2564 and data["output"] == str(out)
     assert data["districts"]["received"] == ["5801", "5803", "5804", "5807"]
@@ -208,11 +209,12 @@ def test_empty_other_province_other_year_duplicate_district(samples: Path, tmp_p
     build_workbook(samples / "5802-empty.xlsx", district_area("5802"), 2564)
     build_workbook(samples / "5001-chiangmai.xlsx", district_area("5001"), 2564)
     build_workbook(samples / "5805-next-year.xlsx", district_area("5805"), 2565)
-    older = samples / "5803-older-copy.xlsx"
-    shutil.copy2(SAMPLES[1], older)
-    import os
+    import datetime as dt
 
-    os.utime(older, (1_600_000_000, 1_600_000_000))
+    data = sample_data("5803")
+    data.info["report_date"] = dt.date(2020, 12, 1)  # an earlier report than the sample's 25/6/2564
+    older = samples / "5803-older-copy.xlsx"
+    build_workbook(older, district_area("5803"), 2564, data=data)
     out = tmp_path / "prov.xlsx"
     result = run("consolidate", str(samples), "-o", str(out), "--province", "58", "--year", "2564")
     assert result.exit_code == 1, result.output  # files were left out
@@ -230,15 +232,15 @@ def test_empty_other_province_other_year_duplicate_district(samples: Path, tmp_p
     provenance = {r["ไฟล์ต้นทาง"]: r for r in table(out, "ที่มา", "ไฟล์ต้นทาง")}
     assert provenance["5001-chiangmai.xlsx"]["นำมารวม"] == "ไม่"
     assert provenance["5001-chiangmai.xlsx"]["เหตุผล (code)"] == "CONSOLIDATE_OTHER_PROVINCE"
-    assert provenance["5802-empty.xlsx"]["เหตุผล (code)"] == "empty"
+    assert provenance["5802-empty.xlsx"]["เหตุผล (code)"] == "CONSOLIDATE_EMPTY"
 
 
-def test_province_defaults_to_first_usable_workbook(tmp_path: Path) -> None:
+def test_province_and_year_given_win(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     shutil.copy2(SAMPLES[0], folder / SAMPLES[0].name)
     build_workbook(folder / "9999-cm.xlsx", district_area("5001"), 2564)  # sorts after 5801
-    c = consolidate([folder], jobs=1)
+    c = consolidate([folder], jobs=1, province="58", year=2564)
     assert c.province_code == "58" and c.fiscal_year == 2564
     assert [f.name for f in c.used] == [SAMPLES[0].name]
     assert c.left_out[str(folder / "9999-cm.xlsx")].code == "CONSOLIDATE_OTHER_PROVINCE"
@@ -277,8 +279,8 @@ def test_duplicate_persons_masked(tmp_path: Path) -> None:
 
 def test_two_runs_identical_values(samples: Path, tmp_path: Path) -> None:
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
-    assert run("consolidate", str(samples), "-o", str(a), "--jobs", "2").exit_code == 0
-    assert run("consolidate", str(samples), "-o", str(b), "--jobs", "1").exit_code == 0
+    assert run("consolidate", str(samples), "-o", str(a), "--jobs", "2").exit_code == SAMPLES_EXIT
+    assert run("consolidate", str(samples), "-o", str(b), "--jobs", "1").exit_code == SAMPLES_EXIT
     assert all_values(a) == all_values(b)
     assert list(all_values(a)) == ["กสอ.1", "กสอ.2", "กสอ.3", "กสอ.4", "กลุ่มจัดตั้งใหม่", "ความครบถ้วน", "ปัญหา",
                                    "บุคคลซ้ำ", "ที่มา"]
@@ -361,14 +363,14 @@ def test_text_stays_text(samples: Path, tmp_path: Path) -> None:
 def test_demo_writes_the_provincial_workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = run("demo")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == SAMPLES_EXIT, result.output
     out = tmp_path / "kaset-demo-58-2564.xlsx"
     assert out.exists() and str(out) in result.output
     status = {r["รหัสอำเภอ"]: r["สถานะ (code)"] for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
     assert sorted(k for k, v in status.items() if v == "received") == ["5801", "5803", "5804", "5807"]
     other = tmp_path / "elsewhere.xlsx"
-    assert run("demo", "--output", str(other)).exit_code == 0 and other.exists()
-    assert run("demo").exit_code == 0  # run again: its own earlier output is replaced
+    assert run("demo", "--output", str(other)).exit_code == SAMPLES_EXIT and other.exists()
+    assert run("demo").exit_code == SAMPLES_EXIT  # run again: its own earlier output is replaced
     mine = tmp_path / "mine.xlsx"
     mine.write_bytes(b"an officer's file")
     result = run("demo", "--output", str(mine))
@@ -379,7 +381,7 @@ def test_demo_writes_the_provincial_workbook(tmp_path: Path, monkeypatch: pytest
 def test_libreoffice_opens_the_output(samples: Path, tmp_path: Path,
                                       lo_convert: Callable[[Path, str, Path], Path]) -> None:
     out = tmp_path / "prov.xlsx"
-    assert run("consolidate", str(samples), "-o", str(out)).exit_code == 0
+    assert run("consolidate", str(samples), "-o", str(out)).exit_code == SAMPLES_EXIT
     import zipfile
 
     with zipfile.ZipFile(out) as z:  # 3ก levels before/after, Smart Farmer classes, budget
@@ -411,7 +413,9 @@ def test_old_template_version_reported(samples: Path, tmp_path: Path) -> None:
     issues = {(r["ไฟล์ต้นทาง"], r["รหัสปัญหา"]) for r in table(out, "ปัญหา", "รหัสอำเภอ")}
     assert (SAMPLES[0].name, "TEMPLATE_VERSION_UNKNOWN") in issues
     status = {r["รหัสอำเภอ"]: r["สถานะ (code)"] for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
-    assert status["5801"] == "missing" and status["5803"] == "received"
+    assert status["5801"] == "unusable" and status["5803"] == "received"  # its file came, unusable
+    reason = {r["รหัสอำเภอ"]: r["เหตุผล (code)"] for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
+    assert reason["5801"] == "TEMPLATE_VERSION_UNKNOWN"
 
 
 def test_late_report_and_district_with_errors(samples: Path, tmp_path: Path) -> None:
@@ -433,9 +437,15 @@ def test_late_report_and_district_with_errors(samples: Path, tmp_path: Path) -> 
     assert result.exit_code == 1, result.output
     rows = {r["รหัสอำเภอ"]: r for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
     assert rows["5804"]["ล่าช้า"] == "ล่าช้า" and rows["5804"]["สถานะ (code)"] == "received"
-    assert rows["5803"]["สถานะ (code)"] == "errors" and rows["5803"]["ข้อผิดพลาด"] >= 1
+    assert rows["5803"]["สถานะ (code)"] == "received_errors" and rows["5803"]["ข้อผิดพลาด"] >= 1
     ksa1 = {r["รหัสอำเภอ"] for r in table(out, "กสอ.1", "รหัสอำเภอ")}
-    assert "5803" not in ksa1 and "5804" in ksa1  # a district with errors is held back from the totals
+    assert {"5803", "5804"} <= ksa1  # a district with errors is counted (and flagged)
+    held = tmp_path / "held.xlsx"
+    assert run("consolidate", str(samples), "-o", str(held), "--exclude-errors").exit_code == 1
+    rows = {r["รหัสอำเภอ"]: r for r in table(held, "ความครบถ้วน", "รหัสอำเภอ")}
+    assert rows["5803"]["สถานะ (code)"] == "errors"
+    ksa1 = {r["รหัสอำเภอ"] for r in table(held, "กสอ.1", "รหัสอำเภอ")}
+    assert "5803" not in ksa1 and "5804" in ksa1  # --exclude-errors: held back from the totals
     issues = [r for r in table(out, "ปัญหา", "รหัสอำเภอ") if r["รหัสอำเภอ"] == "5803"]
     assert any(r["ชีต"] == "สมาชิก" and r["เซลล์"] for r in issues)
 
@@ -524,14 +534,14 @@ def test_golden_provincial_totals_cross_checked() -> None:
 def test_dry_run_writes_nothing(samples: Path, tmp_path: Path) -> None:
     before = {p: sha(p) for p in samples.iterdir()}
     result = run("consolidate", str(samples), "--dry-run", "--json")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == SAMPLES_EXIT, result.output
     data = json.loads(result.stdout)
     assert data["dry_run"] is True and data["output"] is None
     assert data["districts"]["received"] == ["5801", "5803", "5804", "5807"]
     assert set(tmp_path.rglob("*.xlsx")) == set(before)  # nothing new anywhere
     assert {p: sha(p) for p in samples.iterdir()} == before
     text = run("consolidate", str(samples), "--dry-run", "-o", str(tmp_path / "x.xlsx"))
-    assert text.exit_code == 0 and not (tmp_path / "x.xlsx").exists()  # -o with --dry-run: still nothing written
+    assert text.exit_code == SAMPLES_EXIT and not (tmp_path / "x.xlsx").exists()  # -o with --dry-run: still nothing written
 
 
 def test_output_required_unless_dry_run(samples: Path) -> None:
@@ -542,9 +552,10 @@ def test_output_required_unless_dry_run(samples: Path) -> None:
 def test_today_option_checks_dates_against_that_day(samples: Path) -> None:
     # On 1 Jan 2021 the samples' later entries (reports of mid-2021) lie in the future: errors.
     early = json.loads(run("consolidate", str(samples), "--dry-run", "--json", "--today", "2021-01-01").stdout)
-    assert early["districts"]["errors"] == ["5801", "5803", "5804", "5807"]
-    bad = run("consolidate", str(samples), "--dry-run", "--today", "15/1/2569")
-    assert bad.exit_code == 2 and "--today" in bad.output
+    assert early["districts"]["received_errors"] == ["5801", "5803", "5804", "5807"]  # counted, flagged
+    for bad_day in ("2564-02-30", "tomorrow"):
+        bad = run("consolidate", str(samples), "--dry-run", "--today", bad_day)
+        assert bad.exit_code == 2 and "[TODAY_INVALID]" in bad.output and "Traceback" not in bad.output
 
 
 def test_own_criteria_file_is_used_for_every_workbook(samples: Path, tmp_path: Path) -> None:
@@ -574,7 +585,7 @@ def test_budget_allocation_from_the_provinces_criteria(samples: Path, tmp_path: 
     own.write_text(text.replace(old, '{ code = "phase1", name = "เรียนรู้ระยะที่ 1", allocation = 20000.0 }'),
                    encoding="utf-8")
     out = tmp_path / "prov.xlsx"
-    assert run("consolidate", str(samples), "-o", str(out), "--criteria", str(own)).exit_code == 0
+    assert run("consolidate", str(samples), "-o", str(out), "--criteria", str(own)).exit_code == SAMPLES_EXIT
     budget = {r["กิจกรรม"]: r for r in table(out, "กสอ.4", "กิจกรรม")}
     phase1 = budget["เรียนรู้ระยะที่ 1"]
     per_district = [r for r in table(out, "กสอ.4", "รหัสอำเภอ") if str(r["รหัสอำเภอ"]).isdigit()]

@@ -86,6 +86,9 @@ class ProgrammeResult:
     kpi: Kpi | None = None
     groups: list[GroupResult] = field(default_factory=list)
     model_groups: list[str] = field(default_factory=list)
+    # rows naming a group that is not in the registry (GROUP_UNKNOWN), gathered per name as typed: the
+    # provincial report counts them under "unknown group" instead of dropping them
+    unregistered: list[GroupResult] = field(default_factory=list)
 
 
 def _first_rows(rows: list[dict[str, Any]], key: str, c: Checker, table: str) -> list[dict[str, Any]]:
@@ -116,6 +119,14 @@ def evaluate_programme(c: Checker, crit: Criteria) -> ProgrammeResult:
         g = groups.get(name)
         if g is None:  # not setdefault: a GroupResult (and its Counter) per call costs more than the lookup
             g = groups[name] = GroupResult(name=name)
+        return g
+
+    unregistered: dict[str, GroupResult] = {}
+
+    def other(name: str) -> GroupResult:
+        g = unregistered.get(name)
+        if g is None:
+            g = unregistered[name] = GroupResult(name=name)
         return g
 
     # -------------------------------------------------------------- selection (5.1.1)
@@ -173,8 +184,7 @@ def evaluate_programme(c: Checker, crit: Criteria) -> ProgrammeResult:
         res.assessments.append(AssessmentRow(row=r["row"], group=name, round=r["round"], score=score))
         if not score.complete:
             c.add("ASSESSMENT_INCOMPLETE", "assessment", "group", r["row"], missing=", ".join(score.missing))
-        if name in known_groups:
-            setattr(group(name), f"round{r['round']}", score)
+        setattr(group(name) if name in known_groups else other(name), f"round{r['round']}", score)
     for name in sorted(selected & known_groups):
         if (name, 1) not in seen_rounds:
             c.add("ASSESSMENT_ROUND_MISSING", "selection", "group",
@@ -206,6 +216,8 @@ def evaluate_programme(c: Checker, crit: Criteria) -> ProgrammeResult:
             c.add("SF_INCOMPLETE", "smart_farmer", "citizen_id", r["row"])
         if (g_name := member_group.get(r["citizen_id"])) in known_groups:
             group(g_name).sf_classes[result.cls] += 1
+        elif g_name is not None:
+            other(g_name).sf_classes[result.cls] += 1
 
     # -------------------------------------------------------------- IFPP
     ifpp_ids: set[str] = set()
@@ -216,9 +228,10 @@ def evaluate_programme(c: Checker, crit: Criteria) -> ProgrammeResult:
         if status.missing:
             c.add("IFPP_INCOMPLETE", "ifpp", "citizen_id", r["row"],
                   missing=", ".join(IFPP_SECTION_TH[m] for m in status.missing), missing_en=", ".join(status.missing))
-        if (g_name := member_group.get(r["citizen_id"])) in known_groups:
-            group(g_name).ifpp_total += 1
-            group(g_name).ifpp_complete += status.complete
+        if (g_name := member_group.get(r["citizen_id"])) is not None:
+            target = group(g_name) if g_name in known_groups else other(g_name)
+            target.ifpp_total += 1
+            target.ifpp_complete += status.complete
 
     # -------------------------------------------------------------- participation (5.1.2–5.1.5)
     part_rows = [r for r in _first_rows(book.table_rows("participation"), "citizen_id", c, "participation")
@@ -246,8 +259,7 @@ def evaluate_programme(c: Checker, crit: Criteria) -> ProgrammeResult:
             c.add("PHASE_COUNT_OFF_TARGET", "groups", "name", registry_row[name], value=name, phase=PHASE_TH[phase],
                   phase_en=phase, count=count, target=target)
     for name, counts in res.phases.counts.items():
-        if name in known_groups:
-            group(name).counts = counts
+        (group(name) if name in known_groups else other(name)).counts = counts
 
     # -------------------------------------------------------------- model group and budget (5.1.4)
     res.model_groups = sorted(n for n, g in groups.items()
@@ -271,10 +283,16 @@ def evaluate_programme(c: Checker, crit: Criteria) -> ProgrammeResult:
     for n, amount in res.budget.materials_by_group.items():
         if n in groups:
             groups[n].materials = amount
+        elif n not in known_groups:
+            other(n).materials = amount
 
     # -------------------------------------------------------------- KPIs
     caps = [[r.get(capable_key(k)) for k in range(1, 6)] for r in part_rows]
     res.kpi = compute_kpis(caps, sum(1 for g in groups.values() if g.learning_centre))
     order = {_key(g.name): i for i, g in enumerate(book.groups) if g.name}
     res.groups = sorted(groups.values(), key=lambda g: order.get(g.name, 10**6))
+    for g in unregistered.values():
+        if g.round1 and g.round2:
+            g.change = level_change(g.round1, g.round2, crit.assessment)
+    res.unregistered = [unregistered[n] for n in sorted(unregistered)]
     return res
