@@ -601,3 +601,289 @@ def test_the_output_is_never_one_of_the_inputs(samples: Path) -> None:
     result = run("consolidate", str(samples), "-o", str(target))
     assert result.exit_code == 2 and "[OUTPUT_IS_INPUT]" in result.output
     assert sha(target) == before
+
+
+# ---------------------------------------------------------------- issue 12: imperfect submissions are counted
+# The rule table (README "Provincial consolidation" → "What an issue excludes"), re-implemented here on
+# the plain data the workbooks are built from — never with the library's counting code.
+
+YES = "ใช่"
+LEVELS = ((80.0, "ดี"), (50.0, "ปานกลาง"), (float("-inf"), "ปรับปรุง"))  # fy2564.toml (provisional)
+SF_INCOME = 180000.0
+ACTIVITY = {"เรียนรู้ระยะที่ 1": "phase1", "เรียนรู้ระยะที่ 2": "phase2", "วัสดุการเกษตรกลุ่มต้นแบบ": "materials",
+            "สัมมนาเครือข่าย": "seminar"}
+
+
+def _k(text: Any) -> str:
+    return " ".join(str(text or "").split())
+
+
+def _check_digit_ok(cid: str) -> bool:
+    if len(cid) != 13 or not cid.isdigit():
+        return False
+    return (11 - sum(int(d) * (13 - i) for i, d in enumerate(cid[:12])) % 11) % 10 == int(cid[12])
+
+
+def _first(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    seen: set[str] = set()
+    out = []
+    for r in rows:
+        if r.get(key) is None or _k(r[key]) in seen:
+            continue
+        seen.add(_k(r[key]))
+        out.append(r)
+    return out
+
+
+def _sf_class(r: dict[str, Any]) -> str:
+    answers = {k: v == YES for k, v in r.items() if k.startswith("sf_")}
+    per_q: dict[str, int] = {}
+    for k, ok in answers.items():
+        q = k.split("_")[1]
+        per_q[q] = per_q.get(q, 0) + ok
+    income_ok = (r.get("income") or 0) >= SF_INCOME
+    if all(answers.values()) and income_ok:
+        return "model"
+    if all(n >= 1 for n in per_q.values()) and income_ok:
+        return "existing"
+    return "developing"
+
+
+def expected_by_rule_table(data: Any) -> dict[str, float]:
+    """One district's กสอ.1–4 figures from its entries, by the rule table."""
+    t = data.tables
+    registry = {_k(g["name"]) for g in t["groups"] if g.get("name")}
+    people = [m for m in t["members"] if m.get("citizen_id") or m.get("first_name") or m.get("last_name")]
+    seen: set[tuple[str, str]] = set()
+    members = 0
+    for m in people:  # PERSON_DUPLICATE: a person listed twice in one group counts once
+        key = (_k(m.get("group")), m.get("citizen_id") or "")
+        if _check_digit_ok(key[1]):
+            if key in seen:
+                continue
+            seen.add(key)
+        members += 1  # CITIZEN_ID_CHECKSUM: still a member
+    group_of = {m["citizen_id"]: _k(m["group"]) for m in people if m.get("citizen_id") and m.get("group")}
+    sf = {r["citizen_id"]: _sf_class(r) for r in _first(t["smart_farmer"], "citizen_id")}
+    sf_rows = [r for r in _first(t["smart_farmer"], "citizen_id") if r["citizen_id"] in group_of]
+    ifpp = [r for r in _first(t["ifpp"], "citizen_id") if r["citizen_id"] in group_of]
+    part = [r for r in _first(t["participation"], "citizen_id") if r["citizen_id"] in group_of]
+    sections = ("goal", "production", "marketing", "management", "social_env", "cost", "revenue", "contingency",
+                "linked_activity")
+    selection = _first(t["selection"], "group")
+    rounds: dict[tuple[str, int], dict[str, Any]] = {}
+    for a in t["assessment"]:
+        rounds.setdefault((_k(a["group"]), a["round"]), a)
+    named = ({_k(s["group"]) for s in selection} | {g for g, _r in rounds}
+             | {group_of[r["citizen_id"]] for r in sf_rows + ifpp + part})
+    out: dict[str, float] = {
+        "groups": len(registry), "members": members,
+        "programme_groups": len(named & registry),
+        # GROUP_UNKNOWN: rows of a group not in the registry, counted under that name
+        "unknown_groups": len((named | {_k(m.get("group")) for m in people}) - registry),
+        "phase1": sum(r.get("phase1") == YES for r in part), "phase2": sum(r.get("phase2") == YES for r in part),
+        "seminar": sum(r.get("seminar") == YES for r in part),
+        # PHASE2_NOT_SMART_FARMER: attended, not "passed and trained"
+        "phase2_sf": sum(r.get("phase2") == YES and sf.get(r["citizen_id"], "developing") != "developing"
+                         for r in part),
+        "ifpp_total": len(ifpp), "ifpp_complete": sum(all(r.get(s) not in (None, "") for s in sections) for r in ifpp),
+        "centres": sum(s.get("learning_centre") == YES for s in selection),
+    }
+    for cls in ("model", "existing", "developing"):
+        out[f"sf_{cls}"] = sum(sf[r["citizen_id"]] == cls for r in sf_rows)
+    level_count = {"ดี": 0, "ปานกลาง": 0, "ปรับปรุง": 0}
+    assessed = 0
+    for (_g, rnd), a in rounds.items():
+        scores = [v for k, v in a.items() if k.startswith("a_")]
+        if rnd != 1 or any(v is None for v in scores):  # ASSESSMENT_INCOMPLETE: no level
+            continue
+        assessed += 1
+        level_count[next(name for low, name in LEVELS if sum(scores) >= low)] += 1
+    out.update(round1_assessed=assessed, r1_good=level_count["ดี"], r1_fair=level_count["ปานกลาง"],
+               r1_improve=level_count["ปรับปรุง"])
+    evaluated = [r for r in part if any(r.get(f"capable_{k}") is not None for k in range(1, 6))]
+    out["evaluated"] = len(evaluated)
+    for k in range(1, 6):
+        out[f"kpi{k}"] = sum(r.get(f"capable_{k}") == YES for r in evaluated)
+    model = {_k(s["group"]) for s in selection if s["category"] == 1}  # the model group (eligible in the samples)
+    spent = {a: 0.0 for a in ACTIVITY.values()}
+    flagged = 0.0
+    for b in t["budget"]:
+        amount = round(b["quantity"] * b["unit_price"], 2)
+        spent[ACTIVITY[b["activity"]]] += amount
+        if ACTIVITY[b["activity"]] == "materials" and _k(b.get("group")) not in model:
+            flagged += amount  # MATERIALS_NOT_MODEL_GROUP: spent, and flagged
+    out.update({f"b_{a}": round(v, 2) for a, v in spent.items()})
+    out["b_total"] = round(sum(spent.values()), 2)
+    out["b_materials_flagged"] = round(flagged, 2)
+    return out
+
+
+def _bad_check_digit(cid: str) -> str:
+    good = next(d for d in "0123456789" if _check_digit_ok(cid[:12] + d))
+    return cid[:12] + str((int(good) + 1) % 10)
+
+
+def imperfect_province(folder: Path) -> dict[str, Any]:
+    """Mae Hong Son as a province really receives it: four districts each with ordinary errors of
+    different kinds, an empty template (5805), a file that is not a workbook (5806), one missing (5802).
+    Returns district code → the data each workbook was built from; the planted errors' codes in ``plan``."""
+    import datetime as dt
+
+    d = {c: sample_data(c) for c in ("5801", "5803", "5804", "5807")}
+    for data in d.values():
+        for name in data.tables:
+            data.tables[name] = [dict(r) for r in data.tables[name]]
+    busy = {r["citizen_id"] for c in d.values() for n in ("smart_farmer", "ifpp", "participation")
+            for r in c.tables[n]}
+    # 5801: a person listed twice in one group; an 11-digit farmer number
+    m = d["5801"].tables["members"]
+    m.append({**m[0], "no": len(m) + 1})
+    m[1]["farmer_id"] = m[1]["farmer_id"][:11]
+    # 5803: a mistyped check digit (the same mistyped ID also in 5804); one 5801 person also in 5803
+    m = d["5803"].tables["members"]
+    idle = next(x for x in m if x["citizen_id"] not in busy and x.get("role") in (None, "สมาชิก"))
+    bad = _bad_check_digit(idle["citizen_id"])
+    idle["citizen_id"] = bad
+    shared = d["5801"].tables["members"][5]
+    m.append({**shared, "no": len(m) + 1, "group": m[0]["group"], "role": "สมาชิก"})
+    m4 = d["5804"].tables["members"]
+    m4.append({**m4[-1], "no": len(m4) + 1, "citizen_id": bad, "first_name": "ทดสอบ", "role": "สมาชิก"})
+    # 5804: a phase-2 attendee who failed Smart Farmer; a round-2 3ก with an unscored indicator
+    p2 = next(r["citizen_id"] for r in d["5804"].tables["participation"] if r.get("phase2") == YES)
+    for r in d["5804"].tables["smart_farmer"]:
+        if r["citizen_id"] == p2:
+            r.update({k: "ไม่ใช่" for k in r if k.startswith("sf_")})
+    next(a for a in d["5804"].tables["assessment"] if a["round"] == 2)["a_5_2"] = None
+    # 5807: materials bought for a group that is not the model group; a participant of a group not in the registry
+    b = d["5807"].tables["budget"]
+    b.append({"no": len(b) + 1, "activity": "วัสดุการเกษตรกลุ่มต้นแบบ", "group": "กลุ่มเลี้ยงผึ้งโพรง",
+              "date": dt.date(2021, 3, 1), "item": "ปุ๋ยอินทรีย์", "quantity": 4, "unit": "กระสอบ",
+              "unit_price": 350.0, "note": ""})
+    p1 = d["5807"].tables["participation"][0]["citizen_id"]
+    next(x for x in d["5807"].tables["members"] if x["citizen_id"] == p1)["group"] = "กลุ่มผึ้งพิมพ์ผิด"
+    names = {"5801": "5801-MueangMaeHongSon-2564.xlsx", "5803": "5803-Pai-2564.xlsx",
+             "5804": "5804-MaeSariang-2564.xlsx", "5807": "5807-PangMapha-2564.xlsx"}
+    for code, data in d.items():
+        build_workbook(folder / names[code], district_area(code), 2564, data=data)
+    build_workbook(folder / "5805-MaeLaNoi-2564.xlsx", district_area("5805"), 2564)  # the empty template
+    (folder / "5806-SopMoei-2564.xlsx").write_bytes(b"<html>not a workbook</html>")
+    plan = {"5801": {"PERSON_DUPLICATE", "FARMER_ID_FORMAT"}, "5803": {"CITIZEN_ID_CHECKSUM"},
+            "5804": {"PHASE2_NOT_SMART_FARMER", "ASSESSMENT_INCOMPLETE", "CITIZEN_ID_CHECKSUM"},
+            "5807": {"MATERIALS_NOT_MODEL_GROUP", "GROUP_UNKNOWN"}}
+    return {"data": d, "names": names, "plan": plan, "bad_id": bad, "shared_id": shared["citizen_id"]}
+
+
+def _rows(out: Path, sheet: str, first_header: str = "รหัสอำเภอ") -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    rows = table(out, sheet, first_header)
+    by_code = {str(r["รหัสอำเภอ"]): r for r in rows if str(r["รหัสอำเภอ"]).isdigit()}
+    total = next(r for r in rows if r.get("อำเภอ") == "รวมจังหวัด (total)")
+    return by_code, total
+
+
+KSA_COLUMNS = {  # expected key → (sheet, header)
+    "groups": ("กสอ.1", "กลุ่มในทะเบียน"), "members": ("กสอ.1", "สมาชิก (คน)"),
+    "programme_groups": ("กสอ.1", "กลุ่มในโครงการ"), "unknown_groups": ("กสอ.1", "กลุ่มที่ไม่อยู่ในทะเบียน"),
+    "phase1": ("กสอ.1", "เข้าร่วมระยะที่ 1 (คน)"), "round1_assessed": ("กสอ.1", "ประเมิน 3ก ครั้งที่ 1 (กลุ่ม)"),
+    "r1_good": ("กสอ.1", "ระดับดี"), "r1_fair": ("กสอ.1", "ระดับปานกลาง"), "r1_improve": ("กสอ.1", "ระดับปรับปรุง"),
+    "sf_model": ("กสอ.2", "Smart Farmer ต้นแบบ"), "sf_existing": ("กสอ.2", "Existing Smart Farmer"),
+    "sf_developing": ("กสอ.2", "Developing Smart Farmer"), "ifpp_complete": ("กสอ.2", "IFPP ครบถ้วน"),
+    "ifpp_total": ("กสอ.2", "IFPP ทั้งหมด"),
+    "phase2": ("กสอ.3", "ระยะที่ 2 (คน)"), "phase2_sf": ("กสอ.3", "ผ่าน Smart Farmer และอบรมระยะที่ 2 (คน)"),
+    "seminar": ("กสอ.3", "สัมมนา (คน)"),
+    "evaluated": ("กสอ.4", "สมาชิกที่ประเมิน (คน)"), **{f"kpi{k}": ("กสอ.4", f"ด้านที่ {k} (คน)") for k in range(1, 6)},
+    "centres": ("กสอ.4", "ศูนย์เรียนรู้ต้นแบบ"), "b_phase1": ("กสอ.4", "งบระยะที่ 1 (บาท)"),
+    "b_phase2": ("กสอ.4", "งบระยะที่ 2 (บาท)"), "b_materials": ("กสอ.4", "งบวัสดุ (บาท)"),
+    "b_seminar": ("กสอ.4", "งบสัมมนา (บาท)"), "b_total": ("กสอ.4", "รวมใช้จ่าย (บาท)"),
+    "b_materials_flagged": ("กสอ.4", "วัสดุซื้อให้กลุ่มที่ไม่ใช่กลุ่มต้นแบบ (บาท)"),
+}
+
+
+def test_imperfect_districts_are_counted_by_the_rule_table(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    prov = imperfect_province(folder)
+    out = tmp_path / "prov.xlsx"
+    result = run("consolidate", str(folder), "-o", str(out), "--today", "2564-09-30")
+    assert result.exit_code == 1, result.output  # written; errors, an empty, an unusable and a missing district
+    want = {code: expected_by_rule_table(data) for code, data in prov["data"].items()}
+    issues = table(out, "ปัญหา", "รหัสอำเภอ")
+    for code, codes in prov["plan"].items():  # every planted error found, at a cell, in its district
+        found = {r["รหัสปัญหา"] for r in issues if r["รหัสอำเภอ"] == code and r["เซลล์"]}
+        assert codes <= found, (code, codes - found)
+    sheets = {s: _rows(out, s) for s in ("กสอ.1", "กสอ.2", "กสอ.4")}
+    ksa3 = [r for r in table(out, "กสอ.3", "รหัสอำเภอ") if str(r["รหัสอำเภอ"]).isdigit()]
+    ksa3_total = next(r for r in table(out, "กสอ.3", "รหัสอำเภอ") if r.get("อำเภอ") == "รวมจังหวัด (total)")
+    for key, (sheet, header) in KSA_COLUMNS.items():
+        total = sum(w[key] for w in want.values())
+        if sheet == "กสอ.3":
+            for code, w in want.items():
+                assert sum(r[header] for r in ksa3 if r["รหัสอำเภอ"] == code) == w[key], (key, code)
+            assert ksa3_total[header] == total, key
+            continue
+        by_code, total_row = sheets[sheet]
+        assert set(by_code) == set(want), sheet  # the four districts with errors are all counted
+        for code, w in want.items():
+            assert by_code[code][header] == pytest.approx(w[key]), (key, code)
+        assert total_row[header] == pytest.approx(total), key
+    # the quality beside the figures: per district errors/warnings as in ปัญหา, a status, and the note
+    for sheet in ("กสอ.1", "กสอ.2", "กสอ.4"):
+        by_code, _t = sheets[sheet]
+        for code in want:
+            errors = sum(1 for r in issues if r["รหัสอำเภอ"] == code and r["ความรุนแรง"] == "error")
+            warnings = sum(1 for r in issues if r["รหัสอำเภอ"] == code and r["ความรุนแรง"] == "warning")
+            assert (by_code[code]["ข้อผิดพลาด (รายการ)"], by_code[code]["คำเตือน (รายการ)"]) == (errors, warnings)
+            assert errors > 0 and by_code[code]["สถานะข้อมูล"].startswith("ได้รับแล้ว มีข้อผิดพลาด")
+    n_errors = sum(1 for r in issues if r["รหัสอำเภอ"] in want and r["ความรุนแรง"] == "error")
+    for sheet in ("กสอ.1", "กสอ.2", "กสอ.3", "กสอ.4"):
+        text = [str(r[0]) for r in sheet_rows(out, sheet)]
+        assert f"รวมข้อมูลที่ยังมีข้อผิดพลาด {n_errors} รายการ — ดูชีตปัญหา" in " ".join(text), sheet
+    # กสอ.3: the unknown group and the incomplete round are shown, not dropped
+    notes = {(r["รหัสอำเภอ"], r["กลุ่ม"]): r["หมายเหตุ"] for r in ksa3}
+    assert "ไม่อยู่ในทะเบียนกลุ่ม" in notes[("5807", "กลุ่มผึ้งพิมพ์ผิด")]
+    r5804 = next(r for r in ksa3 if r["รหัสอำเภอ"] == "5804" and r["กลุ่ม"] == "กลุ่มปลูกผักปลอดภัย")
+    assert r5804["ระดับครั้งที่ 2"] == "" and r5804["เปลี่ยน (ระดับ)"] == "" and "ครั้งที่ 2" in r5804["หมายเหตุ"]
+    # completeness: each kind of district told apart
+    status = {r["รหัสอำเภอ"]: r for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
+    assert {c: r["สถานะ (code)"] for c, r in status.items()} == {
+        "5801": "received_errors", "5802": "missing", "5803": "received_errors", "5804": "received_errors",
+        "5805": "empty", "5806": "unusable", "5807": "received_errors"}
+    assert status["5806"]["เหตุผล (code)"] == "FILE_NOT_XLSX"
+    # duplicate matching: the valid shared person is listed, the mistyped ID is not
+    dups = {r["เลขประจำตัวประชาชน"] for r in table(out, "บุคคลซ้ำ", "เลขประจำตัวประชาชน")}
+    assert dups == {mask_id(prov["shared_id"])}
+    # the provincial budget and KPI tables add up the same counted districts
+    budget = {r["กิจกรรม"]: r for r in table(out, "กสอ.4", "กิจกรรม")}
+    assert budget["วัสดุการเกษตรกลุ่มต้นแบบ"]["ใช้จ่าย (บาท)"] == pytest.approx(
+        sum(w["b_materials"] for w in want.values()))
+
+
+def test_exclude_errors_leaves_districts_with_errors_out_and_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    imperfect_province(folder)
+    shutil.copy2(SAMPLES[0], folder / "5801-MueangMaeHongSon-2564.xlsx")  # 5801 clean again
+    out = tmp_path / "prov.xlsx"
+    result = run("consolidate", str(folder), "-o", str(out), "--exclude-errors", "--json", "--today", "2564-09-30")
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert data["exclude_errors"] is True
+    assert data["districts"]["errors"] == ["5803", "5804", "5807"] and data["districts"]["received"] == ["5801"]
+    problems = {Path(f["file"]).name[:4]: f["problem"] for f in data["files"]}
+    assert problems["5803"]["code"] == "CONSOLIDATE_EXCLUDED_ERRORS" and problems["5803"]["message_en"]
+    assert problems["5801"] is None
+    by_code, total = _rows(out, "กสอ.1")
+    assert set(by_code) == {"5801"} and total["สมาชิก (คน)"] == independent_counts(SAMPLES[0])["members"]
+    text = " ".join(str(r[0]) for r in sheet_rows(out, "กสอ.1"))
+    assert "--exclude-errors" in text and "5803" in text
+
+
+def test_rule_table_in_the_readme_and_the_catalogue() -> None:
+    from kaset_xl.consolidate.core import COUNTING_RULES
+    from kaset_xl.issues import catalogue
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("**What an issue excludes from the totals**")[1].split("\n\n")[1]
+    for code in COUNTING_RULES:
+        assert code in catalogue(), code
+        assert f"| {code} " in section or f"{code}," in section or f", {code}" in section, code

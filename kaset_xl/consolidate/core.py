@@ -26,7 +26,7 @@ from kaset_xl.criteria import Criteria, load_criteria
 from kaset_xl.issues import KasetError, message
 
 __all__ = ["Consolidation", "ConsolidationRefused", "DistrictStatus", "collect_inputs", "consolidate", "mask_id",
-           "default_jobs", "STATUSES", "STATUS_TH", "STATUS_EN"]
+           "default_jobs", "STATUSES", "STATUS_TH", "STATUS_EN", "COUNTING_RULES"]
 
 SUFFIXES = (".xlsx", ".xlsm")
 
@@ -40,6 +40,22 @@ STATUS_TH = {RECEIVED: "ได้รับแล้ว ข้อมูลถู�
 STATUS_EN = {RECEIVED: "received, clean", WITH_ERRORS: "received with errors (counted)",
              ERRORS: "errors (left out: --exclude-errors)", EMPTY: "empty", UNUSABLE: "unusable",
              MISSING: "missing"}
+# The rule table (README "What an issue excludes from the totals"): a workbook of the run's province and
+# year is counted whatever its issues; an issue excludes only what it makes unusable.  Any code not
+# listed excludes nothing: its row is counted and the issue shown beside the figures.
+COUNTING_RULES: dict[str, str] = {
+    "PERSON_DUPLICATE": "the repeated row: a person listed twice in one group counts once",
+    "CITIZEN_ID_CHECKSUM": "nothing from the counts (the person exists); the ID is left out of duplicate matching",
+    "CITIZEN_ID_FORMAT": "nothing from the counts; the ID is left out of duplicate matching",
+    "PHASE2_NOT_SMART_FARMER": "counted as attending phase 2, not as 'passed Smart Farmer and trained'",
+    "MATERIALS_NOT_MODEL_GROUP": "nothing: counted as spent and shown apart in กสอ.4",
+    "ASSESSMENT_INCOMPLETE": "the round's score, level and level change (a partial score has no level)",
+    "GROUP_UNKNOWN": "nothing: counted under the group name as typed, marked 'not in the registry'",
+    "GROUP_NAME_DUPLICATE": "the repeated registry row: the group counts once",
+    "ROW_DUPLICATE": "the repeated row (selection, Smart Farmer, IFPP, participation): the first counts",
+    "ASSESSMENT_DUPLICATE": "the repeated 3ก round of a group: the first counts",
+    "MEMBER_NOT_FOUND": "the row: a citizen ID not in สมาชิก cannot be placed in a group",
+}
 # Left-out reasons that lose nothing (the same file reached twice): they need no attention.
 HARMLESS = ("CONSOLIDATE_SAME_FILE",)
 _DISTRICT_IN_NAME = re.compile(r"(?<!\d)(\d{4})(?!\d)")

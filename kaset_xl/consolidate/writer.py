@@ -198,7 +198,7 @@ def _chart(wb: xlsxwriter.Workbook, ws: Any, row: int, kind: str, title: str,
 def write_provincial_workbook(c: Consolidation, path: str | os.PathLike[str], *, full_ids: bool = False) -> None:
     rows = report_rows(c, full_ids=full_ids)
     aims = targets(c)
-    note = totals_note(c)
+    under_totals = totals_note(c)
     with atomic_output(path) as tmp:
         wb = _book(tmp)
         f = _Formats(wb)
@@ -219,7 +219,7 @@ def write_provincial_workbook(c: Consolidation, path: str | os.PathLike[str], *,
             widths: dict[int, float] = {}
             header_rows = []
             for report in (r for r in REPORTS if r.sheet == sheet):
-                hr, row = _block(ws, row, report, rows[report.title], f, aims.get(report.title), note)
+                hr, row = _block(ws, row, report, rows[report.title], f, aims.get(report.title), under_totals)
                 header_rows.append(hr)
                 for i, col in enumerate(report.columns):
                     widths[i] = max(widths.get(i, 0), col.width)
