@@ -21,6 +21,7 @@ from kaset_xl.fileio import check_output, same_file
 from kaset_xl.issues import Issue, KasetError, Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
+TODAY_HELP = "Check dates against this day instead of today: YYYY-MM-DD, Buddhist era or not (2564-06-30 = 2021-06-30)."
 
 
 def _utf8_streams() -> None:
@@ -118,7 +119,7 @@ def _fiscal_year(value: str) -> int:
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of issues instead of a table.")
 @click.option("--criteria", type=click.Path(dir_okay=False), help="A province's own criteria file (TOML).")
-@click.option("--today", help="Check dates against this day instead of today: YYYY-MM-DD, Buddhist era or not (2564-06-30 = 2021-06-30).")
+@click.option("--today", help=TODAY_HELP)
 @handles_errors
 def validate(files: tuple[str, ...], as_json: bool, criteria: str | None, today: str | None) -> None:
     """Check district workbooks and list every problem with its sheet and cell (files are not changed).
@@ -169,7 +170,7 @@ def _print_result(file: str, issues: Iterable[Issue]) -> None:
               help="Write the scored workbook here (default: into FILE itself).")
 @click.option("--criteria", type=click.Path(dir_okay=False), help="A province's own criteria file (TOML).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results and issues as JSON.")
-@click.option("--today", help="Check dates against this day instead of today: YYYY-MM-DD, Buddhist era or not (2564-06-30 = 2021-06-30).")
+@click.option("--today", help=TODAY_HELP)
 @click.option("--force", is_flag=True, help="Replace --output if it exists (it is never FILE's own copy).")
 @handles_errors
 def score(file: str, output: str | None, criteria: str | None, as_json: bool, today: str | None,
@@ -292,7 +293,7 @@ def schema(as_json: bool) -> None:
               help="Show full citizen IDs (บุคคลซ้ำ, ปัญหา, this command's output); default: masked (PDPA).")
 @click.option("--dry-run", is_flag=True, help="Read and check everything and report, but write no file.")
 @click.option("--criteria", type=click.Path(dir_okay=False), help="A province's own criteria file (TOML).")
-@click.option("--today", help="Check dates against this day instead of today: YYYY-MM-DD, Buddhist era or not (2564-06-30 = 2021-06-30).")
+@click.option("--today", help=TODAY_HELP)
 @click.option("--force", is_flag=True, help="Replace --output even if it is not an earlier provincial workbook.")
 @handles_errors
 def consolidate(inputs: tuple[str, ...], output: str | None, province: str | None, year: str | None, as_json: bool,

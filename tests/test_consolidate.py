@@ -541,7 +541,8 @@ def test_dry_run_writes_nothing(samples: Path, tmp_path: Path) -> None:
     assert set(tmp_path.rglob("*.xlsx")) == set(before)  # nothing new anywhere
     assert {p: sha(p) for p in samples.iterdir()} == before
     text = run("consolidate", str(samples), "--dry-run", "-o", str(tmp_path / "x.xlsx"))
-    assert text.exit_code == SAMPLES_EXIT and not (tmp_path / "x.xlsx").exists()  # -o with --dry-run: still nothing written
+    # -o with --dry-run: still nothing written
+    assert text.exit_code == SAMPLES_EXIT and not (tmp_path / "x.xlsx").exists()
 
 
 def test_output_required_unless_dry_run(samples: Path) -> None:
@@ -887,3 +888,195 @@ def test_rule_table_in_the_readme_and_the_catalogue() -> None:
     for code in COUNTING_RULES:
         assert code in catalogue(), code
         assert f"| {code} " in section or f"{code}," in section or f", {code}" in section, code
+
+
+# ---------------------------------------------------------------- issue 12 items 4–8
+
+def test_a_stray_province_and_last_years_workbook_sorted_first_do_not_take_over(samples: Path, tmp_path: Path) -> None:
+    build_workbook(samples / "0000-chiangmai.xlsx", district_area("5001"), 2564)
+    data = sample_data("5803")
+    build_workbook(samples / "0001-pai-last-year.xlsx", district_area("5803"), 2563, data=data)
+    out = tmp_path / "prov.xlsx"
+    result = run("consolidate", str(samples), "-o", str(out), "--json")
+    assert result.exit_code == 1, result.output
+    summary = json.loads(result.stdout)
+    assert summary["province"] == "58" and summary["fiscal_year"] == 2564
+    assert summary["districts"]["received"] == ["5801", "5803", "5804", "5807"]
+    problems = {Path(f["file"]).name: f["problem"] for f in summary["files"]}
+    assert problems["0000-chiangmai.xlsx"]["code"] == "CONSOLIDATE_OTHER_PROVINCE"
+    assert problems["0001-pai-last-year.xlsx"]["code"] == "CONSOLIDATE_OTHER_YEAR"
+    assert all(p is None for name, p in problems.items() if name[:4] in ("5801", "5803", "5804", "5807"))
+    ksa1 = {r["รหัสอำเภอ"] for r in table(out, "กสอ.1", "รหัสอำเภอ")}
+    assert {"5801", "5803", "5804", "5807"} <= ksa1
+
+
+def test_no_clear_province_or_year_writes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy2(SAMPLES[0], folder / SAMPLES[0].name)
+    build_workbook(folder / "5001-chiangmai.xlsx", district_area("5001"), 2564)
+    out = tmp_path / "prov.xlsx"
+    result = run("consolidate", str(folder), "-o", str(out))
+    assert result.exit_code == 2 and not out.exists()
+    assert "[CONSOLIDATE_AMBIGUOUS]" in result.output and "--province" in result.output
+    assert SAMPLES[0].name in result.output and "5001-chiangmai.xlsx" in result.output  # each file listed
+    as_json = run("consolidate", str(folder), "--dry-run", "--json")
+    data = json.loads(as_json.stdout)
+    assert as_json.exit_code == 2 and data["error"]["code"] == "CONSOLIDATE_AMBIGUOUS" and len(data["files"]) == 2
+    chosen = run("consolidate", str(folder), "-o", str(out), "--province", "50")
+    assert chosen.exit_code == 1 and out.exists(), chosen.output
+
+
+def test_two_versions_of_a_district_newer_report_date_wins_over_file_time(samples: Path, tmp_path: Path) -> None:
+    import datetime as dt
+    import os
+
+    old = sample_data("5803")
+    old.info["report_date"] = dt.date(2020, 12, 1)  # the December report…
+    stale = samples / "5803-Pai-2564 (1).xlsx"
+    build_workbook(stale, district_area("5803"), 2564, data=old)
+    new = samples / "5803-Pai-2564.xlsx"
+    os.utime(new, (1_600_000_000, 1_600_000_000))  # …re-downloaded today: a newer file time than the June one
+    c = consolidate([samples], jobs=1)
+    assert [f.name for f in c.used if f.district_code == "5803"] == [new.name]
+    why = c.left_out[str(stale)]
+    assert why.code == "CONSOLIDATE_DUPLICATE_DISTRICT"
+    assert stale.name in why.message_en and new.name in why.message_en and "report date" in why.message_en
+    # same report date: the workbook's own last-saved time decides, not the file time
+    resaved = samples / "5803-Pai-2564-resaved.xlsx"
+    _edit_copy(new, resaved, lambda wb: None)  # openpyxl stamps the save time in the document properties
+    os.utime(resaved, (1_500_000_000, 1_500_000_000))
+    c = consolidate([samples], jobs=1)
+    assert [f.name for f in c.used if f.district_code == "5803"] == [resaved.name]
+    assert "saved more recently" in c.left_out[str(new)].message_en
+
+
+def test_the_same_file_reached_twice_is_one_file(samples: Path, tmp_path: Path) -> None:
+    import os
+
+    src = samples / SAMPLES[1].name
+    other = tmp_path / "other"
+    other.mkdir()
+    os.symlink(src, other / "pai-link.xlsx")
+    os.link(src, other / "pai-hardlink.xlsx")
+    shutil.copy2(src, other / "pai-copy.xlsx")
+    c = consolidate([samples, other, src], jobs=1)
+    assert [f.name for f in c.used if f.district_code == "5803"] == [src.name]
+    assert not any(i.code == "CONSOLIDATE_DUPLICATE_DISTRICT" for i in c.left_out.values())
+    assert [Path(p).name for p in c.left_out] == ["pai-copy.xlsx"]
+    assert c.left_out[str(other / "pai-copy.xlsx")].code == "CONSOLIDATE_SAME_FILE"
+    assert {f.name for f in c.files} == {*(p.name for p in SAMPLES), "pai-copy.xlsx"}  # link and hard link read once
+    # a harmless copy needs no attention: it is the only file left out, and not a problem
+    full = consolidate([samples, other], jobs=1)
+    assert not any(i.code not in ("CONSOLIDATE_SAME_FILE",) for i in full.left_out.values())
+
+
+def test_an_unreadable_or_vanished_argument_is_reported_and_the_others_processed(
+        samples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    fifo = tmp_path / "fifo.xlsx"
+    os.mkfifo(fifo)  # cannot be read as a file (root reads any permission: a FIFO is unreadable for everybody)
+    gone = tmp_path / "gone.xlsx"
+    os.symlink(tmp_path / "deleted.xlsx", gone)
+    good = str(samples / SAMPLES[0].name)
+    out = tmp_path / "prov.xlsx"
+    result = run("consolidate", good, str(fifo), str(gone), "-o", str(out), "--json")
+    assert result.exit_code == 1 and out.exists(), result.output
+    problems = {Path(f["file"]).name: f["problem"] for f in json.loads(result.stdout)["files"]}
+    assert problems["fifo.xlsx"]["code"] == "FILE_UNREADABLE" and problems["fifo.xlsx"]["message_th"]
+    assert problems["gone.xlsx"]["code"] == "FILE_NOT_FOUND" and problems[SAMPLES[0].name] is None
+    validated = run("validate", str(fifo), good)
+    assert validated.exit_code == 2 and "[FILE_UNREADABLE]" in validated.output and SAMPLES[0].name in validated.output
+    for args in (["score", str(fifo), "-o", str(tmp_path / "s.xlsx")],
+                 ["certificate", str(fifo), "-g", "กลุ่ม", "-o", str(tmp_path / "c.xlsx")],
+                 ["register", str(fifo), "-g", "กลุ่ม", "-o", str(tmp_path / "r.xlsx")]):
+        one = run(*args)
+        assert one.exit_code == 2 and "[FILE_UNREADABLE]" in one.output, (args, one.output)
+        assert "Traceback" not in one.output and "Usage:" not in one.output
+    # a folder that cannot be listed: that folder reported, the other inputs consolidated
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real_iterdir = Path.iterdir
+
+    def iterdir(self: Path) -> Any:
+        if self == locked:
+            raise PermissionError(13, "Permission denied")
+        return real_iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    result = run("consolidate", str(locked), str(samples), "--dry-run", "--json")
+    assert result.exit_code == 1, result.output
+    problems = {f["file"]: f["problem"] for f in json.loads(result.stdout)["files"]}
+    assert problems[str(locked)]["code"] == "FILE_UNREADABLE"
+
+
+def test_nothing_usable_lists_each_files_problem_first(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.xlsx").write_bytes(b"")
+    (folder / "b.xlsx").write_bytes(b"%PDF-1.4 not a workbook")
+    result = run("consolidate", str(folder), "--dry-run")
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    first_error = next(i for i, line in enumerate(lines) if "[CONSOLIDATE_NOTHING_USABLE]" in line)
+    assert any("a.xlsx" in line and "[FILE_EMPTY]" in line for line in lines[:first_error])
+    assert any("b.xlsx" in line and "[FILE_NOT_XLSX]" in line for line in lines[:first_error])
+    data = json.loads(run("consolidate", str(folder), "--dry-run", "--json").stdout)
+    assert {Path(f["file"]).name: f["problem"]["code"] for f in data["files"]} == {"a.xlsx": "FILE_EMPTY",
+                                                                                  "b.xlsx": "FILE_NOT_XLSX"}
+
+
+def test_today_in_either_era_gives_identical_issues(samples: Path) -> None:
+    for cmd in (["validate", "--json", str(samples / SAMPLES[0].name)], ["consolidate", "--json", "--dry-run",
+                                                                        str(samples)]):
+        be = run(*cmd, "--today", "2564-01-15")
+        ce = run(*cmd, "--today", "2021-01-15")
+        slash = run(*cmd, "--today", "15/1/2564")
+        assert be.exit_code == ce.exit_code == slash.exit_code and be.stdout == ce.stdout == slash.stdout, cmd
+        assert "DATE_IN_FUTURE" in be.stdout or "received_errors" in be.stdout  # June reports lie after 15 Jan 2021
+    for command in ("validate", "score", "consolidate"):
+        assert "--today" in run(command, "--help").output, command
+
+
+def test_year_must_be_buddhist_era(samples: Path, tmp_path: Path) -> None:
+    for args in (["consolidate", str(samples), "--dry-run", "--year", "2021"],
+                 ["template", "-p", "58", "-d", "5803", "-y", "2021", "-o", str(tmp_path / "t.xlsx")]):
+        result = run(*args)
+        assert result.exit_code == 2 and "[FISCAL_YEAR_GREGORIAN]" in result.output and "2564" in result.output
+        assert not (tmp_path / "t.xlsx").exists()
+    assert run("consolidate", str(samples), "--dry-run", "--year", "2564").exit_code == SAMPLES_EXIT
+
+
+# ---------------------------------------------------------------- issue 13 item 5: no full citizen ID by default
+
+def test_no_full_citizen_id_in_the_provincial_workbook_or_output(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    prov = imperfect_province(folder)
+    # plus MEMBER_NOT_FOUND: a participation row naming a citizen ID that is not in สมาชิก
+    data = prov["data"]["5801"]
+    stranger = "1101700012344"  # a valid ID of nobody in สมาชิก
+    data.tables["participation"].append({**data.tables["participation"][0], "citizen_id": stranger,
+                                         "no": len(data.tables["participation"]) + 1})
+    build_workbook(folder / prov["names"]["5801"], district_area("5801"), 2564, data=data)
+    ids = {prov["bad_id"], prov["shared_id"], stranger,
+           *(m["citizen_id"] for m in data.tables["members"][:1])}  # the PERSON_DUPLICATE row's ID
+    out = tmp_path / "prov.xlsx"
+    text = run("consolidate", str(folder), "-o", str(out), "--today", "2564-09-30")
+    as_json = run("consolidate", str(folder), "--dry-run", "--json", "--today", "2564-09-30")
+    strict = run("consolidate", str(folder), "--dry-run", "--strict", "--today", "2564-09-30")
+    assert text.exit_code == 1 and as_json.exit_code == 1 and strict.exit_code == 2
+    codes = {r["รหัสปัญหา"] for r in table(out, "ปัญหา", "รหัสอำเภอ")}
+    assert {"CITIZEN_ID_CHECKSUM", "PERSON_DUPLICATE", "MEMBER_NOT_FOUND"} <= codes
+    shown = " ".join(str(v) for rows in all_values(out).values() for r in rows for v in r)
+    for where, content in (("workbook", shown), ("text", text.output), ("json", as_json.output),
+                           ("strict", strict.output)):
+        flat = content.replace("-", "").replace(" ", "")
+        for cid in ids:
+            assert cid not in flat, (where, cid)
+        assert not ID13.search(content), where
+    full = tmp_path / "full.xlsx"
+    assert run("consolidate", str(folder), "-o", str(full), "--full-ids", "--today", "2564-09-30").exit_code == 1
+    messages = " ".join(r["รายละเอียด"] + r["Details (English)"] for r in table(full, "ปัญหา", "รหัสอำเภอ"))
+    assert stranger in messages and prov["bad_id"] in messages.replace("-", "")

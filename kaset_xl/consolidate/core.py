@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import geothai
 
@@ -182,7 +183,7 @@ class ConsolidationRefused(KasetError):
     """Nothing can be consolidated (no usable workbook, or no clear province and year): the files read,
     each with its problem, travel with the error so that the command can list them first."""
 
-    def __init__(self, code: str, files: list[FileSummary], left_out: dict[str, IssueRow], **params: object) -> None:
+    def __init__(self, code: str, files: list[FileSummary], left_out: dict[str, IssueRow], **params: Any) -> None:
         super().__init__(code, **params)
         self.files = files
         self.left_out = left_out
@@ -370,6 +371,8 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], *, province: str | Non
     usable = [f for f in files if f.usable and f.path not in left_out]
     prov_code, fy = _run_identity(usable, province, year, list(files), left_out)
     prov = geothai.province(prov_code)
+    if prov is None:  # a workbook naming a province code that does not exist
+        raise ConsolidationRefused("CONSOLIDATE_NOTHING_USABLE", list(files), left_out, count=len(files))
     candidates: dict[str, list[FileSummary]] = {}
     for f in usable:
         if f.province_code != prov_code:

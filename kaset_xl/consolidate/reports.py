@@ -251,8 +251,9 @@ def totals_note(c: Consolidation) -> str:
                      f"(the totals include data with {c.errors_counted} errors — see the ปัญหา sheet)")
     if c.exclude_errors:
         held = [d.code for d in c.districts if d.status == "errors"]
-        notes.append("ใช้ --exclude-errors: ไม่รวมอำเภอที่มีข้อผิดพลาด " + (", ".join(held) or "-")
-                     + f" (--exclude-errors: districts with errors left out of the totals: {', '.join(held) or 'none'})")
+        listed = ", ".join(held) or "-"
+        notes.append(f"ใช้ --exclude-errors: ไม่รวมอำเภอที่มีข้อผิดพลาด {listed} "
+                     f"(--exclude-errors: districts with errors left out of the totals: {listed})")
     return "; ".join(notes)
 
 

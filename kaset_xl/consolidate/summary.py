@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -137,7 +138,9 @@ def unread_summary(p: Path, fatal: IssueRow | None = None) -> FileSummary:
     """A file's summary with only its provenance (name, size, sha256, modification time) filled in."""
     try:
         st = os.stat(p)
-        size, mtime, digest, file_id = st.st_size, st.st_mtime, sha256_of(p), (st.st_dev, st.st_ino)
+        # only a regular file is hashed: opening a FIFO (or a device) could block for ever
+        digest = sha256_of(p) if stat.S_ISREG(st.st_mode) else ""
+        size, mtime, file_id = st.st_size, st.st_mtime, (st.st_dev, st.st_ino)
     except OSError:
         size, mtime, digest, file_id = 0, 0.0, "", None
     return FileSummary(path=str(p), name=p.name, size=size, sha256=digest, mtime=mtime, fatal=fatal,

@@ -217,7 +217,7 @@ def evaluate_programme(c: Checker, crit: Criteria) -> ProgrammeResult:
         if (g_name := member_group.get(r["citizen_id"])) in known_groups:
             group(g_name).sf_classes[result.cls] += 1
         elif g_name is not None:
-            other(g_name).sf_classes[result.cls] += 1
+            other(g_name).sf_classes[sf_by_id[r["citizen_id"]].cls] += 1
 
     # -------------------------------------------------------------- IFPP
     ifpp_ids: set[str] = set()
@@ -229,9 +229,9 @@ def evaluate_programme(c: Checker, crit: Criteria) -> ProgrammeResult:
             c.add("IFPP_INCOMPLETE", "ifpp", "citizen_id", r["row"],
                   missing=", ".join(IFPP_SECTION_TH[m] for m in status.missing), missing_en=", ".join(status.missing))
         if (g_name := member_group.get(r["citizen_id"])) is not None:
-            target = group(g_name) if g_name in known_groups else other(g_name)
-            target.ifpp_total += 1
-            target.ifpp_complete += status.complete
+            bucket = group(g_name) if g_name in known_groups else other(g_name)
+            bucket.ifpp_total += 1
+            bucket.ifpp_complete += status.complete
 
     # -------------------------------------------------------------- participation (5.1.2–5.1.5)
     part_rows = [r for r in _first_rows(book.table_rows("participation"), "citizen_id", c, "participation")
