@@ -72,7 +72,7 @@ def cli() -> None:
 @click.option("--year", "-y", required=True, help="ปีงบประมาณ พ.ศ. (fiscal year, Buddhist era), e.g. 2564")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Output file (default: a name from the district).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-@click.option("--criteria", type=click.Path(dir_okay=False),
+@click.option("--criteria", type=click.Path(dir_okay=False, readable=False),
               help="A province's own criteria file (TOML): its 3ก and Smart Farmer indicators shape the sheets.")
 @handles_errors
 def template(province: str, district: str, year: str, output: str | None, force: bool,
@@ -116,9 +116,9 @@ def _fiscal_year(value: str) -> int:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=click.Path(readable=False))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of issues instead of a table.")
-@click.option("--criteria", type=click.Path(dir_okay=False), help="A province's own criteria file (TOML).")
+@click.option("--criteria", type=click.Path(dir_okay=False, readable=False), help="A province's own criteria file (TOML).")
 @click.option("--today", help=TODAY_HELP)
 @handles_errors
 def validate(files: tuple[str, ...], as_json: bool, criteria: str | None, today: str | None) -> None:
@@ -165,10 +165,10 @@ def _print_result(file: str, issues: Iterable[Issue]) -> None:
 
 
 @cli.command()
-@click.argument("file", type=click.Path())
+@click.argument("file", type=click.Path(readable=False))
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write the scored workbook here (default: into FILE itself).")
-@click.option("--criteria", type=click.Path(dir_okay=False), help="A province's own criteria file (TOML).")
+@click.option("--criteria", type=click.Path(dir_okay=False, readable=False), help="A province's own criteria file (TOML).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results and issues as JSON.")
 @click.option("--today", help=TODAY_HELP)
 @click.option("--force", is_flag=True, help="Replace --output if it exists (it is never FILE's own copy).")
@@ -277,7 +277,7 @@ def schema(as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(readable=False))
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="The provincial workbook to write (.xlsx); an earlier one is replaced, any other existing file "
                    "only with --force. Required unless --dry-run.")
@@ -292,7 +292,7 @@ def schema(as_json: bool) -> None:
 @click.option("--full-ids", is_flag=True,
               help="Show full citizen IDs (บุคคลซ้ำ, ปัญหา, this command's output); default: masked (PDPA).")
 @click.option("--dry-run", is_flag=True, help="Read and check everything and report, but write no file.")
-@click.option("--criteria", type=click.Path(dir_okay=False), help="A province's own criteria file (TOML).")
+@click.option("--criteria", type=click.Path(dir_okay=False, readable=False), help="A province's own criteria file (TOML).")
 @click.option("--today", help=TODAY_HELP)
 @click.option("--force", is_flag=True, help="Replace --output even if it is not an earlier provincial workbook.")
 @handles_errors
@@ -507,7 +507,7 @@ def _sheets() -> tuple[str, ...]:
 
 
 @cli.command()
-@click.argument("file", type=click.Path())
+@click.argument("file", type=click.Path(readable=False))
 @click.option("--group", "-g", required=True, help="ชื่อกลุ่มตามคำขอในชีตจัดตั้งกลุ่ม (the application's group name).")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
               help="The certificate to write: OUT.pdf (through LibreOffice) or OUT.xlsx.")
@@ -540,7 +540,7 @@ def certificate(file: str, group: str, output: str, thai_digits: bool, force: bo
 
 
 @cli.command()
-@click.argument("file", type=click.Path())
+@click.argument("file", type=click.Path(readable=False))
 @click.option("--group", "-g", required=True, help="ชื่อกลุ่มตามคำขอในชีตจัดตั้งกลุ่ม (the application's group name).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write the workbook here (default: into FILE itself).")

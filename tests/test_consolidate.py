@@ -994,6 +994,15 @@ def test_an_unreadable_or_vanished_argument_is_reported_and_the_others_processed
         one = run(*args)
         assert one.exit_code == 2 and "[FILE_UNREADABLE]" in one.output, (args, one.output)
         assert "Traceback" not in one.output and "Usage:" not in one.output
+    # a file without read permission: click must not stop the run with an English usage error (as root,
+    # permissions do not stop reading: os.access tells click "unreadable", the reader is given the FIFO)
+    monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: Path(path) != fifo)
+    for args in (["validate", str(fifo), good], ["consolidate", good, str(fifo), "--dry-run"],
+                 ["score", str(fifo)]):
+        one = run(*args)
+        assert "[FILE_UNREADABLE]" in one.output or "[FILE_NOT_XLSX]" in one.output, (args, one.output)
+        assert "Usage:" not in one.output and "not readable" not in one.output, (args, one.output)
+    monkeypatch.undo()
     # a folder that cannot be listed: that folder reported, the other inputs consolidated
     locked = tmp_path / "locked"
     locked.mkdir()
