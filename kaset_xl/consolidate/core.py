@@ -1,9 +1,11 @@
 """Consolidate district workbooks into one provincial result (no file is written here).
 
 Inputs are files or folders; every workbook is summarised in a worker process
-(:func:`kaset_xl.consolidate.summary.summarise_file`).  The province and fiscal year default to the
-first usable workbook's identity (in sorted input order); workbooks of another province or year and
-the older of two workbooks of one district are reported and left out.
+(:func:`kaset_xl.consolidate.summary.summarise_file`).  The province and fiscal year are the options
+when given, else the pair most usable workbooks share (never the first file by name); workbooks of
+another province or year and the older of two workbooks of one district are reported and left out.
+Every other readable workbook is counted, errors and all: an issue excludes only what it makes
+unusable (``COUNTING_RULES``).
 """
 
 from __future__ import annotations
@@ -241,15 +243,17 @@ def _summarise_alone(summarise: Callable[[str], FileSummary], name: str) -> File
 
 def _same_files(files: list[FileSummary]) -> dict[str, IssueRow]:
     """An identical copy (same sha256) of a workbook already in the run is the same file: left out,
-    harmlessly, naming the file it repeats."""
-    first: dict[str, FileSummary] = {}
-    out: dict[str, IssueRow] = {}
+    harmlessly, naming the copy kept (the one with the newest file time, then the first by path)."""
+    copies: dict[str, list[FileSummary]] = {}
     for f in files:
-        if not f.usable or not f.sha256:
-            continue
-        kept = first.setdefault(f.sha256, f)
-        if kept is not f:
-            out[f.path] = _issue("CONSOLIDATE_SAME_FILE", file=f.name, kept=kept.name)
+        if f.usable and f.sha256:
+            copies.setdefault(f.sha256, []).append(f)
+    out: dict[str, IssueRow] = {}
+    for group in copies.values():
+        kept = min(group, key=lambda f: (-f.mtime, f.path))
+        for f in group:
+            if f is not kept:
+                out[f.path] = _issue("CONSOLIDATE_SAME_FILE", file=f.name, kept=kept.name)
     return out
 
 
