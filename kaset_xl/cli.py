@@ -333,7 +333,7 @@ def consolidate(inputs: tuple[str, ...], output: str | None, province: str | Non
         _print_refused(exc, as_json, full_ids)
         fail(exc)
         sys.exit(2)
-    problems = len(result.broken) + len(result.left_out)
+    problems = result.refused_files  # --strict: broken, foreign or superseded files (not empty or held back ones)
     if strict and problems:
         _print_consolidation(result, None, as_json, full_ids=full_ids)
         raise KasetError("CONSOLIDATE_STRICT", count=problems)

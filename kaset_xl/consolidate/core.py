@@ -61,6 +61,7 @@ COUNTING_RULES: dict[str, str] = {
 }
 # Left-out reasons that lose nothing (the same file reached twice): they need no attention.
 HARMLESS = ("CONSOLIDATE_SAME_FILE",)
+NOT_REFUSED = (*HARMLESS, "CONSOLIDATE_EMPTY", "CONSOLIDATE_EXCLUDED_ERRORS")
 _DISTRICT_IN_NAME = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
@@ -173,6 +174,12 @@ class Consolidation:
     def errors_counted(self) -> int:
         """Errors in the data behind the กสอ. totals (the note under the totals)."""
         return sum(f.errors for f in self.used)
+
+    @property
+    def refused_files(self) -> int:
+        """Files that --strict refuses: unusable, of another province or year, or an older version of a
+        district (an identical copy, an empty template or a district held back by --exclude-errors are not)."""
+        return len(self.broken) + sum(1 for i in self.left_out.values() if i.code not in NOT_REFUSED)
 
     @property
     def needs_attention(self) -> bool:
