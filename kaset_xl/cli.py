@@ -118,7 +118,8 @@ def _fiscal_year(value: str) -> int:
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(readable=False))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of issues instead of a table.")
-@click.option("--criteria", type=click.Path(dir_okay=False, readable=False), help="A province's own criteria file (TOML).")
+@click.option("--criteria", type=click.Path(dir_okay=False, readable=False),
+              help="A province's own criteria file (TOML).")
 @click.option("--today", help=TODAY_HELP)
 @handles_errors
 def validate(files: tuple[str, ...], as_json: bool, criteria: str | None, today: str | None) -> None:
@@ -168,7 +169,8 @@ def _print_result(file: str, issues: Iterable[Issue]) -> None:
 @click.argument("file", type=click.Path(readable=False))
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write the scored workbook here (default: into FILE itself).")
-@click.option("--criteria", type=click.Path(dir_okay=False, readable=False), help="A province's own criteria file (TOML).")
+@click.option("--criteria", type=click.Path(dir_okay=False, readable=False),
+              help="A province's own criteria file (TOML).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results and issues as JSON.")
 @click.option("--today", help=TODAY_HELP)
 @click.option("--force", is_flag=True, help="Replace --output if it exists (it is never FILE's own copy).")
@@ -292,7 +294,8 @@ def schema(as_json: bool) -> None:
 @click.option("--full-ids", is_flag=True,
               help="Show full citizen IDs (บุคคลซ้ำ, ปัญหา, this command's output); default: masked (PDPA).")
 @click.option("--dry-run", is_flag=True, help="Read and check everything and report, but write no file.")
-@click.option("--criteria", type=click.Path(dir_okay=False, readable=False), help="A province's own criteria file (TOML).")
+@click.option("--criteria", type=click.Path(dir_okay=False, readable=False),
+              help="A province's own criteria file (TOML).")
 @click.option("--today", help=TODAY_HELP)
 @click.option("--force", is_flag=True, help="Replace --output even if it is not an earlier provincial workbook.")
 @handles_errors
