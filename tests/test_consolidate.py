@@ -790,13 +790,13 @@ KSA_COLUMNS = {  # expected key → (sheet, header)
     "sf_model": ("กสอ.2", "Smart Farmer ต้นแบบ"), "sf_existing": ("กสอ.2", "Existing Smart Farmer"),
     "sf_developing": ("กสอ.2", "Developing Smart Farmer"), "ifpp_complete": ("กสอ.2", "IFPP ครบถ้วน"),
     "ifpp_total": ("กสอ.2", "IFPP ทั้งหมด"),
-    "phase2": ("กสอ.3", "ระยะที่ 2 (คน)"), "phase2_sf": ("กสอ.3", "ผ่าน Smart Farmer และอบรมระยะที่ 2 (คน)"),
+    "phase2": ("กสอ.3", "ระยะที่ 2 (คน)"), "phase2_sf": ("กสอ.3", "ผ่าน SF และอบรมระยะที่ 2 (คน)"),
     "seminar": ("กสอ.3", "สัมมนา (คน)"),
     "evaluated": ("กสอ.4", "สมาชิกที่ประเมิน (คน)"), **{f"kpi{k}": ("กสอ.4", f"ด้านที่ {k} (คน)") for k in range(1, 6)},
     "centres": ("กสอ.4", "ศูนย์เรียนรู้ต้นแบบ"), "b_phase1": ("กสอ.4", "งบระยะที่ 1 (บาท)"),
     "b_phase2": ("กสอ.4", "งบระยะที่ 2 (บาท)"), "b_materials": ("กสอ.4", "งบวัสดุ (บาท)"),
     "b_seminar": ("กสอ.4", "งบสัมมนา (บาท)"), "b_total": ("กสอ.4", "รวมใช้จ่าย (บาท)"),
-    "b_materials_flagged": ("กสอ.4", "วัสดุซื้อให้กลุ่มที่ไม่ใช่กลุ่มต้นแบบ (บาท)"),
+    "b_materials_flagged": ("กสอ.4", "วัสดุนอกกลุ่มต้นแบบ (บาท)"),
 }
 
 
@@ -828,13 +828,13 @@ def test_imperfect_districts_are_counted_by_the_rule_table(tmp_path: Path) -> No
             assert by_code[code][header] == pytest.approx(w[key]), (key, code)
         assert total_row[header] == pytest.approx(total), key
     # the quality beside the figures: per district errors/warnings as in ปัญหา, a status, and the note
-    for sheet in ("กสอ.1", "กสอ.2", "กสอ.4"):
-        by_code, _t = sheets[sheet]
+    ksa3_quality = {r["รหัสอำเภอ"]: r for r in table(out, "กสอ.3", "รหัสอำเภอ", "ข้อผิดพลาด")}
+    for sheet, by_code in (*((s, sheets[s][0]) for s in ("กสอ.1", "กสอ.2", "กสอ.4")), ("กสอ.3", ksa3_quality)):
         for code in want:
             errors = sum(1 for r in issues if r["รหัสอำเภอ"] == code and r["ความรุนแรง"] == "error")
             warnings = sum(1 for r in issues if r["รหัสอำเภอ"] == code and r["ความรุนแรง"] == "warning")
-            assert (by_code[code]["ข้อผิดพลาด (รายการ)"], by_code[code]["คำเตือน (รายการ)"]) == (errors, warnings)
-            assert errors > 0 and by_code[code]["สถานะข้อมูล"].startswith("ได้รับแล้ว มีข้อผิดพลาด")
+            assert (by_code[code]["ข้อผิดพลาด"], by_code[code]["คำเตือน"]) == (errors, warnings), (sheet, code)
+            assert errors > 0 and by_code[code]["สถานะข้อมูล"] == "มีข้อผิดพลาด", (sheet, code)
     n_errors = sum(1 for r in issues if r["รหัสอำเภอ"] in want and r["ความรุนแรง"] == "error")
     for sheet in ("กสอ.1", "กสอ.2", "กสอ.3", "กสอ.4"):
         text = [str(r[0]) for r in sheet_rows(out, sheet)]

@@ -14,7 +14,7 @@ from typing import Any
 
 from kaset_xl.consolidate.core import STATUS_TH, Consolidation, DistrictStatus, format_id, mask_id
 
-__all__ = ["Col", "Report", "REPORTS", "report_rows", "mask_ids_in", "NOTE_TH", "totals_note"]
+__all__ = ["Col", "Report", "REPORTS", "KSA3_QUALITY", "report_rows", "mask_ids_in", "NOTE_TH", "totals_note"]
 
 INT, NUM, PCT, DATE = "#,##0", "#,##0.00", "0.00", "[$-1070000]d/mm/yyyy"
 
@@ -38,15 +38,16 @@ class Report:
 
 _SRC = Col("source", "ไฟล์ต้นทาง", 34)
 _D = (Col("district_code", "รหัสอำเภอ", 10), Col("district", "อำเภอ", 18))
-# the quality behind a district's figures (issue 12): its errors, warnings and completeness status
-_Q = (Col("errors", "ข้อผิดพลาด (รายการ)", 10, INT), Col("warnings", "คำเตือน (รายการ)", 10, INT),
-      Col("status", "สถานะข้อมูล", 18))
-_QG = (Col("errors", "ข้อผิดพลาดของอำเภอ", 10, INT, total=False),
-       Col("warnings", "คำเตือนของอำเภอ", 10, INT, total=False), Col("status", "สถานะข้อมูล", 18))
+# the quality behind a district's figures (issue 12): its errors, warnings and status — narrow, so that
+# the sheets still print on one A4 width at a readable size
+_Q = (Col("errors", "ข้อผิดพลาด", 7, INT), Col("warnings", "คำเตือน", 7, INT), Col("status", "สถานะข้อมูล", 11))
 # what a group row's figures leave out or flag (GroupSummary.notes and registered)
-NOTE_TH = {"UNREGISTERED": "ไม่อยู่ในทะเบียนกลุ่ม (unknown group)",
-           "ROUND1_INCOMPLETE": "3ก ครั้งที่ 1 ให้คะแนนไม่ครบ: ไม่มีระดับ (round 1 incomplete: no level)",
-           "ROUND2_INCOMPLETE": "3ก ครั้งที่ 2 ให้คะแนนไม่ครบ: ไม่มีระดับ (round 2 incomplete: no level)"}
+NOTE_TH = {"UNREGISTERED": "ไม่อยู่ในทะเบียนกลุ่ม",
+           "ROUND1_INCOMPLETE": "3ก ครั้งที่ 1 ไม่ครบ: ไม่มีระดับ",
+           "ROUND2_INCOMPLETE": "3ก ครั้งที่ 2 ไม่ครบ: ไม่มีระดับ"}
+# the status beside the figures, short (ความครบถ้วน has the long text)
+STATUS_SHORT_TH = {"received": "ถูกต้อง", "received_errors": "มีข้อผิดพลาด", "errors": "ไม่นำมารวม",
+                   "empty": "ว่าง", "unusable": "ใช้ไม่ได้", "missing": "ยังไม่ได้รับ"}
 UNNAMED_GROUP = "(ไม่ระบุกลุ่ม)"
 
 KSA1 = Report("กสอ.1", "กสอ.1 กลุ่ม สมาชิก การเข้าร่วมระยะที่ 1 และผลประเมิน 3ก ครั้งที่ 1 รายอำเภอ", (
@@ -70,8 +71,12 @@ KSA3 = Report("กสอ.3", "กสอ.3 ผลการประเมิน 3
     Col("round2", "คะแนนครั้งที่ 2", 11, NUM, total=False), Col("round2_level", "ระดับครั้งที่ 2", 11),
     Col("change", "เปลี่ยน (ระดับ)", 10, INT, total=False), Col("goal_met", "บรรลุเป้าหมาย", 11),
     Col("phase2", "ระยะที่ 2 (คน)", 10, INT),
-    Col("phase2_sf", "ผ่าน Smart Farmer และอบรมระยะที่ 2 (คน)", 13, INT), Col("seminar", "สัมมนา (คน)", 10, INT),
-    Col("note", "หมายเหตุ", 30), *_QG, _SRC), totals=True)
+    Col("phase2_sf", "ผ่าน SF และอบรมระยะที่ 2 (คน)", 12, INT), Col("seminar", "สัมมนา (คน)", 10, INT),
+    Col("note", "หมายเหตุ", 28), _SRC), totals=True)
+
+# กสอ.3 is per group: the quality behind each district's rows in a block of its own below (no wider
+# than กสอ.3's own columns: the sheet's column widths are shared)
+KSA3_QUALITY = Report("กสอ.3", "ข้อผิดพลาดและคำเตือนเบื้องหลังตัวเลข รายอำเภอ", (*_D, *_Q))
 
 KSA4 = Report("กสอ.4", "กสอ.4 การประเมินผลกิจกรรม: ตัวชี้วัด 5 ด้าน ศูนย์เรียนรู้ต้นแบบ และงบประมาณ รายอำเภอ", (
     *_D, Col("evaluated", "สมาชิกที่ประเมิน (คน)", 12, INT),
@@ -80,7 +85,7 @@ KSA4 = Report("กสอ.4", "กสอ.4 การประเมินผล�
     Col("b_phase1", "งบระยะที่ 1 (บาท)", 13, NUM), Col("b_phase2", "งบระยะที่ 2 (บาท)", 13, NUM),
     Col("b_materials", "งบวัสดุ (บาท)", 13, NUM), Col("b_seminar", "งบสัมมนา (บาท)", 13, NUM),
     Col("b_total", "รวมใช้จ่าย (บาท)", 14, NUM),
-    Col("b_materials_flagged", "วัสดุซื้อให้กลุ่มที่ไม่ใช่กลุ่มต้นแบบ (บาท)", 14, NUM), *_Q, _SRC), totals=True)
+    Col("b_materials_flagged", "วัสดุนอกกลุ่มต้นแบบ (บาท)", 12, NUM), *_Q, _SRC), totals=True)
 
 BUDGET = Report("กสอ.4", "งบประมาณที่ได้รับจัดสรรและที่ใช้ รายกิจกรรม (ระดับจังหวัด)", (
     Col("activity", "กิจกรรม", 28), Col("allocated", "จัดสรร (บาท)", 14, NUM), Col("used", "ใช้จ่าย (บาท)", 14, NUM),
@@ -118,8 +123,8 @@ PROVENANCE = Report("ที่มา", "ที่มาของข้อมู�
     Col("sha256", "SHA-256", 66), Col("template_id", "แบบฟอร์ม", 18), Col("template_version", "รุ่น", 8),
     Col("mtime", "แก้ไขล่าสุด (UTC)", 20), Col("path", "ตำแหน่งไฟล์", 50)))
 
-REPORTS = (KSA1, KSA2, KSA3, KSA4, BUDGET, KPI_PCT, NEW_GROUPS_COUNT, NEW_GROUPS, COMPLETENESS, ISSUES, DUPLICATES,
-           PROVENANCE)
+REPORTS = (KSA1, KSA2, KSA3, KSA3_QUALITY, KSA4, BUDGET, KPI_PCT, NEW_GROUPS_COUNT, NEW_GROUPS, COMPLETENESS, ISSUES,
+           DUPLICATES, PROVENANCE)
 # A citizen ID in a message: 13 digits, bare or written 1-2345-67890-12-3 (spaces or dashes)
 _ID_IN_TEXT = re.compile(r"(?<!\d)\d(?:[ -]?\d){12}(?!\d)")
 
@@ -130,9 +135,11 @@ def mask_ids_in(text: str) -> str:
     return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), text)
 
 
-def _status_th(d: DistrictStatus | None) -> str:
+def _status_th(d: DistrictStatus | None, *, short: bool = False) -> str:
     if d is None:
         return ""
+    if short:
+        return STATUS_SHORT_TH[d.status] + (" ล่าช้า" if d.late else "")
     return STATUS_TH[d.status] + (" — ส่งล่าช้า" if d.late else "")
 
 
@@ -153,7 +160,8 @@ def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[d
     status = {d.file: d for d in c.districts if d.file}
     for f in c.used:
         base = {"district_code": f.district_code, "district": c.district_th(f.district_code), "source": f.name}
-        quality = {"errors": f.errors, "warnings": f.warnings, "status": _status_th(status.get(f.name))}
+        quality = {"errors": f.errors, "warnings": f.warnings, "status": _status_th(status.get(f.name), short=True)}
+        out[KSA3_QUALITY.title].append({**base, **quality})
         r1 = [g for g in f.groups if g.round1 is not None]
         row = {**base, **quality, "groups": f.registry_groups, "members": f.members,
                "programme_groups": len(f.registered_groups), "unknown_groups": len(f.unregistered_groups),
@@ -168,7 +176,7 @@ def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[d
                                 "sf_total": sf["sf_model"] + sf["sf_existing"] + sf["sf_developing"]})
         for g in f.groups:
             notes = ([] if g.registered else ["UNREGISTERED"]) + list(g.notes)
-            out[KSA3.title].append({**base, **quality, "group": g.name or UNNAMED_GROUP, "category": g.category,
+            out[KSA3.title].append({**base, "group": g.name or UNNAMED_GROUP, "category": g.category,
                                     "round1": g.round1, "round1_level": g.round1_level, "round2": g.round2,
                                     "round2_level": g.round2_level, "change": g.change,
                                     "goal_met": None if g.goal_met is None else ("บรรลุ" if g.goal_met else "ไม่บรรลุ"),
