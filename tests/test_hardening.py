@@ -78,7 +78,7 @@ def test_consolidate_killed_before_the_rename_leaves_the_old_output(samples: Pat
     assert killed.returncode == -signal.SIGKILL
     assert not out.exists()
     assert all(p.name.startswith(".~kaset-") for p in out_dir.iterdir())  # at most a hidden temporary file
-    assert run(*args).exit_code == 0
+    assert run(*args).exit_code == 1  # written; 3 of 7 districts missing
     good = sha(out)
     killed = _kill_after_close("xlsxwriter", args, tmp_path)
     assert killed.returncode == -signal.SIGKILL
@@ -170,9 +170,9 @@ def test_template_interrupted_leaves_nothing(tmp_path: Path, monkeypatch: pytest
 
 def test_consolidating_twice_gives_the_same_bytes(samples: Path, tmp_path: Path) -> None:
     out = tmp_path / "province.xlsx"
-    assert run("consolidate", str(samples), "-o", str(out), "--jobs", "1").exit_code == 0
+    assert run("consolidate", str(samples), "-o", str(out), "--jobs", "1").exit_code == 1
     first, first_values = sha(out), all_values(out)
-    assert run("consolidate", str(samples), "-o", str(out), "--jobs", "2").exit_code == 0  # replaces it
+    assert run("consolidate", str(samples), "-o", str(out), "--jobs", "2").exit_code == 1  # replaces it
     assert all_values(out) == first_values
     assert sha(out) == first
 
@@ -191,7 +191,7 @@ def _district_of(row: list[Any], codes: set[str]) -> str | None:
 def test_changing_one_district_changes_only_its_rows(samples: Path, tmp_path: Path) -> None:
     codes = {p.name[:4] for p in SAMPLES}
     a = tmp_path / "a.xlsx"
-    assert run("consolidate", str(samples), "-o", str(a), "--jobs", "1").exit_code == 0
+    assert run("consolidate", str(samples), "-o", str(a), "--jobs", "1").exit_code == 1
     pai = samples / PAI.name
     wb = openpyxl.load_workbook(pai)
     groups = wb["ทะเบียนกลุ่ม"]
@@ -201,7 +201,7 @@ def test_changing_one_district_changes_only_its_rows(samples: Path, tmp_path: Pa
     groups["G8"] = groups["G7"].value
     wb.save(pai)
     b = tmp_path / "b.xlsx"
-    assert run("consolidate", str(samples), "-o", str(b), "--jobs", "1").exit_code == 0
+    assert run("consolidate", str(samples), "-o", str(b), "--jobs", "1").exit_code == 1
     before, after = all_values(a), all_values(b)
     assert list(before) == list(after)
     changed = set()

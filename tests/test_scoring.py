@@ -1007,3 +1007,10 @@ def test_selection_level_not_an_assessment_level(tmp_path: Path) -> None:
         return
     eligibility(S(1, (2561,), level=MID), c)  # today: ValueError from levels.index(...)
     pytest.fail("a criteria file with an unknown selection level was accepted")
+
+
+def test_a_huge_budget_line_is_no_traceback() -> None:
+    """Found by the fuzz test: a product of two large numbers ran out of decimal digits in quantize."""
+    assert line_amount(BudgetLine(1, "phase1", "x", 1e20, 1e20)) == 1e40
+    assert line_amount(BudgetLine(1, "phase1", "x", 1e200, 1e200)) is None  # beyond any float: not an amount
+    assert line_amount(BudgetLine(1, "phase1", "x", 3, 33.335)) == 100.01

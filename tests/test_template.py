@@ -224,7 +224,7 @@ def test_template_accepts_thai_digits_and_default_name(tmp_path: Path, monkeypat
         ("แม่ฮ่องสอน", "ไม่มีอำเภอนี้", "2564", "UNKNOWN_DISTRICT"),
         ("แม่ฮ่องสอน", "5001", "2564", "UNKNOWN_DISTRICT"),  # Mueang Chiang Mai: another province
         ("แม่ฮ่องสอน", "ปาย", "64", "BAD_FISCAL_YEAR"),
-        ("แม่ฮ่องสอน", "ปาย", "2021", "BAD_FISCAL_YEAR"),
+        ("แม่ฮ่องสอน", "ปาย", "2021", "FISCAL_YEAR_GREGORIAN"),  # names 2564 (issue 12)
         ("แม่ฮ่องสอน", "ปาย", "ปีนี้", "BAD_FISCAL_YEAR"),
         ("แม่ฮ่องสอน", "ปาย", "2564.5", "BAD_FISCAL_YEAR"),
     ],

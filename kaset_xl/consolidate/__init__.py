@@ -5,9 +5,16 @@ province's picture; ``write_provincial_workbook(result, path)`` writes กสอ
 issues, duplicate persons and provenance.  Inputs are never modified.
 """
 
-from kaset_xl.consolidate.core import Consolidation, collect_inputs, consolidate, default_jobs, mask_id
+from kaset_xl.consolidate.core import (
+    Consolidation,
+    ConsolidationRefused,
+    collect_inputs,
+    consolidate,
+    default_jobs,
+    mask_id,
+)
 from kaset_xl.consolidate.summary import FileSummary, summarise_file
 from kaset_xl.consolidate.writer import SHEETS, write_provincial_workbook
 
-__all__ = ["Consolidation", "FileSummary", "SHEETS", "collect_inputs", "consolidate", "default_jobs", "mask_id",
-           "summarise_file", "write_provincial_workbook"]
+__all__ = ["Consolidation", "ConsolidationRefused", "FileSummary", "SHEETS", "collect_inputs", "consolidate",
+           "default_jobs", "mask_id", "summarise_file", "write_provincial_workbook"]

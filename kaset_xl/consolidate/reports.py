@@ -8,12 +8,13 @@ The official กสอ. forms were not in hand when these were written: the layo
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from kaset_xl.consolidate.core import STATUS_TH, Consolidation, format_id, mask_id
+from kaset_xl.consolidate.core import STATUS_TH, Consolidation, DistrictStatus, format_id, mask_id
 
-__all__ = ["Col", "Report", "REPORTS", "report_rows"]
+__all__ = ["Col", "Report", "REPORTS", "KSA3_QUALITY", "report_rows", "mask_ids_in", "NOTE_TH", "totals_note"]
 
 INT, NUM, PCT, DATE = "#,##0", "#,##0.00", "0.00", "[$-1070000]d/mm/yyyy"
 
@@ -24,6 +25,7 @@ class Col:
     header: str
     width: float = 12
     num_format: str | None = None  # None: text
+    total: bool = True  # a numeric column summed in the total row
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,17 @@ class Report:
 
 _SRC = Col("source", "ไฟล์ต้นทาง", 34)
 _D = (Col("district_code", "รหัสอำเภอ", 10), Col("district", "อำเภอ", 18))
+# the quality behind a district's figures (issue 12): its errors, warnings and status — narrow, so that
+# the sheets still print on one A4 width at a readable size
+_Q = (Col("errors", "ข้อผิดพลาด", 7, INT), Col("warnings", "คำเตือน", 7, INT), Col("status", "สถานะข้อมูล", 11))
+# what a group row's figures leave out or flag (GroupSummary.notes and registered)
+NOTE_TH = {"UNREGISTERED": "ไม่อยู่ในทะเบียนกลุ่ม",
+           "ROUND1_INCOMPLETE": "3ก ครั้งที่ 1 ไม่ครบ: ไม่มีระดับ",
+           "ROUND2_INCOMPLETE": "3ก ครั้งที่ 2 ไม่ครบ: ไม่มีระดับ"}
+# the status beside the figures, short (ความครบถ้วน has the long text)
+STATUS_SHORT_TH = {"received": "ถูกต้อง", "received_errors": "มีข้อผิดพลาด", "errors": "ไม่นำมารวม",
+                   "empty": "ว่าง", "unusable": "ใช้ไม่ได้", "missing": "ยังไม่ได้รับ"}
+UNNAMED_GROUP = "(ไม่ระบุกลุ่ม)"
 
 KSA1 = Report("กสอ.1", "กสอ.1 กลุ่ม สมาชิก การเข้าร่วมระยะที่ 1 และผลประเมิน 3ก ครั้งที่ 1 รายอำเภอ", (
     *_D,
@@ -43,22 +56,27 @@ KSA1 = Report("กสอ.1", "กสอ.1 กลุ่ม สมาชิก ก
     Col("programme_groups", "กลุ่มในโครงการ", 11, INT), Col("phase1", "เข้าร่วมระยะที่ 1 (คน)", 13, INT),
     Col("round1_assessed", "ประเมิน 3ก ครั้งที่ 1 (กลุ่ม)", 13, INT), Col("round1_mean", "คะแนนเฉลี่ย ครั้งที่ 1", 12, NUM),
     Col("r1_good", "ระดับดี", 9, INT), Col("r1_fair", "ระดับปานกลาง", 10, INT), Col("r1_improve", "ระดับปรับปรุง", 10, INT),
-    _SRC), totals=True)
+    Col("unknown_groups", "กลุ่มที่ไม่อยู่ในทะเบียน", 11, INT), *_Q, _SRC), totals=True)
 
 KSA2 = Report("กสอ.2", "กสอ.2 ผลการประเมินตนเอง Smart Farmer และสถานะแผน IFPP รายอำเภอ", (
     *_D,
     Col("sf_model", "Smart Farmer ต้นแบบ", 12, INT), Col("sf_existing", "Existing Smart Farmer", 12, INT),
     Col("sf_developing", "Developing Smart Farmer", 12, INT), Col("sf_total", "ประเมินแล้ว (คน)", 11, INT),
     Col("ifpp_complete", "IFPP ครบถ้วน", 11, INT), Col("ifpp_total", "IFPP ทั้งหมด", 11, INT),
-    _SRC), totals=True)
+    *_Q, _SRC), totals=True)
 
 KSA3 = Report("กสอ.3", "กสอ.3 ผลการประเมิน 3ก ครั้งที่ 2 และการเปลี่ยนระดับ รายกลุ่ม", (
-    *_D, Col("group", "กลุ่ม", 28), Col("category", "ประเภท", 8, INT),
-    Col("round1", "คะแนนครั้งที่ 1", 11, NUM), Col("round1_level", "ระดับครั้งที่ 1", 11),
-    Col("round2", "คะแนนครั้งที่ 2", 11, NUM), Col("round2_level", "ระดับครั้งที่ 2", 11),
-    Col("change", "เปลี่ยน (ระดับ)", 10, INT), Col("goal_met", "บรรลุเป้าหมาย", 11),
-    Col("phase2", "ระยะที่ 2 (คน)", 10, INT), Col("seminar", "สัมมนา (คน)", 10, INT),
-    _SRC), totals=False)
+    *_D, Col("group", "กลุ่ม", 28), Col("category", "ประเภท", 8, INT, total=False),
+    Col("round1", "คะแนนครั้งที่ 1", 11, NUM, total=False), Col("round1_level", "ระดับครั้งที่ 1", 11),
+    Col("round2", "คะแนนครั้งที่ 2", 11, NUM, total=False), Col("round2_level", "ระดับครั้งที่ 2", 11),
+    Col("change", "เปลี่ยน (ระดับ)", 10, INT, total=False), Col("goal_met", "บรรลุเป้าหมาย", 11),
+    Col("phase2", "ระยะที่ 2 (คน)", 10, INT),
+    Col("phase2_sf", "ผ่าน SF และอบรมระยะที่ 2 (คน)", 12, INT), Col("seminar", "สัมมนา (คน)", 10, INT),
+    Col("note", "หมายเหตุ", 28), _SRC), totals=True)
+
+# กสอ.3 is per group: the quality behind each district's rows in a block of its own below (no wider
+# than กสอ.3's own columns: the sheet's column widths are shared)
+KSA3_QUALITY = Report("กสอ.3", "ข้อผิดพลาดและคำเตือนเบื้องหลังตัวเลข รายอำเภอ", (*_D, *_Q))
 
 KSA4 = Report("กสอ.4", "กสอ.4 การประเมินผลกิจกรรม: ตัวชี้วัด 5 ด้าน ศูนย์เรียนรู้ต้นแบบ และงบประมาณ รายอำเภอ", (
     *_D, Col("evaluated", "สมาชิกที่ประเมิน (คน)", 12, INT),
@@ -66,7 +84,8 @@ KSA4 = Report("กสอ.4", "กสอ.4 การประเมินผล�
     Col("centres", "ศูนย์เรียนรู้ต้นแบบ", 11, INT),
     Col("b_phase1", "งบระยะที่ 1 (บาท)", 13, NUM), Col("b_phase2", "งบระยะที่ 2 (บาท)", 13, NUM),
     Col("b_materials", "งบวัสดุ (บาท)", 13, NUM), Col("b_seminar", "งบสัมมนา (บาท)", 13, NUM),
-    Col("b_total", "รวมใช้จ่าย (บาท)", 14, NUM), _SRC), totals=True)
+    Col("b_total", "รวมใช้จ่าย (บาท)", 14, NUM),
+    Col("b_materials_flagged", "วัสดุนอกกลุ่มต้นแบบ (บาท)", 12, NUM), *_Q, _SRC), totals=True)
 
 BUDGET = Report("กสอ.4", "งบประมาณที่ได้รับจัดสรรและที่ใช้ รายกิจกรรม (ระดับจังหวัด)", (
     Col("activity", "กิจกรรม", 28), Col("allocated", "จัดสรร (บาท)", 14, NUM), Col("used", "ใช้จ่าย (บาท)", 14, NUM),
@@ -89,7 +108,7 @@ NEW_GROUPS = Report("กลุ่มจัดตั้งใหม่", "รา�
 COMPLETENESS = Report("ความครบถ้วน", "ความครบถ้วนและความทันเวลาของรายงานอำเภอ", (
     *_D, Col("status", "สถานะ (code)", 10), Col("status_th", "สถานะ", 22), Col("report_date", "วันที่รายงาน", 13, DATE),
     Col("deadline", "กำหนดส่ง", 13, DATE), Col("late", "ล่าช้า", 8), Col("errors", "ข้อผิดพลาด", 10, INT),
-    Col("warnings", "คำเตือน", 9, INT), _SRC))
+    Col("warnings", "คำเตือน", 9, INT), Col("reason", "เหตุผล (code)", 22), Col("reason_th", "เหตุผล", 40), _SRC))
 
 ISSUES = Report("ปัญหา", "ปัญหาที่พบในแบบฟอร์มของอำเภอ และการรวมรายงาน", (
     Col("district_code", "รหัสอำเภอ", 10), _SRC, Col("severity", "ความรุนแรง", 10), Col("code", "รหัสปัญหา", 26),
@@ -104,7 +123,29 @@ PROVENANCE = Report("ที่มา", "ที่มาของข้อมู�
     Col("sha256", "SHA-256", 66), Col("template_id", "แบบฟอร์ม", 18), Col("template_version", "รุ่น", 8),
     Col("mtime", "แก้ไขล่าสุด (UTC)", 20), Col("path", "ตำแหน่งไฟล์", 50)))
 
-REPORTS = (KSA1, KSA2, KSA3, KSA4, BUDGET, KPI_PCT, NEW_GROUPS_COUNT, NEW_GROUPS, COMPLETENESS, ISSUES, DUPLICATES, PROVENANCE)
+REPORTS = (KSA1, KSA2, KSA3, KSA3_QUALITY, KSA4, BUDGET, KPI_PCT, NEW_GROUPS_COUNT, NEW_GROUPS, COMPLETENESS, ISSUES,
+           DUPLICATES, PROVENANCE)
+# A citizen ID in a message: 13 digits, bare or written 1-2345-67890-12-3 (spaces or dashes)
+_ID_IN_TEXT = re.compile(r"(?<!\d)\d(?:[ -]?\d){12}(?!\d)")
+
+
+def mask_ids_in(text: str) -> str:
+    """Every citizen ID in ``text`` masked like บุคคลซ้ำ (PDPA: the provincial workbook and the command's
+    output carry no full ID unless ``--full-ids``)."""
+    return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), text)
+
+
+def _status_th(d: DistrictStatus | None, *, short: bool = False) -> str:
+    if d is None:
+        return ""
+    if short:
+        return STATUS_SHORT_TH[d.status] + (" ล่าช้า" if d.late else "")
+    return STATUS_TH[d.status] + (" — ส่งล่าช้า" if d.late else "")
+
+
+
+def _mask(text: str, full_ids: bool) -> str:
+    return text if full_ids else mask_ids_in(text)
 
 
 def _levels(c: Consolidation) -> tuple[str, ...]:
@@ -116,10 +157,14 @@ def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[d
     crit = c.criteria
     levels = _levels(c)
     out: dict[str, list[dict[str, Any]]] = {r.title: [] for r in REPORTS}
+    status = {d.file: d for d in c.districts if d.file}
     for f in c.used:
         base = {"district_code": f.district_code, "district": c.district_th(f.district_code), "source": f.name}
+        quality = {"errors": f.errors, "warnings": f.warnings, "status": _status_th(status.get(f.name), short=True)}
+        out[KSA3_QUALITY.title].append({**base, **quality})
         r1 = [g for g in f.groups if g.round1 is not None]
-        row = {**base, "groups": f.registry_groups, "members": f.members, "programme_groups": len(f.groups),
+        row = {**base, **quality, "groups": f.registry_groups, "members": f.members,
+               "programme_groups": len(f.registered_groups), "unknown_groups": len(f.unregistered_groups),
                "phase1": sum(g.phase1 for g in f.groups), "round1_assessed": len(r1),
                "round1_mean": round(sum(g.round1 or 0 for g in r1) / len(r1), 2) if r1 else None}
         for key, level in zip(("r1_good", "r1_fair", "r1_improve"), levels, strict=False):
@@ -127,14 +172,18 @@ def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[d
         out[KSA1.title].append(row)
         sf = {k: sum(getattr(g, k) for g in f.groups) for k in ("sf_model", "sf_existing", "sf_developing",
                                                                   "ifpp_complete", "ifpp_total")}
-        out[KSA2.title].append({**base, **sf, "sf_total": sf["sf_model"] + sf["sf_existing"] + sf["sf_developing"]})
+        out[KSA2.title].append({**base, **quality, **sf,
+                                "sf_total": sf["sf_model"] + sf["sf_existing"] + sf["sf_developing"]})
         for g in f.groups:
-            out[KSA3.title].append({**base, "group": g.name, "category": g.category, "round1": g.round1,
-                                    "round1_level": g.round1_level, "round2": g.round2,
+            notes = ([] if g.registered else ["UNREGISTERED"]) + list(g.notes)
+            out[KSA3.title].append({**base, "group": g.name or UNNAMED_GROUP, "category": g.category,
+                                    "round1": g.round1, "round1_level": g.round1_level, "round2": g.round2,
                                     "round2_level": g.round2_level, "change": g.change,
                                     "goal_met": None if g.goal_met is None else ("บรรลุ" if g.goal_met else "ไม่บรรลุ"),
-                                    "phase2": g.phase2, "seminar": g.seminar})
-        out[KSA4.title].append({**base, "evaluated": f.kpi_evaluated,
+                                    "phase2": g.phase2, "phase2_sf": g.phase2_sf, "seminar": g.seminar,
+                                    "note": "; ".join(NOTE_TH[n] for n in notes)})
+        out[KSA4.title].append({**base, **quality, "evaluated": f.kpi_evaluated,
+                                "b_materials_flagged": f.materials_not_model,
                                 **{f"kpi{k + 1}": n for k, n in enumerate(f.kpi_capable)},
                                 "centres": f.learning_centres,
                                 **{f"b_{a.code}": f.budget.get(a.code, 0.0) for a in crit.budget.activities},
@@ -169,19 +218,22 @@ def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[d
                                    "percent": round(100.0 * capable / evaluated, 2) if evaluated else None})
     for d in c.districts:
         out[COMPLETENESS.title].append({
-            "district_code": d.code, "district": d.name_th, "status": d.status, "status_th": STATUS_TH[d.status],
+            "district_code": d.code, "district": d.name_th, "status": d.status, "status_th": _status_th(d),
             "report_date": d.report_date, "deadline": d.deadline,
             "late": None if d.late is None else ("ล่าช้า" if d.late else "ตรงเวลา"),
-            "errors": d.errors if d.status != "missing" else None,
-            "warnings": d.warnings if d.status != "missing" else None, "source": d.file})
+            "errors": d.errors if d.status not in ("missing", "unusable") else None,
+            "warnings": d.warnings if d.status not in ("missing", "unusable") else None, "source": d.file,
+            "reason": d.reason.code if d.reason else "",
+            "reason_th": _mask(d.reason.message_th, full_ids) if d.reason else ""})
     for f in c.files:
         rows = list(f.issues)
         if f.path in c.left_out:
             rows.insert(0, c.left_out[f.path])
         for i in rows:
             out[ISSUES.title].append({"district_code": f.district_code, "source": f.name, "severity": i.severity,
-                                      "code": i.code, "sheet": i.sheet, "cell": i.cell, "message_th": i.message_th,
-                                      "message_en": i.message_en})
+                                      "code": i.code, "sheet": i.sheet, "cell": i.cell,
+                                      "message_th": _mask(i.message_th, full_ids),
+                                      "message_en": _mask(i.message_en, full_ids)})
     for d in c.duplicates:
         out[DUPLICATES.title].append({"citizen_id": format_id(d.citizen_id) if full_ids else mask_id(d.citizen_id),
                                       "district_code": d.district_code, "district": d.district_th, "name": d.name,
@@ -197,6 +249,20 @@ def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[d
             "mtime": dt.datetime.fromtimestamp(f.mtime, dt.UTC).strftime("%Y-%m-%d %H:%M:%S") if f.mtime else "",
             "path": f.path})
     return out
+
+
+def totals_note(c: Consolidation) -> str:
+    """The line under every กสอ. total: what the totals include (errors) or leave out (--exclude-errors)."""
+    notes = []
+    if c.errors_counted:
+        notes.append(f"รวมข้อมูลที่ยังมีข้อผิดพลาด {c.errors_counted} รายการ — ดูชีตปัญหา "
+                     f"(the totals include data with {c.errors_counted} errors — see the ปัญหา sheet)")
+    if c.exclude_errors:
+        held = [d.code for d in c.districts if d.status == "errors"]
+        listed = ", ".join(held) or "-"
+        notes.append(f"ใช้ --exclude-errors: ไม่รวมอำเภอที่มีข้อผิดพลาด {listed} "
+                     f"(--exclude-errors: districts with errors left out of the totals: {listed})")
+    return "; ".join(notes)
 
 
 def targets(c: Consolidation) -> dict[str, dict[str, Any]]:

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kaset_xl.criteria import Criteria, load_criteria
 from kaset_xl.domain.establish import ApplicationSummary, summarize_applications
 from kaset_xl.issues import KasetError, Severity
 from kaset_xl.normalize import fiscal_year_be
 from kaset_xl.workbook.sniff import sha256_of
+
+if TYPE_CHECKING:
+    from kaset_xl.domain.programme import GroupResult
 
 __all__ = ["FileSummary", "GroupSummary", "IssueRow", "Person", "summarise_file", "unread_summary"]
 
@@ -53,6 +58,7 @@ class GroupSummary:
     goal_met: bool | None = None
     phase1: int = 0
     phase2: int = 0
+    phase2_sf: int = 0  # phase-2 attendees who passed Smart Farmer ("Smart Farmer passed and trained")
     seminar: int = 0
     sf_model: int = 0
     sf_existing: int = 0
@@ -62,6 +68,8 @@ class GroupSummary:
     materials: float = 0.0
     model: bool = False
     learning_centre: bool = False
+    registered: bool = True  # False: rows naming a group that is not in ทะเบียนกลุ่ม ("unknown group")
+    notes: tuple[str, ...] = ()  # codes of what the figures leave out (ROUND1_INCOMPLETE …), shown in กสอ.3
 
 
 @dataclass
@@ -72,6 +80,8 @@ class FileSummary:
     sha256: str
     mtime: float
     fatal: IssueRow | None = None
+    saved_at: float | None = None  # the workbook's own last-saved time (docProps/core.xml), POSIX seconds
+    file_id: tuple[int, int] | None = None  # (device, inode): the same file reached by two paths
     template_id: str = ""
     template_version: str = ""
     province_code: str = ""
@@ -89,7 +99,9 @@ class FileSummary:
     learning_centres: int = 0
     budget: dict[str, float] = field(default_factory=dict)  # activity code → baht used
     budget_total: float = 0.0
-    persons: list[Person] = field(default_factory=list)
+    persons: list[Person] = field(default_factory=list)  # members with a valid citizen ID (duplicate matching)
+    unchecked_ids: int = 0  # members whose citizen ID fails its format or check digit: counted, not matched
+    materials_not_model: float = 0.0  # materials bought for a group that is not the model group (flagged)
     new_groups: list[ApplicationSummary] = field(default_factory=list)  # approved establishment applications
 
     @property
@@ -105,6 +117,14 @@ class FileSummary:
         return sum(1 for i in self.issues if i.severity == Severity.WARNING.value)
 
     @property
+    def registered_groups(self) -> list[GroupSummary]:
+        return [g for g in self.groups if g.registered]
+
+    @property
+    def unregistered_groups(self) -> list[GroupSummary]:
+        return [g for g in self.groups if not g.registered]
+
+    @property
     def empty(self) -> bool:
         return (self.usable and not self.registry_groups and not self.members and not self.groups
                 and not self.new_groups)
@@ -118,16 +138,97 @@ def unread_summary(p: Path, fatal: IssueRow | None = None) -> FileSummary:
     """A file's summary with only its provenance (name, size, sha256, modification time) filled in."""
     try:
         st = os.stat(p)
-        size, mtime, digest = st.st_size, st.st_mtime, sha256_of(p)
+        # only a regular file is hashed: opening a FIFO (or a device) could block for ever
+        digest = sha256_of(p) if stat.S_ISREG(st.st_mode) else ""
+        size, mtime, file_id = st.st_size, st.st_mtime, (st.st_dev, st.st_ino)
     except OSError:
-        size, mtime, digest = 0, 0.0, ""
+        size, mtime, digest, file_id = 0, 0.0, "", None
     return FileSummary(path=str(p), name=p.name, size=size, sha256=digest, mtime=mtime, fatal=fatal,
-                       issues=[fatal] if fatal else [])
+                       issues=[fatal] if fatal else [], file_id=file_id)
+
+
+def saved_at(path: str | os.PathLike[str]) -> float | None:
+    """The workbook's own last-saved time (``dcterms:modified`` of docProps/core.xml, which Excel and
+    LibreOffice set on every save), or None.  Reads only that small part; never raises."""
+    import zipfile
+    from xml.parsers import expat
+
+    found: dict[str, str] = {}
+    text: list[str] = []
+
+    def start(_name: str, _attrs: dict[str, str]) -> None:
+        text.clear()
+
+    def end(name: str) -> None:
+        found.setdefault(name.rpartition(" ")[2], "".join(text).strip())
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("docProps/core.xml")
+            if info.file_size > 64 * 1024:
+                return None
+            data = z.read(info)
+        if b"<!" in data:  # a DOCTYPE or an entity: not read
+            return None
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler, parser.EndElementHandler = start, end
+        parser.CharacterDataHandler = text.append
+        parser.Parse(data, True)
+        stamp = dt.datetime.fromisoformat(found["modified"].replace("Z", "+00:00"))
+    except Exception:  # noqa: BLE001 - no readable stamp: the file time decides
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.UTC)
+    return stamp.timestamp()
 
 
 @lru_cache(maxsize=8)
 def _criteria(path: str) -> Criteria:
     return load_criteria(path=path)
+
+
+def _members(out: FileSummary, members: list[Any]) -> dict[str, int]:
+    """Count the members (a person listed twice in one group counts once) into ``out``; return the count
+    per group name.  Only a citizen ID that passes its check digit is matched across districts."""
+    from kaset_xl.domain.registry import citizen_id_problem
+
+    per_group: dict[str, int] = {}
+    seen: set[tuple[str, str]] = set()
+    for m in members:
+        if not (m.citizen_id or m.first_name or m.last_name):
+            continue
+        group = _key(m.group)
+        checkable = bool(m.citizen_id) and citizen_id_problem(m.citizen_id) in (None, "CITIZEN_ID_PREFIX")
+        if checkable:
+            if (group, m.citizen_id) in seen:  # PERSON_DUPLICATE: the repeated row is not one more member
+                continue
+            seen.add((group, m.citizen_id))
+            out.persons.append(Person(m.citizen_id, m.full_name, group))
+        elif m.citizen_id:
+            out.unchecked_ids += 1
+        out.members += 1
+        per_group[group] = per_group.get(group, 0) + 1
+    return per_group
+
+
+def _group(g: GroupResult, per_group: dict[str, int], crit: Criteria, *, registered: bool) -> GroupSummary:
+    """One group's figures; a 3ก round with unscored indicators gives no score and no level."""
+    sf = crit.smart_farmer
+    r1 = g.round1 if g.round1 is not None and g.round1.complete else None
+    r2 = g.round2 if g.round2 is not None and g.round2.complete else None
+    notes = tuple(code for code, partial in (("ROUND1_INCOMPLETE", g.round1 is not None and r1 is None),
+                                             ("ROUND2_INCOMPLETE", g.round2 is not None and r2 is None)) if partial)
+    change = g.change if r1 is not None and r2 is not None else None
+    return GroupSummary(
+        name=g.name, category=g.category, members=per_group.get(g.name, 0),
+        round1=r1.total if r1 else None, round1_level=r1.level if r1 else None,
+        round2=r2.total if r2 else None, round2_level=r2.level if r2 else None,
+        change=change.steps if change else None, goal_met=change.met if change else None,
+        phase1=g.counts.phase1, phase2=g.counts.phase2, phase2_sf=g.counts.phase2_sf, seminar=g.counts.seminar,
+        sf_model=g.sf_classes[sf.class_model], sf_existing=g.sf_classes[sf.class_existing],
+        sf_developing=g.sf_classes[sf.class_developing], ifpp_complete=g.ifpp_complete,
+        ifpp_total=g.ifpp_total, materials=g.materials, model=g.model, learning_centre=g.learning_centre,
+        registered=registered, notes=notes)
 
 
 def summarise_file(path: str, criteria_path: str | None = None, today: dt.date | None = None) -> FileSummary:
@@ -137,10 +238,19 @@ def summarise_file(path: str, criteria_path: str | None = None, today: dt.date |
     fiscal year (a path, so that it travels to worker processes); ``today``: the day dates are
     checked against (default: today).
     """
+    from kaset_xl.domain.programme import GroupResult
     from kaset_xl.domain.rules import check_all
     from kaset_xl.workbook.reader import read_district_workbook
 
     p = Path(path)
+    if p.is_dir():  # a folder among the inputs that could not be listed (collect_inputs)
+        try:
+            os.listdir(p)
+            reason = "a folder"
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+        exc_ = KasetError("FILE_UNREADABLE", file=str(p), reason=reason)
+        return unread_summary(p, IssueRow(exc_.code, Severity.FATAL.value, exc_.message_th, exc_.message_en))
     try:
         book = read_district_workbook(p, criteria=_criteria(criteria_path) if criteria_path else None)
         crit = book.criteria
@@ -154,36 +264,35 @@ def summarise_file(path: str, criteria_path: str | None = None, today: dt.date |
             f"cannot read the file: {type(exc).__name__}: {' '.join(str(exc).split())[:160]}"))
     # provenance: the size and hash of exactly the bytes that were checked and read
     try:
-        mtime = os.stat(p).st_mtime
+        st = os.stat(p)
+        mtime, file_id = st.st_mtime, (st.st_dev, st.st_ino)
     except OSError:  # gone since it was read
-        mtime = 0.0
-    out = FileSummary(path=str(p), name=p.name, size=book.size, sha256=book.sha256, mtime=mtime)
+        mtime, file_id = 0.0, None
+    out = FileSummary(path=str(p), name=p.name, size=book.size, sha256=book.sha256, mtime=mtime,
+                      saved_at=saved_at(p), file_id=file_id)
     ident = book.identity
     out.template_id, out.template_version = ident.template_id, ident.template_version
     out.province_code, out.district_code, out.fiscal_year = ident.province_code, ident.district_code, ident.fiscal_year
     out.report_date = book.info.report_date
     out.issues = [IssueRow(i.code, i.severity.value, i.message_th, i.message_en, i.sheet or "", i.cell or "")
                   for i in [*book.issues, *found]]
-    out.registry_groups = sum(1 for g in book.groups if g.name)
-    members = [m for m in book.members if m.citizen_id or m.first_name or m.last_name]
-    out.members = len(members)
-    per_group: dict[str, int] = {}
-    for m in members:
-        group = _key(m.group)
-        per_group[group] = per_group.get(group, 0) + 1
-        if m.citizen_id:
-            out.persons.append(Person(m.citizen_id, m.full_name, group))
-    sf = crit.smart_farmer
-    for g in result.groups:
-        out.groups.append(GroupSummary(
-            name=g.name, category=g.category, members=per_group.get(g.name, 0),
-            round1=g.round1.total if g.round1 else None, round1_level=g.round1.level if g.round1 else None,
-            round2=g.round2.total if g.round2 else None, round2_level=g.round2.level if g.round2 else None,
-            change=g.change.steps if g.change else None, goal_met=g.change.met if g.change else None,
-            phase1=g.counts.phase1, phase2=g.counts.phase2, seminar=g.counts.seminar,
-            sf_model=g.sf_classes[sf.class_model], sf_existing=g.sf_classes[sf.class_existing],
-            sf_developing=g.sf_classes[sf.class_developing], ifpp_complete=g.ifpp_complete,
-            ifpp_total=g.ifpp_total, materials=g.materials, model=g.model, learning_centre=g.learning_centre))
+    registry = {_key(g.name) for g in book.groups if g.name}
+    out.registry_groups = len(registry)
+    per_group = _members(out, book.members)
+    out.groups = [_group(g, per_group, crit, registered=True) for g in result.groups if g.name in registry]
+    # rows naming a group not in the registry: counted under that name, marked "not in the registry"
+    unknown = {g.name: g for g in result.unregistered}
+    for g in result.groups:  # a selection row of an unknown group: its category and eligibility
+        if g.name not in registry:
+            unknown.setdefault(g.name, g)
+            for attr in ("category", "eligible", "learning_centre"):
+                setattr(unknown[g.name], attr, getattr(g, attr))
+    for name in sorted(set(unknown) | {n for n in per_group if n not in registry}):
+        g = unknown.get(name) or GroupResult(name=name)
+        out.groups.append(_group(g, per_group, crit, registered=False))
+    materials = result.budget.by_activity.get("materials", 0.0)
+    model = sum(result.budget.materials_by_group.get(n, 0.0) for n in result.model_groups)
+    out.materials_not_model = round(float(materials) - model, 2)
     out.round2_entered = any(a.round == 2 for a in result.assessments)
     if result.kpi is not None:
         out.kpi_evaluated = result.kpi.evaluated

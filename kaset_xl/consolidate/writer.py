@@ -15,7 +15,7 @@ from typing import Any
 import xlsxwriter
 
 from kaset_xl.consolidate.core import Consolidation
-from kaset_xl.consolidate.reports import BUDGET, KSA2, KSA3, REPORTS, Report, report_rows, targets
+from kaset_xl.consolidate.reports import BUDGET, KSA2, KSA3, REPORTS, Report, report_rows, targets, totals_note
 from kaset_xl.fileio import atomic_output, scratch_folder
 from kaset_xl.textcell import write
 
@@ -111,7 +111,7 @@ def _write(ws: Any, row: int, col: int, value: Any, fmt_text: Any, num_format: s
 
 
 def _block(ws: Any, row: int, report: Report, rows: list[dict[str, Any]], f: _Formats,
-           target: dict[str, Any] | None) -> tuple[int, int]:
+           target: dict[str, Any] | None, note: str = "") -> tuple[int, int]:
     """Write one report block from ``row``; return (header row, next free row)."""
     ws.write_string(row, 0, report.title, f.title)
     row += 1
@@ -128,7 +128,7 @@ def _block(ws: Any, row: int, report: Report, rows: list[dict[str, Any]], f: _Fo
     if report.totals:
         ws.write_string(row, 1, "รวมจังหวัด (total)", f.bold)
         for c, col in enumerate(report.columns):
-            if col.num_format and col.key not in ("round1_mean",):
+            if col.num_format and col.total and col.key not in ("round1_mean",):
                 total = sum(r.get(col.key) or 0 for r in rows)
                 _write(ws, row, c, round(total, 2) if isinstance(total, float) else total, f.bold, col.num_format,
                        f, bold=True)
@@ -136,6 +136,9 @@ def _block(ws: Any, row: int, report: Report, rows: list[dict[str, Any]], f: _Fo
         if target:
             for c, col in enumerate(report.columns):
                 _write(ws, row, c, target.get(col.key), f.text, col.num_format, f)
+            row += 1
+        if note:  # what the totals include (errors) or leave out (--exclude-errors)
+            ws.write_string(row, 0, note, f.note)
             row += 1
     if not rows and not report.totals:
         ws.write_string(row, 0, "— ไม่มีรายการ (none) —", f.note)
@@ -196,6 +199,7 @@ def _chart(wb: xlsxwriter.Workbook, ws: Any, row: int, kind: str, title: str,
 def write_provincial_workbook(c: Consolidation, path: str | os.PathLike[str], *, full_ids: bool = False) -> None:
     rows = report_rows(c, full_ids=full_ids)
     aims = targets(c)
+    under_totals = totals_note(c)
     with atomic_output(path) as tmp, scratch_folder() as scratch:
         wb = _book(tmp, str(scratch))
         f = _Formats(wb)
@@ -216,7 +220,7 @@ def write_provincial_workbook(c: Consolidation, path: str | os.PathLike[str], *,
             widths: dict[int, float] = {}
             header_rows = []
             for report in (r for r in REPORTS if r.sheet == sheet):
-                hr, row = _block(ws, row, report, rows[report.title], f, aims.get(report.title))
+                hr, row = _block(ws, row, report, rows[report.title], f, aims.get(report.title), under_totals)
                 header_rows.append(hr)
                 for i, col in enumerate(report.columns):
                     widths[i] = max(widths.get(i, 0), col.width)

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from kaset_xl.criteria import Criteria
 from kaset_xl.domain.numbers import round2
@@ -44,8 +44,13 @@ class BudgetReport:
 def line_amount(line: BudgetLine) -> float | None:
     if line.quantity is None or line.unit_price is None:
         return None
-    return float((Decimal(repr(float(line.quantity))) * Decimal(repr(float(line.unit_price))))
-                 .quantize(Decimal("0.01"), ROUND_HALF_UP))
+    q, p = float(line.quantity), float(line.unit_price)
+    if not (math.isfinite(q) and math.isfinite(p)):
+        return None
+    with localcontext() as ctx:  # room for any product of two floats: quantize never runs out of digits
+        ctx.prec = 700
+        amount = float((Decimal(repr(q)) * Decimal(repr(p))).quantize(Decimal("0.01"), ROUND_HALF_UP))
+    return amount if math.isfinite(amount) else None  # beyond any float: not an amount
 
 
 def check_budget(lines: Iterable[BudgetLine], crit: Criteria, *, model_groups: Iterable[str] = (),

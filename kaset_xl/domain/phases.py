@@ -30,6 +30,7 @@ class PhaseCounts:
     phase1: int = 0
     phase2: int = 0
     seminar: int = 0
+    phase2_sf: int = 0  # phase-2 attendees who passed the Smart Farmer self-assessment ("passed and trained")
 
 
 @dataclass
@@ -46,6 +47,7 @@ def check_phases(attendance: Iterable[Attendance], targets: ProgrammeTargets) ->
         c.phase1 += a.phase1
         c.phase2 += a.phase2
         c.seminar += a.seminar
+        c.phase2_sf += a.phase2 and bool(a.sf_passed)
         if a.phase2:
             if not a.phase1:
                 report.violations.append((a.key, "PHASE2_NOT_PHASE1"))

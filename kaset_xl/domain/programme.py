@@ -82,6 +82,9 @@ class ProgrammeResult:
     kpi: Kpi | None = None
     groups: list[GroupResult] = field(default_factory=list)
     model_groups: list[str] = field(default_factory=list)
+    # rows naming a group that is not in the registry (GROUP_UNKNOWN), gathered per name as typed: the
+    # provincial report counts them under "unknown group" instead of dropping them
+    unregistered: list[GroupResult] = field(default_factory=list)
 
 
 def _first_rows(rows: list[dict[str, Any]], key: str, c: Checker, table: str) -> list[dict[str, Any]]:
@@ -122,6 +125,7 @@ class _Programme:
         self.member_group = {m.citizen_id: name_key(m.group) for m in self.book.members if m.citizen_id and m.group}
         self.known_groups = c.group_names
         self.groups: dict[str, GroupResult] = {}
+        self.unregistered: dict[str, GroupResult] = {}
         self.sel_rows: list[dict[str, Any]] = []
         self.selected: set[str] = set()
         self.seen_rounds: dict[tuple[str, int], dict[str, Any]] = {}
@@ -135,6 +139,16 @@ class _Programme:
             g = self.groups[name] = GroupResult(name=name)
         return g
 
+    def other(self, name: str) -> GroupResult:
+        """The results of rows naming a group that is not in the registry, per name as typed."""
+        g = self.unregistered.get(name)
+        if g is None:
+            g = self.unregistered[name] = GroupResult(name=name)
+        return g
+
+    def bucket(self, name: str) -> GroupResult:
+        return self.group(name) if name in self.known_groups else self.other(name)
+
     def evaluate(self) -> ProgrammeResult:
         self.selection()
         self.assessments()
@@ -146,6 +160,10 @@ class _Programme:
         self.kpis()
         order = {name_key(g.name): i for i, g in enumerate(self.book.groups) if g.name}
         self.res.groups = sorted(self.groups.values(), key=lambda g: order.get(g.name, 10**6))
+        for g in self.unregistered.values():
+            if g.round1 and g.round2:
+                g.change = level_change(g.round1, g.round2, self.crit.assessment)
+        self.res.unregistered = [self.unregistered[n] for n in sorted(self.unregistered)]
         return self.res
 
     # -------------------------------------------------------------- selection (5.1.1)
@@ -203,8 +221,7 @@ class _Programme:
             self.res.assessments.append(AssessmentRow(row=r["row"], group=name, round=r["round"], score=score))
             if not score.complete:
                 c.add("ASSESSMENT_INCOMPLETE", "assessment", "group", r["row"], missing=", ".join(score.missing))
-            if name in self.known_groups:
-                setattr(self.group(name), f"round{r['round']}", score)
+            setattr(self.bucket(name), f"round{r['round']}", score)
         for name in sorted(self.selected & self.known_groups):
             if (name, 1) not in self.seen_rounds:
                 c.add("ASSESSMENT_ROUND_MISSING", "selection", "group",
@@ -238,8 +255,8 @@ class _Programme:
             self.sf_by_id[r["citizen_id"]] = result
             if not all(v is not None for v in passes.values()):
                 c.add("SF_INCOMPLETE", "smart_farmer", "citizen_id", r["row"])
-            if (g_name := self.member_group.get(r["citizen_id"])) in self.known_groups:
-                self.group(g_name).sf_classes[result.cls] += 1
+            if (g_name := self.member_group.get(r["citizen_id"])) is not None:
+                self.bucket(g_name).sf_classes[result.cls] += 1
 
     # -------------------------------------------------------------- IFPP
     def ifpp(self) -> None:
@@ -252,9 +269,10 @@ class _Programme:
                 c.add("IFPP_INCOMPLETE", "ifpp", "citizen_id", r["row"],
                       missing=", ".join(IFPP_SECTION_TH[m] for m in status.missing),
                       missing_en=", ".join(status.missing))
-            if (g_name := self.member_group.get(r["citizen_id"])) in self.known_groups:
-                self.group(g_name).ifpp_total += 1
-                self.group(g_name).ifpp_complete += status.complete
+            if (g_name := self.member_group.get(r["citizen_id"])) is not None:
+                bucket = self.bucket(g_name)
+                bucket.ifpp_total += 1
+                bucket.ifpp_complete += status.complete
 
     # -------------------------------------------------------------- participation (5.1.2–5.1.5)
     def participation(self) -> None:
@@ -287,8 +305,7 @@ class _Programme:
                 c.add("PHASE_COUNT_OFF_TARGET", "groups", "name", registry_row[name], value=name,
                       phase=PHASE_TH[phase], phase_en=phase, count=count, target=target)
         for name, counts in phases.counts.items():
-            if name in self.known_groups:
-                self.group(name).counts = counts
+            self.bucket(name).counts = counts
 
     # -------------------------------------------------------------- model group and budget (5.1.4)
     def budget(self) -> None:
@@ -309,6 +326,8 @@ class _Programme:
         for n, amount in res.budget.materials_by_group.items():
             if n in groups:
                 groups[n].materials = amount
+            elif n not in self.known_groups:
+                self.other(n).materials = amount
 
     # -------------------------------------------------------------- KPIs
     def kpis(self) -> None:
