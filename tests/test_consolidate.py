@@ -20,10 +20,9 @@ from kaset_xl.areas import district_area
 from kaset_xl.cli import cli
 from kaset_xl.consolidate import consolidate, mask_id, write_provincial_workbook
 from kaset_xl.consolidate import writer as writer_module
-from sample_data import sample_data
 from kaset_xl.workbook.builder import build_workbook
 from kaset_xl.workbook.layout import LAYOUT
-
+from sample_data import sample_data
 from support import all_values, golden_script
 
 ROOT = Path(__file__).resolve().parent.parent
