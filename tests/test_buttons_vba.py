@@ -4,7 +4,7 @@ Independent checks: ``olevba`` (oletools) reads every module back, ``olefile`` p
 strictly, LibreOffice headless imports the modules and binds each button to its macro, and LibreOffice
 *runs* each button's macro against a stub ``RunPython`` (LibreOffice cannot compile the real
 ``xlwings.bas``), so the exact Python command a click sends is asserted.  openpyxl (which ``score``
-uses) keeps the project and the buttons.  Desktop Excel is not available here: see the README's
+uses) keeps the project and the buttons.  Desktop Excel is not available here: see docs/buttons.md's
 acceptance checklist.
 """
 

@@ -604,7 +604,7 @@ def test_the_output_is_never_one_of_the_inputs(samples: Path) -> None:
 
 
 # ---------------------------------------------------------------- issue 12: imperfect submissions are counted
-# The rule table (README "Provincial consolidation" → "What an issue excludes"), re-implemented here on
+# The rule table (docs/consolidation.md → "What an issue excludes"), re-implemented here on
 # the plain data the workbooks are built from — never with the library's counting code.
 
 YES = "ใช่"
@@ -878,11 +878,11 @@ def test_exclude_errors_leaves_districts_with_errors_out_and_says_so(tmp_path: P
     assert "--exclude-errors" in text and "5803" in text
 
 
-def test_rule_table_in_the_readme_and_the_catalogue() -> None:
+def test_rule_table_in_the_docs_and_the_catalogue() -> None:
     from kaset_xl.consolidate.core import COUNTING_RULES
     from kaset_xl.issues import catalogue
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "consolidation.md").read_text(encoding="utf-8")
     section = readme.split("**What an issue excludes from the totals**")[1].split("\n\n")[1]
     for code in COUNTING_RULES:
         assert code in catalogue(), code

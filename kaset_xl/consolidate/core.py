@@ -43,7 +43,7 @@ STATUS_TH = {RECEIVED: "ได้รับแล้ว ข้อมูลถู�
 STATUS_EN = {RECEIVED: "received, clean", WITH_ERRORS: "received with errors (counted)",
              ERRORS: "errors (left out: --exclude-errors)", EMPTY: "empty", UNUSABLE: "unusable",
              MISSING: "missing"}
-# The rule table (README "What an issue excludes from the totals"): a workbook of the run's province and
+# The rule table (docs/consolidation.md, "What an issue excludes from the totals"): a workbook of the run's province and
 # year is counted whatever its issues; an issue excludes only what it makes unusable.  Any code not
 # listed excludes nothing: its row is counted and the issue shown beside the figures.
 COUNTING_RULES: dict[str, str] = {
@@ -371,7 +371,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], *, province: str | Non
     nothing is usable or the province and year are not clear).
 
     Every usable workbook of the run's province and year is counted, errors and all (each issue
-    excludes only what it makes unusable: the rule table in the README); ``exclude_errors`` leaves a
+    excludes only what it makes unusable: the rule table in docs/consolidation.md); ``exclude_errors`` leaves a
     district with errors out of the totals instead.  ``criteria``: a province's own criteria file
     (TOML) used for every workbook instead of the shipped criteria of the fiscal year; ``today``: the
     day dates are checked against (default: today).
