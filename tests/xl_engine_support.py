@@ -42,23 +42,11 @@ VBA_SUBS = frozenset(re.findall(r"^Sub (\w+)\(wb As Workbook, action As Dictiona
 
 
 def remote_engine_problem() -> str | None:
-    """Why xlwings' remote engine cannot run here (None: it can).
+    """Why xlwings' remote engine cannot run here (None: it can): the server's own check, which registers the
+    engine with xlwings' code when xlwings was imported before the licence key was set."""
+    from kaset_xl.remote import engine_problem
 
-    When another module imported xlwings before the key was set, the engine is registered now
-    (xlwings' own registration code, after clearing its cached license check).
-    """
-    if any(e.name == "remote" for e in xlwings.engines):
-        return None
-    try:
-        from xlwings.pro.utils import LicenseHandler
-
-        LicenseHandler.validate_license.cache_clear()
-        from xlwings.pro import _xlremote
-
-        xlwings.engines.add(xlwings.Engine(impl=_xlremote.engine))
-    except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
-    return None
+    return engine_problem()
 
 
 _ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"}
