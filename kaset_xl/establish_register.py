@@ -35,6 +35,7 @@ from kaset_xl.issues import KasetError
 from kaset_xl.normalize import clean_text
 from kaset_xl.scoring import CellWrite
 from kaset_xl.textcell import write
+from kaset_xl.workbook.editing import column_style
 
 __all__ = ["Registration", "plan_registration", "register_file", "CONSENT_YES", "DEFAULT_ROLE"]
 
@@ -131,22 +132,13 @@ def _row_writes(book: Any, table_key: str, row: int, values: dict[str, Any]) -> 
             if value is not None and value != "" and key in letters]  # not in letters: an optional column deleted
 
 
-def _column_style(ws: Any, column: int) -> Any:
-    """The style of the worksheet's column (its number format, font, unlocked protection), if any."""
-    for dim in ws.column_dimensions.values():
-        low, high = dim.min or 0, dim.max or 0
-        if low <= column <= high and dim.has_style:
-            return dim._style
-    return None
-
-
 def apply_register_writes(wb: Any, writes: list[CellWrite]) -> None:
     """Apply the writes to an openpyxl workbook; a new cell takes its column's format (Text, date, unlocked)."""
     for w in writes:
         ws = wb[w.sheet]
         cell = ws[w.cell]
         if not cell.has_style:
-            style = _column_style(ws, cell.column)
+            style = column_style(ws, cell.column)
             if style is not None:
                 cell._style = copy(style)
         write(cell, w.value)  # text from people is text, never a formula
