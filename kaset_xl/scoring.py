@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +27,10 @@ from kaset_xl.domain.programme import IFPP_SECTION_TH, ProgrammeResult
 from kaset_xl.domain.rules import check_all
 from kaset_xl.issues import Issue, message
 from kaset_xl.textcell import Formula, write
-from kaset_xl.workbook.editing import column_style, open_for_writing, save_workbook
+from kaset_xl.workbook.editing import column_style, open_for_writing, save_workbook, set_print_rows
 from kaset_xl.workbook.programme_sheets import CAPABILITY_AREAS
 from kaset_xl.workbook.reader import DistrictBook, read_district_workbook
+from kaset_xl.workbook.spec import BLANK_FORM_ROWS
 
 __all__ = ["CellWrite", "ScoreOutcome", "score_book", "score_file", "SUMMARY_FIRST_ROW", "SUMMARY_ROWS",
            "SUMMARY_COLS"]
@@ -54,6 +55,8 @@ class ScoreOutcome:
     # sheet → {cell: the library's number} for the live formula cells: saved as their cached values, so a
     # viewer that does not recalculate shows the numbers (a cell without one here: no cached value)
     cached: dict[str, dict[str, float]] = field(default_factory=dict)
+    # sheet → the last row a fixed print area must reach (see :func:`print_rows`)
+    print_rows: dict[str, int] = field(default_factory=dict)
 
 
 def _level_text(score: Any) -> str | None:
@@ -119,6 +122,22 @@ def _formula_writes(book: DistrictBook, result: ProgrammeResult, crit: Criteria,
                 value = values.get((table.key, col.key), {}).get(row)
                 if value is not None:
                     outcome.cached.setdefault(table.sheet, {})[cell] = value
+
+
+def print_rows(book: DistrictBook, added: Mapping[str, Iterable[int]] | None = None) -> dict[str, int]:
+    """Sheet → the last row in use of each list sheet (with the rows ``added``, table key → rows, that are
+    about to be written), never above the blank form's first :data:`BLANK_FORM_ROWS` rows.
+
+    A print area fixed in the file (a workbook made before issue 15) is set down to it by ``score``,
+    ``register`` and the buttons; a workbook of today has none and prints its used range."""
+    out: dict[str, int] = {}
+    for table in book.layout.tables:
+        if table.key not in book.columns:
+            continue
+        header = book.header_rows.get(table.key, table.header_row)
+        used = [r["row"] for r in book.table_rows(table.key)] + list((added or {}).get(table.key, ()))
+        out[table.sheet] = max([header + BLANK_FORM_ROWS, *used])
+    return out
 
 
 def _reason_th(code: str, book: DistrictBook) -> str:
@@ -187,6 +206,7 @@ def score_book(book: DistrictBook, *, criteria: Criteria | None = None, today: d
     outcome = ScoreOutcome(issues=issues, result=result)
     writes = outcome.writes
     _formula_writes(book, result, crit, outcome)
+    outcome.print_rows = print_rows(book)
     layout = book.layout
     for (table_key, col_key), values in _result_values(book, result).items():
         table = layout.table(table_key)
@@ -238,5 +258,6 @@ def score_file(path: str | os.PathLike[str], output: str | os.PathLike[str] | No
     wb = open_for_writing(path, output)
     apply_writes(wb, outcome.writes)
     wb.calculation.fullCalcOnLoad = True  # Excel recomputes the live totals on open
+    set_print_rows(wb, outcome.print_rows)
     save_workbook(wb, output or path, cached=outcome.cached)
     return outcome

@@ -178,6 +178,7 @@ def _score(book: Any, today: dt.date | None) -> None:
     district = _read(book)
     outcome = score_book(district, today=today)
     _apply(book, outcome.writes)
+    _print_rows(book, outcome.print_rows)
     errors = sum(1 for i in outcome.issues if i.severity.value == "error")
     note = f" — พบข้อผิดพลาด {errors} รายการ (กดปุ่มตรวจสอบข้อมูลเพื่อดูรายละเอียด)" if errors else ""
     _status(book, f"คำนวณคะแนนเมื่อ {_now_be()}{note}")
@@ -266,6 +267,7 @@ def _register(book: Any, today: dt.date | None) -> None:
     district = _read(book)
     plan = plan_registration(district, _selected_application(book, district))
     _apply(book, plan.writes)
+    _print_rows(book, plan.print_rows)
     note = f" — คำขอยังมีข้อผิดพลาด {len(plan.errors)} รายการ (กดปุ่มตรวจสอบข้อมูล)" if plan.errors else ""
     _status(book, f"ย้าย{plan.group}เข้าทะเบียนกลุ่ม (แถว {plan.group_row}) พร้อมสมาชิก {len(plan.member_rows)} คน "
                   f"เมื่อ {_now_be()}{note}")
@@ -433,6 +435,22 @@ def _apply(book: Any, writes: Iterable[CellWrite]) -> None:
         sheet = book.sheets[sheet_name]
         for top, left, block in _blocks(cells):
             _write(sheet, top, left, block)
+
+
+def _print_rows(book: Any, last_rows: Mapping[str, int]) -> None:
+    """A fixed print area (a workbook made before issue 15) set down to the last row in use, so that every row
+    prints: the sheet's ``Print_Area`` name is added again (the VBA client's ``namesAdd``, which replaces it).
+    A sheet without one prints its used range, which follows the data: it is left so."""
+    from kaset_xl.workbook.editing import print_area_to_row
+
+    for sheet_name, last in last_rows.items():
+        sheet = book.sheets[sheet_name]
+        for name in sheet.names:
+            if name.name.split("!")[-1] != "Print_Area":
+                continue
+            area = print_area_to_row(name.refers_to_range.address, last)
+            if area is not None:
+                sheet.names.add("Print_Area", f"={_ref(sheet_name, area)}")
 
 
 def _blocks(cells: dict[tuple[int, int], Any]) -> list[tuple[int, int, list[list[Any]]]]:

@@ -116,6 +116,7 @@ def _printed_text(path: Path, sheet: str, lo_convert: Callable[[Path, str, Path]
     for ws in wb.worksheets:
         if ws.title != sheet:
             ws.sheet_state = "hidden"
+            ws.print_area = None  # LibreOffice prints a hidden sheet's print area
     wb.active = wb.sheetnames.index(sheet)
     copy = outdir / "only.xlsx"
     wb.save(copy)
@@ -153,6 +154,53 @@ def test_members_added_by_register_print(tmp_path: Path, lo_convert: Callable[[P
     text = _printed_text(work, MEMBERS.sheet, lo_convert, tmp_path).replace(" ", "")
     missing = [r for r in plan.member_rows if ids[r] not in text]
     assert not missing, f"rows added by register not printed: {missing}"
+
+
+def _print_last_row(path: Path, sheet: str) -> int:
+    area = openpyxl.load_workbook(path)[sheet].print_area
+    assert area, sheet
+    return int(area.rsplit("$", 1)[-1])
+
+
+def test_score_and_register_set_a_fixed_print_area_to_the_rows_in_use(tmp_path: Path) -> None:
+    """A workbook made before issue 15 (the sample) has print areas fixed at its rows then: score and
+    register set them down to the rows in use."""
+    work = tmp_path / "work.xlsx"
+    shutil.copy(SAMPLE, work)
+    members_before = _print_last_row(work, MEMBERS.sheet)
+    plan = register_file(work, "กลุ่มแปรรูปกล้วยตาก")
+    assert max(plan.member_rows) > members_before
+    assert _print_last_row(work, MEMBERS.sheet) == max(plan.member_rows)
+    wb = openpyxl.load_workbook(work)  # the officer types 30 more plans into IFPP, beyond the print area
+    ws = wb[IFPP.sheet]
+    last = max(r["row"] for r in read_district_workbook(work).table_rows("ifpp"))
+    for r in range(last + 1, last + 31):
+        ws[f"{IFPP.letter('goal')}{r}"] = f"เป้าหมาย {r}"
+    wb.save(work)
+    assert _print_last_row(work, IFPP.sheet) < last + 30
+    score_file(work, today=TODAY)
+    assert _print_last_row(work, IFPP.sheet) == last + 30
+
+
+def test_the_register_button_sets_a_fixed_print_area_to_the_rows_in_use(tmp_path: Path) -> None:
+    problem = remote_engine_problem()
+    if problem:  # pragma: no cover - only when the engine cannot start here
+        pytest.skip(f"xlwings' remote engine cannot run here: {problem}")
+    import xlwings as xw
+
+    establish = LAYOUT.table("establish")
+    payload = payload_from_file(SAMPLE)
+    payload["book"]["active_sheet_index"] = LAYOUT.sheet_order.index(establish.sheet)
+    payload["book"]["selection"] = f"B{establish.first_data_row}"  # the approved application's row
+    book = xw.Book(json=payload)
+    xl.register(book, today=TODAY)
+    wb = openpyxl.load_workbook(SAMPLE, rich_text=True)
+    done = apply_actions(wb, book.json()["actions"])
+    assert not done.alerts
+    out = tmp_path / "engine.xlsx"
+    wb.save(out)
+    rows = [r["row"] for r in read_district_workbook(out).table_rows("members")]
+    assert _print_last_row(out, MEMBERS.sheet) == max(rows) > _print_last_row(SAMPLE, MEMBERS.sheet)
 
 
 def test_table_sheets_have_no_fixed_print_area(template_path: Path) -> None:

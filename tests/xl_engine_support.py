@@ -92,6 +92,11 @@ def payload_from_file(path: str | Path, *, active_sheet: int = 0) -> dict[str, A
                           "book_scope": True, "scope_sheet_name": None, "scope_sheet_index": None})
     payload_sheets = []
     for i, ws in enumerate(sheets):
+        if ws.print_area:  # Excel's Print_Area is a sheet-scoped name, posted like the others
+            found = _address(ws.print_area.split(",")[0])
+            if found and found[0] in index:
+                names.append({"name": f"{ws.title}!Print_Area", "sheet_index": i, "address": found[1],
+                              "book_scope": False, "scope_sheet_name": ws.title, "scope_sheet_index": i})
         for name, dn in ws.defined_names.items():
             found = _address(dn.attr_text or "")
             if found and found[0] in index:
@@ -197,6 +202,11 @@ def apply_actions(wb: Any, actions: list[dict[str, Any]]) -> Applied:
             position, name = a["args"][0], a["args"][1]
             wb.create_sheet(title=name, index=position)
             wb.active = position
+        elif func == "namesAdd":
+            name, refers_to = args[0], args[1]
+            if ws is None or name != "Print_Area":
+                raise AssertionError(f"the test applier handles only a sheet's Print_Area, not {name!r}")
+            ws.print_area = refers_to.lstrip("=").split("!")[-1]
         elif func == "activateSheet":
             wb.active = a["args"][0]
         elif func == "alert":

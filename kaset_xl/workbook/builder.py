@@ -34,6 +34,7 @@ from kaset_xl.workbook.layout import (
     build_layout,
     number_format,
 )
+from kaset_xl.workbook.spec import BLANK_FORM_ROWS
 
 __all__ = ["WorkbookData", "build_workbook", "FONT_NAME", "FONT_SIZE"]
 
@@ -49,7 +50,6 @@ ONE_PAGE_WIDTH = 260
 HEADER_FILL = "#E2EFDA"
 COMPUTED_FILL = "#F2F2F2"  # cells the program fills: locked, grey
 TITLE_SIZE = 20
-BLANK_FORM_ROWS = 20  # the rows a blank form prints, to be filled in by hand
 
 if TYPE_CHECKING:  # pragma: no cover
     from kaset_xl.workbook.macros import ServerBinding

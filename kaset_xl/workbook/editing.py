@@ -22,7 +22,7 @@ from kaset_xl.fileio import atomic_output
 from kaset_xl.issues import KasetError
 from kaset_xl.workbook.guard import open_guard
 
-__all__ = ["open_for_writing", "save_workbook", "column_style"]
+__all__ = ["open_for_writing", "save_workbook", "column_style", "set_print_rows", "print_area_to_row"]
 
 
 def open_for_writing(path: str | os.PathLike[str], output: str | os.PathLike[str] | None = None) -> Any:
@@ -59,6 +59,30 @@ def column_style(ws: Any, column: int) -> Any:
         if low <= column <= high and dim.has_style:
             return dim._style
     return None
+
+
+_AREA = re.compile(r"^(.*!)?(\$?[A-Z]{1,3}\$?[0-9]+:\$?[A-Z]{1,3}\$?)([0-9]+)$")
+
+
+def print_area_to_row(area: str, last_row: int) -> str | None:
+    """A print area (``'Sheet'!$A$1:$R$24``, ``A1:R24``) ending at ``last_row`` instead; None: not one range."""
+    m = _AREA.match(area.strip().lstrip("="))
+    return None if m is None else f"{m.group(1) or ''}{m.group(2)}{last_row}"
+
+
+def set_print_rows(wb: Any, last_rows: Mapping[str, int]) -> None:
+    """A sheet that has a fixed print area (a workbook made before issue 15: 20 data rows) gets it down to its
+    last row in use (``last_rows``: sheet → row), so that every row prints.  A sheet without one prints its
+    used range, which follows the data by itself: it is left so."""
+    for sheet, last in last_rows.items():
+        if sheet not in wb.sheetnames:
+            continue
+        ws = wb[sheet]
+        area = ws.print_area
+        if area:
+            changed = print_area_to_row(area.split("!")[-1], last)
+            if changed is not None:
+                ws.print_area = changed
 
 
 def save_workbook(wb: Any, target: str | os.PathLike[str],
