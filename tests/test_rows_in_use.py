@@ -260,3 +260,29 @@ def test_formula_cells_carry_the_library_numbers_as_cached_values(scored: Path) 
         want = line_amount(BudgetLine(key=r["row"], activity=None, item=r["item"], quantity=r["quantity"],
                                       unit_price=r["unit_price"]))
         assert grid[r["row"] - 1][BUDGET.index("amount")] == want, r["row"]
+
+
+def test_computed_cells_keep_their_style_after_the_score_button(tmp_path: Path) -> None:
+    problem = remote_engine_problem()
+    if problem:  # pragma: no cover - only when the engine cannot start here
+        pytest.skip(f"xlwings' remote engine cannot run here: {problem}")
+    import xlwings as xw
+
+    book = xw.Book(json=payload_from_file(SAMPLE))
+    xl.score(book, today=TODAY)
+    wb = openpyxl.load_workbook(SAMPLE, rich_text=True)
+    apply_actions(wb, book.json()["actions"])  # a new cell gets no style here unless the actions give it one
+    checked = 0
+    for table in LAYOUT.tables:
+        ws = wb[table.sheet]
+        for col in table.columns:
+            if col.is_input:
+                continue
+            for row in range(table.first_data_row, table.last_data_row + 1):
+                cell = ws._cells.get((row, table.index(col.key) + 1))
+                if cell is None or cell.value is None:
+                    continue
+                assert fill_of(cell) == COMPUTED_FILL, (table.sheet, cell.coordinate)
+                assert cell.number_format == number_format(col.type), (table.sheet, cell.coordinate)
+                checked += 1
+    assert checked > 30

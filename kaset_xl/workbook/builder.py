@@ -34,9 +34,9 @@ from kaset_xl.workbook.layout import (
     build_layout,
     number_format,
 )
-from kaset_xl.workbook.spec import BLANK_FORM_ROWS
+from kaset_xl.workbook.spec import BLANK_FORM_ROWS, COMPUTED_FILL
 
-__all__ = ["WorkbookData", "build_workbook", "FONT_NAME", "FONT_SIZE"]
+__all__ = ["WorkbookData", "build_workbook", "FONT_NAME", "FONT_SIZE", "COMPUTED_FILL"]
 
 # TH SarabunPSK is the government font (ระเบียบสำนักนายกฯ); where it is missing, Excel substitutes
 # and fonts-thai-tlwg maps it to Laksaman (metric-compatible) on Linux.
@@ -48,7 +48,6 @@ HEADER_HEIGHT = 72  # three wrapped header lines
 # scale, TH SarabunPSK 16 printed as ~9 pt.  A wider table (3ก, establishment) goes over two pages.
 ONE_PAGE_WIDTH = 260
 HEADER_FILL = "#E2EFDA"
-COMPUTED_FILL = "#F2F2F2"  # cells the program fills: locked, grey
 TITLE_SIZE = 20
 
 if TYPE_CHECKING:  # pragma: no cover

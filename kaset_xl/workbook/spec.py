@@ -22,6 +22,7 @@ __all__ = [
     "Column",
     "Table",
     "LIVE_MARGIN",
+    "COMPUTED_FILL",
     "BLANK_FORM_ROWS",
     "Field",
     "FormSheet",
@@ -125,6 +126,7 @@ class Column:
 # Formulas down to the capacity were 41 % of a workbook's XML (issue 17); an officer who types beyond the
 # margin sees the row's totals after the next ``score`` or button click, which extends them.
 LIVE_MARGIN = 20
+COMPUTED_FILL = "#F2F2F2"  # cells the program fills: locked, grey (the builder's format; the buttons restore it)
 # The data rows a blank form prints, to be filled in by hand; a print area never covers fewer.
 BLANK_FORM_ROWS = 20
 
