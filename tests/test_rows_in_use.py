@@ -298,3 +298,14 @@ def test_computed_cells_keep_their_style_after_the_score_button(tmp_path: Path) 
                 assert cell.number_format == number_format(col.type), (table.sheet, cell.coordinate)
                 checked += 1
     assert checked > 30
+
+
+def test_score_keeps_the_file_mode_and_leaves_no_scratch_file(tmp_path: Path) -> None:
+    """The cached values are put into the saved file in a second pass: it keeps the file's permission bits
+    and leaves nothing beside it."""
+    work = tmp_path / "work.xlsx"
+    shutil.copy(SAMPLE, work)
+    work.chmod(0o600)
+    score_file(work, today=TODAY)
+    assert work.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["work.xlsx"]

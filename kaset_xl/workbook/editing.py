@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import threading
 import zipfile
 from collections.abc import Mapping
@@ -123,7 +124,7 @@ _FORMULA_CELL = re.compile(rb'(<c r="([A-Z]{1,3}[0-9]{1,7})"(?: s="[0-9]+")?><f>
 def _put_cached_values(path: Path, parts: Mapping[str, Mapping[str, float]]) -> None:
     """Rewrite the zip at ``path`` with the numbers of ``parts`` (sheet part → {cell: number}) as the cached
     values of those formula cells (a number needs no type attribute)."""
-    scratch = path.with_name(path.name + ".cached")
+    scratch = path.with_name(path.stem + ".cached.tmp")  # beside it, hidden like it (.~kaset-….tmp)
     try:
         with zipfile.ZipFile(path) as src, zipfile.ZipFile(scratch, "w") as out:
             for info in src.infolist():
@@ -132,6 +133,7 @@ def _put_cached_values(path: Path, parts: Mapping[str, Mapping[str, float]]) -> 
                 if cells:
                     data = _FORMULA_CELL.sub(partial(_with_value, cells=cells), data)
                 out.writestr(info, data)
+        shutil.copymode(path, scratch)  # the permission bits atomic_output gave it
         os.replace(scratch, path)
     finally:
         scratch.unlink(missing_ok=True)
