@@ -203,7 +203,7 @@ def apply_actions(wb: Any, actions: list[dict[str, Any]]) -> Applied:
             wb.create_sheet(title=name, index=position)
             wb.active = position
         elif func == "namesAdd":
-            name, refers_to = args[0], args[1]
+            name, refers_to = a["args"][0], a["args"][1]
             if ws is None or name != "Print_Area":
                 raise AssertionError(f"the test applier handles only a sheet's Print_Area, not {name!r}")
             ws.print_area = refers_to.lstrip("=").split("!")[-1]
