@@ -33,7 +33,7 @@ from kaset_xl.certificate import (
 from kaset_xl.domain.establish import applicant_people
 from kaset_xl.issues import KasetError
 from kaset_xl.normalize import clean_text
-from kaset_xl.scoring import CellWrite, print_rows
+from kaset_xl.scoring import CellWrite, print_rows, score_book
 from kaset_xl.textcell import write
 from kaset_xl.workbook.editing import column_style
 
@@ -159,5 +159,7 @@ def register_file(path: str | os.PathLike[str], group: str, output: str | os.Pat
     wb = open_for_writing(path, output)  # the limits on every sheet, VBA kept, the same kind of file
     apply_register_writes(wb, plan.writes)
     set_print_rows(wb, plan.print_rows)  # the new rows print
-    save_workbook(wb, output or path)
+    # openpyxl saves every formula without its cached value: the library's numbers are put back (the formulas
+    # compute from their own row, which register does not touch)
+    save_workbook(wb, output or path, cached=score_book(book).cached)
     return plan

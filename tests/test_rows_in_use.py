@@ -309,3 +309,13 @@ def test_score_keeps_the_file_mode_and_leaves_no_scratch_file(tmp_path: Path) ->
     score_file(work, today=TODAY)
     assert work.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["work.xlsx"]
+
+
+def test_register_keeps_the_cached_values_of_the_formula_cells(scored: Path, tmp_path: Path) -> None:
+    work = tmp_path / "work.xlsx"
+    shutil.copy(scored, work)
+    register_file(work, "กลุ่มแปรรูปกล้วยตาก")
+    result = score_book(read_district_workbook(work), today=TODAY).result
+    grid = _cached(work, IFPP.sheet)
+    profits = {row: s.profit for row, s in result.ifpp.items() if s.profit is not None}
+    assert profits and all(grid[row - 1][IFPP.index("profit")] == p for row, p in profits.items())
