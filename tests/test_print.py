@@ -13,11 +13,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from print_support import pdf_pages, page_text
 from kaset_xl.scoring import score_file
-from kaset_xl.workbook.builder import FONT_SIZE, PRINT_SCALE, build_workbook, header_height
+from kaset_xl.workbook.builder import FONT_SIZE, PRINT_SCALE, header_height
 from kaset_xl.workbook.layout import LAYOUT
 from kaset_xl.workbook.textfit import CELL_PADDING, column_points, wrap
+from print_support import page_text, pdf_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "workbooks" / "5803-Pai-2564.xlsx"

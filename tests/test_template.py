@@ -30,7 +30,6 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from support import require_tool
 from kaset_xl.areas import district_area
 from kaset_xl.cli import cli
 from kaset_xl.criteria import load_criteria
@@ -39,12 +38,12 @@ from kaset_xl.workbook.builder import (
     FONT_NAME,
     FONT_SIZE,
     PRINT_SCALE,
-    SUMMARY_WIDTHS,
     build_workbook,
     identifying_columns,
     page_breaks,
 )
 from kaset_xl.workbook.layout import LAYOUT, STATIC_LISTS, Table, build_layout
+from support import require_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_WORKBOOK = ROOT / "workbooks" / "5803-Pai-2564.xlsx"

@@ -83,7 +83,9 @@ class _Formats:
                                      "border": 1, "bg_color": HEADER_FILL})
         self.label = wb.add_format({**base, "bold": True, "border": 1, "bg_color": HEADER_FILL})
         self.prefilled = wb.add_format({**base, "border": 1, "bg_color": "#F2F2F2"})
-        self.summary = wb.add_format({**base, "text_wrap": True})
+        self.summary = wb.add_format({**base, "text_wrap": True, "align": "center", "border": 1,
+                                      "border_color": BORDER_COLOUR})
+        self.summary_label = wb.add_format({**base, "text_wrap": True, "border": 1, "border_color": BORDER_COLOUR})
         self._input: dict[str, Format] = {}
         self._wb = wb
         self._base = base
@@ -146,7 +148,7 @@ def build_workbook(
                 "strings_to_urls": False,
             },
         )
-        created = data.created or dt.datetime(2000, 1, 1)
+        created = data.created or creation_date()
         wb.set_properties({
             "title": f"ทะเบียนกลุ่มส่งเสริมอาชีพการเกษตร อำเภอ{area.district.name_th} ปีงบประมาณ {fiscal_year}",
             "subject": "kaset_xl district workbook",
@@ -181,6 +183,16 @@ def build_workbook(
             wb.add_vba_project(io.BytesIO(vba_project_bin(len(wb.worksheets()), server=server)), is_stream=True)
         wb.get_worksheet_by_name(layout.instructions_sheet).activate()
         wb.close()
+
+
+def creation_date() -> dt.datetime:
+    """The document's creation date: today (UTC, at midnight: the same inputs give the same bytes all day), or
+    ``SOURCE_DATE_EPOCH`` (seconds) where set, as reproducible builds do."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+    today = dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime(today.year, today.month, today.day)
 
 
 XLWINGS_CONF_SHEET = "xlwings.conf"  # the name xlwings.bas's GetConfig looks for, in this workbook first
@@ -478,8 +490,12 @@ def _bands(ws: Worksheet, fmt: _Formats, table: Table, r: int) -> None:
 
 
 def _summary_sheet(ws: Worksheet, fmt: _Formats, subtitle: str, criteria: Criteria) -> None:
+    # The block score (and the buttons) write from row 5 on: bordered, wrapped, figures centred (a number never
+    # runs into the text beside it).  The buttons write only values, number formats and fills into it.
     for i, width in enumerate(SUMMARY_WIDTHS):
-        ws.set_column(i, i, width, fmt.summary)
+        ws.set_column(i, i, width, fmt.summary_label if i == 0 else fmt.summary)
+        for r in range(4):
+            ws.write_blank(r, i, None, fmt.locked)
     ws.set_row(0, 32)
     ws.write(0, 0, "สรุปผลการคำนวณคะแนนและงบประมาณ", fmt.title)
     ws.write(1, 0, subtitle, fmt.subtitle)
@@ -492,7 +508,7 @@ def _summary_sheet(ws: Worksheet, fmt: _Formats, subtitle: str, criteria: Criter
 
 # สรุปผล: the group's name, then 17 narrow columns of figures (score writes 18 columns); printed at 70 % over
 # two pages side by side, the first column repeated.
-SUMMARY_WIDTHS = (30.0, *([9.0] * 17))
+SUMMARY_WIDTHS = (34.0, *([9.0] * 17))
 
 
 def _column_validation(ws: Worksheet, first: int, last: int, i: int, col: Column) -> None:

@@ -94,7 +94,8 @@ def programme_tables(crit: Criteria) -> tuple[Table, ...]:
     for area in crit.assessment.areas:
         band = f"ด้านที่ {area.code} {area.name} ({area.points:g} คะแนน)"
         for ind in area.indicators:
-            a_cols.append(C(assessment_key(ind.code), f"{ind.code} {ind.name}", f"Indicator {ind.code}",
+            a_cols.append(C(assessment_key(ind.code), f"{ind.code} {ind.name} ({ind.points:g} คะแนน)",
+                            f"Indicator {ind.code}",
                             T.NUMBER, width=9, low=0, high=ind.points, band=band,
                             hint=f"คะแนน 0–{ind.points:g}"))
     for area in crit.assessment.areas:
@@ -174,7 +175,9 @@ def programme_tables(crit: Criteria) -> tuple[Table, ...]:
     participation = Table(
         key="participation", sheet="การเข้าร่วม", title="การเข้าร่วมกิจกรรมของสมาชิก (ข้อ 5.1.2–5.1.5)",
         capacity=2000, header_row=PROGRAMME_HEADER_ROW, columns=tuple(part_cols),
-        note="ระยะที่ 2 เฉพาะผู้เข้าร่วมระยะที่ 1 ที่ผ่านเกณฑ์ Smart Farmer • สัมมนาเฉพาะผู้เข้าร่วมระยะที่ 2",
+        note="ระยะที่ 2 เฉพาะผู้เข้าร่วมระยะที่ 1 ที่ผ่านเกณฑ์ Smart Farmer • สัมมนาเฉพาะผู้เข้าร่วมระยะที่ 2 • "
+             + " • ".join(f"ด้านที่ {k} {area.name}" for k, area in
+                          enumerate(crit.assessment.areas[:CAPABILITY_AREAS], start=1)),
     )
 
     budget = Table(

@@ -10,6 +10,7 @@ the whole workbook's layout from these and the criteria.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property, lru_cache
@@ -309,9 +310,15 @@ _INVISIBLE_IN_HEADERS = dict.fromkeys((0x00AD, 0x200B, 0x200E, 0x200F, *range(0x
                                        0xFEFF))
 
 
+# A 3ก indicator's header ends with its points, "(5 คะแนน)" (issue 15): a workbook made before, without them,
+# reads the same.
+_POINTS_SUFFIX = re.compile(r"\(\d+(?:\.\d+)?คะแนน\)$")
+
+
 @lru_cache(maxsize=4096)
 def _normalize_header_text(text: str) -> str:
-    return "".join(text.replace("*", " ").translate(_INVISIBLE_IN_HEADERS).split()).casefold()
+    squashed = "".join(text.replace("*", " ").translate(_INVISIBLE_IN_HEADERS).split())
+    return _POINTS_SUFFIX.sub("", squashed).casefold()
 
 
 C = Column
