@@ -808,7 +808,7 @@ def test_sample_prints_buddhist_era_dates(sample_pdf: Path) -> None:
     report_date = openpyxl.load_workbook(SAMPLE_WORKBOOK, read_only=True)[LAYOUT.info.sheet][
         LAYOUT.info.field("report_date").cell].value
     assert report_date is not None and report_date.year < 2100, f"the sample's report date: {report_date!r}"
-    be = f"{report_date.day}/{report_date.month:02d}/{report_date.year + 543}"  # d/mm/yyyy in พ.ศ.
+    be = f"{report_date.day:02d}/{report_date.month:02d}/{report_date.year + 543}"  # dd/mm/yyyy in พ.ศ.
     assert be in info, f"the report date ({report_date:%Y-%m-%d}) prints with its Buddhist-era year {be}"
     dates = re.findall(r"(?<!\d)(\d{1,2})/(\d{2})/(\d{4})", "\n".join(pages))
     assert len(dates) >= 20, "the sample's group and member dates are printed"

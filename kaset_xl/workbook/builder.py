@@ -227,6 +227,7 @@ def _print_setup(ws: Worksheet, *, landscape: bool, repeat_to: int | None = None
         ws.set_print_scale(PRINT_SCALE)
         breaks = page_breaks(widths, bands, repeat_columns, landscape=landscape)
         if breaks:
+            ws.print_across()  # page order over, then down: a row's pages side by side follow each other
             ws.set_v_pagebreaks(breaks)
             if repeat_columns:
                 ws.repeat_columns(0, repeat_columns - 1)

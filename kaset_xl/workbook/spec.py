@@ -279,7 +279,7 @@ class Layout:
         }
 
 
-DATE_FORMAT = "[$-1070000]d/mm/yyyy;@"  # Thai locale, Buddhist-era year
+DATE_FORMAT = "[$-1070000]dd/mm/yyyy;@"  # Thai locale, Buddhist-era year: 05/12/2563 (one date format, issue 15)
 NUMBER_FORMATS = {
     ColType.DATE: DATE_FORMAT,
     ColType.INT: "#,##0",
