@@ -37,8 +37,8 @@ ROOT = HERE.parent
 IMAGES = HERE / "images"
 SAMPLE = ROOT / "workbooks" / "5803-Pai-2564.xlsx"
 CERTIFIED_GROUP = "กลุ่มแปรรูปกล้วยตาก"  # approved, certificate 5803/2564/01, in the sample of ปาย
-RESOLUTION = 80  # dots per inch: an A4 landscape page is ~935 × 660 pixels; cropped to what is printed
-MAX_LANDSCAPE_HEIGHT = 430  # pixels: of a long table on a landscape page, its headers and first rows are enough
+RESOLUTION = 72  # dots per inch: an A4 landscape page is ~842 × 595 pixels; cropped to what is printed
+MAX_LANDSCAPE_HEIGHT = 400  # pixels: of a long table on a landscape page, its headers and first rows are enough
 FOOTER_AT = 0.93  # the page footer (หน้า 1 / N) is below this fraction of the page height: not in the picture
 MARGIN = 8  # pixels of white kept around the printed content
 _NEAR_WHITE = bytes(255 if b >= 235 else b for b in range(256))  # light anti-aliasing counts as paper
