@@ -80,8 +80,8 @@ def process_time(args: list[str], runs: int = 5) -> tuple[float, float, float]:
 
 def workbook(path: Path) -> Path:
     from kaset_xl.areas import district_area
-    from sample_data import make_citizen_id, sample_data
     from kaset_xl.workbook.builder import build_workbook
+    from sample_data import make_citizen_id, sample_data
 
     data = sample_data("5801")
     members = data.tables["members"]
@@ -116,10 +116,10 @@ def main() -> None:
           f" kaset_xl.scoring {import_time('kaset_xl.scoring') * 1000:.0f} ms")
 
     import xlwings as xw
-    from xl_engine_support import payload_from_file, remote_engine_problem
 
     from kaset_xl import xl
     from kaset_xl.workbook.reader import read_district_workbook
+    from xl_engine_support import payload_from_file, remote_engine_problem
 
     problem = remote_engine_problem()
     if problem:

@@ -33,7 +33,8 @@ from kaset_xl.textcell import write
 from kaset_xl.workbook.establish_sheets import APPROVED
 
 __all__ = ["CertificateData", "APPROVED", "ESTABLISH_TABLE", "APPLICANTS_TABLE", "find_application",
-           "approved_application", "application_errors", "applicants_of", "same_name", "district_tambon", "certificate_data", "certificate_lines", "render_certificate", "write_certificate_xlsx",
+           "approved_application", "application_errors", "applicants_of", "same_name", "district_tambon",
+           "certificate_data", "certificate_lines", "render_certificate", "write_certificate_xlsx",
            "convert_to_pdf", "find_soffice", "wrapped_lines", "SOFFICE_TIMEOUT", "TITLE"]
 
 TITLE = "ใบรับรองการจัดตั้งกลุ่มส่งเสริมอาชีพการเกษตร"

@@ -71,7 +71,8 @@ def cli() -> None:
 @click.option("--province", "-p", required=True, help="จังหวัด: ชื่อหรือรหัส 2 หลัก (e.g. แม่ฮ่องสอน or 58)")
 @click.option("--district", "-d", required=True, help="อำเภอ: ชื่อหรือรหัส 4 หลัก (e.g. ปาย or 5803)")
 @click.option("--year", "-y", required=True, help="ปีงบประมาณ พ.ศ. (fiscal year, Buddhist era), e.g. 2564")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Output file (default: a name from the district).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Output file (default: a name from the district).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--criteria", type=click.Path(dir_okay=False, readable=False),
               help="A province's own criteria file (TOML): its 3ก and Smart Farmer indicators shape the sheets.")
@@ -347,7 +348,8 @@ def consolidate(inputs: tuple[str, ...], output: str | None, province: str | Non
 
         kaset-xl consolidate workbooks/ --dry-run
     """
-    from kaset_xl.consolidate import ConsolidationRefused, consolidate as run, write_provincial_workbook
+    from kaset_xl.consolidate import ConsolidationRefused, write_provincial_workbook
+    from kaset_xl.consolidate import consolidate as run
 
     if output is None and not dry_run:
         raise click.UsageError("Missing option '--output' / '-o' (or use --dry-run to write nothing).")

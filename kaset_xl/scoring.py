@@ -26,6 +26,7 @@ from kaset_xl.domain.rules import check_all
 from kaset_xl.issues import Issue, message
 from kaset_xl.textcell import write
 from kaset_xl.workbook.editing import open_for_writing, save_workbook
+from kaset_xl.workbook.programme_sheets import CAPABILITY_AREAS
 from kaset_xl.workbook.reader import DistrictBook, read_district_workbook
 
 __all__ = ["CellWrite", "FormatWrite", "ScoreOutcome", "score_book", "score_file", "SUMMARY_FIRST_ROW",
@@ -151,7 +152,7 @@ def _summary(book: DistrictBook, result: ProgrammeResult, crit: Criteria
     rows.append(["ตัวชี้วัด", "ร้อยละ", "คน"])
     kpi = result.kpi
     if kpi is not None:
-        for k, area in enumerate(areas[:5]):
+        for k, area in enumerate(areas[:CAPABILITY_AREAS]):
             rows.append([f"สมาชิกที่ทำกิจกรรมกลุ่มได้ ด้านที่ {area.code} {area.name}", kpi.percent[k], kpi.capable[k]])
             figures({1: PERCENT_FORMAT, 2: COUNT_FORMAT})
         rows.append(["สมาชิกที่ได้รับการประเมิน", None, kpi.evaluated])

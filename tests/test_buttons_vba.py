@@ -4,7 +4,7 @@ Independent checks: ``olevba`` (oletools) reads every module back, ``olefile`` p
 strictly, LibreOffice headless imports the modules and binds each button to its macro, and LibreOffice
 *runs* each button's macro against a stub ``RunPython`` (LibreOffice cannot compile the real
 ``xlwings.bas``), so the exact Python command a click sends is asserted.  openpyxl (which ``score``
-uses) keeps the project and the buttons.  Desktop Excel is not available here: see the README's
+uses) keeps the project and the buttons.  Desktop Excel is not available here: see docs/buttons.md's
 acceptance checklist.
 """
 
@@ -26,12 +26,19 @@ from click.testing import CliRunner, Result
 
 from kaset_xl.areas import district_area
 from kaset_xl.cli import cli
-from sample_data import sample_data
 from kaset_xl.workbook.builder import build_workbook
 from kaset_xl.workbook.layout import LAYOUT
-from kaset_xl.workbook.macros import (BUTTONS, ESTABLISH_BUTTONS, buttons_source, vba_modules, vba_project_bin,
-                                      xlwings_addin_source, xlwings_source)
+from kaset_xl.workbook.macros import (
+    BUTTONS,
+    ESTABLISH_BUTTONS,
+    buttons_source,
+    vba_modules,
+    vba_project_bin,
+    xlwings_addin_source,
+    xlwings_source,
+)
 from kaset_xl.workbook.vba import VbaModule, build_vba_project
+from sample_data import sample_data
 from vba_read import read_vba_modules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -240,7 +247,7 @@ def test_four_buttons_on_the_first_sheet_below_the_text(xlsm: Path) -> None:
         assert left == right == 1
         assert top == bottom == max(text_rows) + 1  # the row after the last text (the buttons' label)
     lefts = sorted(a[1] for a in anchors)
-    assert all(b - a >= 180 for a, b in zip(lefts, lefts[1:]))  # side by side, not overlapping
+    assert all(b - a >= 180 for a, b in zip(lefts, lefts[1:], strict=False))  # side by side, not overlapping
 
 
 def test_certificate_and_register_buttons_on_the_establishment_sheet(xlsm: Path) -> None:

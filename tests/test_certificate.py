@@ -27,12 +27,11 @@ from kaset_xl.cli import cli
 from kaset_xl.establish_register import plan_registration, register_file
 from kaset_xl.issues import KasetError
 from kaset_xl.normalize import to_thai_digits
-from sample_data import make_citizen_id, sample_data
 from kaset_xl.validate import validate_file
 from kaset_xl.workbook.builder import build_workbook
 from kaset_xl.workbook.layout import LAYOUT
 from kaset_xl.workbook.reader import read_district_workbook
-
+from sample_data import make_citizen_id, sample_data
 from support import require_tool
 
 APPROVED = "กลุ่มปลูกผักปลอดภัยบ้านแม่นาเติง"
@@ -487,7 +486,8 @@ def test_register_button_moves_the_selected_group_like_the_command(book_path: Pa
     from kaset_xl import xl
 
     engine = tmp_path / "engine.xlsx"
-    done = _click(xl.register, book_path, engine, sheet=ESTABLISH.sheet, cell=f"{ESTABLISH.letter('tambon')}{APPROVED_ROW}")
+    done = _click(xl.register, book_path, engine, sheet=ESTABLISH.sheet,
+                  cell=f"{ESTABLISH.letter('tambon')}{APPROVED_ROW}")
     assert not done.alerts, done.alerts
     assert done.active == GROUPS.sheet
     command = tmp_path / "command.xlsx"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 import subprocess
 import sys
+import tempfile
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator

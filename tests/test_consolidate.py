@@ -20,10 +20,9 @@ from kaset_xl.areas import district_area
 from kaset_xl.cli import cli
 from kaset_xl.consolidate import consolidate, mask_id, write_provincial_workbook
 from kaset_xl.consolidate import writer as writer_module
-from sample_data import sample_data
 from kaset_xl.workbook.builder import build_workbook
 from kaset_xl.workbook.layout import LAYOUT
-
+from sample_data import sample_data
 from support import all_values, golden_script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -605,7 +604,7 @@ def test_the_output_is_never_one_of_the_inputs(samples: Path) -> None:
 
 
 # ---------------------------------------------------------------- issue 12: imperfect submissions are counted
-# The rule table (README "Provincial consolidation" → "What an issue excludes"), re-implemented here on
+# The rule table (docs/consolidation.md → "What an issue excludes"), re-implemented here on
 # the plain data the workbooks are built from — never with the library's counting code.
 
 YES = "ใช่"
@@ -879,11 +878,11 @@ def test_exclude_errors_leaves_districts_with_errors_out_and_says_so(tmp_path: P
     assert "--exclude-errors" in text and "5803" in text
 
 
-def test_rule_table_in_the_readme_and_the_catalogue() -> None:
+def test_rule_table_in_the_docs_and_the_catalogue() -> None:
     from kaset_xl.consolidate.core import COUNTING_RULES
     from kaset_xl.issues import catalogue
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "consolidation.md").read_text(encoding="utf-8")
     section = readme.split("**What an issue excludes from the totals**")[1].split("\n\n")[1]
     for code in COUNTING_RULES:
         assert code in catalogue(), code

@@ -19,11 +19,11 @@ from kaset_xl.areas import district_area
 from kaset_xl.cli import cli
 from kaset_xl.criteria import load_criteria
 from kaset_xl.issues import KasetError
-from sample_data import sample_data
 from kaset_xl.validate import validate_file
 from kaset_xl.workbook.builder import build_workbook
 from kaset_xl.workbook.layout import LAYOUT, SUPPORTED_VERSIONS, TEMPLATE_VERSION
 from kaset_xl.workbook.reader import read_district_workbook
+from sample_data import sample_data
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "workbooks").glob("*.xlsx"))

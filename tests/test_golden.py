@@ -15,10 +15,9 @@ from types import ModuleType
 import pytest
 import python_calamine as pc
 
-from support import golden_script
-
 from kaset_xl.issues import catalogue
 from kaset_xl.validate import validate_file
+from support import golden_script
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = dt.date(2026, 1, 15)  # the dates in the goldens are chosen relative to this day

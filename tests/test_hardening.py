@@ -27,7 +27,6 @@ from kaset_xl.issues import KasetError
 from kaset_xl.workbook import builder as builder_module
 from kaset_xl.workbook.guard import DEFAULT_LIMITS, Limits
 from kaset_xl.workbook.reader import read_district_workbook
-
 from support import all_values
 
 ROOT = Path(__file__).resolve().parent.parent

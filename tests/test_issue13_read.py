@@ -250,9 +250,8 @@ def test_score_writes_no_empty_rows(tmp_path: Path) -> None:
     import re
     import zipfile
 
-    from support import all_values
-
     from kaset_xl.scoring import score_file
+    from support import all_values
 
     out = tmp_path / "scored.xlsx"
     score_file(PAI, out, today=TODAY)

@@ -116,7 +116,8 @@ def test_cycle_finder_finds_a_cycle() -> None:
 # A module is placed by the longest prefix listed; a new module that matches none fails the test until placed.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("kaset_xl", "kaset_xl.issues", "kaset_xl.normalize", "kaset_xl.memo", "kaset_xl.areas",
-              "kaset_xl.fileio", "kaset_xl.textcell", "kaset_xl.domain", "kaset_xl.domain.numbers", "kaset_xl.domain.models",
+              "kaset_xl.fileio", "kaset_xl.textcell", "kaset_xl.domain", "kaset_xl.domain.numbers",
+              "kaset_xl.domain.models",
               "kaset_xl.workbook", "kaset_xl.workbook.sheetscan", "kaset_xl.workbook.package",
               "kaset_xl.workbook.vba", "kaset_xl.workbook.fontmetrics", "kaset_xl.workbook.textfit")),
     ("spec", ("kaset_xl.workbook.spec", "kaset_xl.workbook.establish_sheets")),

@@ -18,10 +18,10 @@ from click.testing import CliRunner
 
 from kaset_xl.cli import cli
 from kaset_xl.establish_register import register_file
-from sample_data import sample_data
 from kaset_xl.scoring import score_file
 from kaset_xl.validate import validate_file
 from kaset_xl.workbook.reader import read_district_workbook
+from sample_data import sample_data
 
 ROOT = Path(__file__).resolve().parents[1]
 PAI = ROOT / "workbooks" / "5803-Pai-2564.xlsx"

@@ -57,8 +57,6 @@ import python_calamine as pc
 from click.testing import CliRunner, Result
 from stdnum.th import pin
 
-from support import golden_script
-
 from kaset_xl.areas import district_area
 from kaset_xl.cli import cli
 from kaset_xl.criteria import load_criteria
@@ -70,6 +68,7 @@ from kaset_xl.workbook.builder import WorkbookData, build_workbook
 from kaset_xl.workbook.layout import build_layout
 from kaset_xl.workbook.reader import read_district_workbook
 from kaset_xl.workbook.vba import VbaModule, build_vba_project
+from support import golden_script
 
 TODAY = dt.date(2026, 1, 15)
 DISTRICT = "5803"

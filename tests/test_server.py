@@ -26,13 +26,13 @@ from typing import Any
 
 import openpyxl
 import pytest
-from xl_engine_support import apply_actions, payload_from_file, remote_engine_problem
 
 from kaset_xl import remote, xl
 from kaset_xl.areas import district_area
 from kaset_xl.issues import KasetError, catalogue
-from sample_data import sample_data
 from kaset_xl.workbook.builder import build_workbook
+from sample_data import sample_data
+from xl_engine_support import apply_actions, payload_from_file, remote_engine_problem
 
 TIMEOUT = 60  # seconds for any one request (the service's own limit is 20 s)
 DISTRICTS = ("5801", "5802", "5803", "5804", "5805", "5806", "5807",

@@ -31,16 +31,16 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
-from support import require_tool
 
 from kaset_xl.areas import district_area
 from kaset_xl.certificate import CertificateData, render_certificate
 from kaset_xl.cli import cli
 from kaset_xl.fileio import atomic_output
 from kaset_xl.issues import KasetError
-from sample_data import sample_data
 from kaset_xl.workbook.builder import build_workbook
 from kaset_xl.workbook.layout import LAYOUT
+from sample_data import sample_data
+from support import require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 PAI = ROOT / "workbooks" / "5803-Pai-2564.xlsx"
@@ -168,9 +168,8 @@ def test_register_command_writes_input_text_as_text_with_the_marker(hostile: Pat
 @pytest.mark.usefixtures("_engine")
 def test_register_button_writes_input_text_as_text(hostile: Path, tmp_path: Path) -> None:
     """The bug of issue 13: the button wrote the applicant's name as a live =HYPERLINK formula."""
-    from xl_engine_support import apply_actions, payload_from_file, remote_engine_problem
-
     from kaset_xl import xl
+    from xl_engine_support import apply_actions, payload_from_file, remote_engine_problem
 
     payload = payload_from_file(hostile, active_sheet=LAYOUT.sheet_order.index(ESTABLISH.sheet))
     payload["book"]["selection"] = f"B{ESTABLISH.first_data_row}"
@@ -199,10 +198,9 @@ def test_register_button_writes_input_text_as_text(hostile: Path, tmp_path: Path
 def test_button_writes_of_input_text_stay_text(text: str) -> None:
     """Every button write (the results sheet's messages, the status, the score's cells) goes through the
     same function: only kaset_xl's own links are formulas."""
-    from xl_engine_support import apply_actions, payload_from_file, remote_engine_problem
-
     from kaset_xl import xl
     from kaset_xl.issues import make_issue
+    from xl_engine_support import apply_actions, payload_from_file, remote_engine_problem
 
     problem = remote_engine_problem()
     if problem:  # pragma: no cover
@@ -441,9 +439,8 @@ def test_writing_through_a_symbolic_link_updates_the_target(kind: str, tmp_path:
 def test_certificate_button_keeps_the_mode_of_the_file_it_replaces(
         approved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The buttons' saves: the certificate button replaces an earlier certificate of the group."""
-    from xl_engine_support import payload_from_file, remote_engine_problem
-
     from kaset_xl import xl
+    from xl_engine_support import payload_from_file, remote_engine_problem
 
     problem = remote_engine_problem()
     if problem:  # pragma: no cover
@@ -494,10 +491,9 @@ def test_a_button_failing_on_a_full_disk_still_gives_its_message(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """The log of an unexpected failure cannot be written either (the temp folder is unusable): the button
     still shows its short message, never a traceback."""
-    from xl_engine_support import apply_actions, payload_from_file, remote_engine_problem
-
     import kaset_xl.validate
     from kaset_xl import xl
+    from xl_engine_support import apply_actions, payload_from_file, remote_engine_problem
 
     problem = remote_engine_problem()
     if problem:  # pragma: no cover

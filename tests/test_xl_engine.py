@@ -24,7 +24,6 @@ import pytest
 from kaset_xl import xl
 from kaset_xl.issues import Severity, catalogue
 from kaset_xl.scoring import score_file
-
 from xl_engine_support import ClientRefused, apply_actions, fill_of, payload_from_file, remote_engine_problem
 
 ROOT = Path(__file__).parent.parent
@@ -85,7 +84,7 @@ def test_validate_lists_every_planned_issue_with_a_link_and_colours_the_cells(tm
     rows = _results(out)
     expected = json.loads(BAD.with_suffix(".expected.json").read_text(encoding="utf-8"))
     got: Counter[tuple[str, str | None, str | None]] = Counter()
-    for no, severity, message, code, link in rows:
+    for _no, severity, message, code, link in rows:
         assert isinstance(message, str) and message
         assert severity in {s.label_th for s in Severity}
         m = LINK.match(link or "")
@@ -104,8 +103,8 @@ def test_validate_lists_every_planned_issue_with_a_link_and_colours_the_cells(tm
     for e in expected:
         if e["cell"]:
             want_fill = {xl.ERROR_FILL} if any(
-                x["sheet"] == e["sheet"] and x["cell"] == e["cell"] and catalogue()[x["code"]].severity is Severity.ERROR
-                for x in expected) else {xl.WARNING_FILL}
+                x["sheet"] == e["sheet"] and x["cell"] == e["cell"]
+                and catalogue()[x["code"]].severity is Severity.ERROR for x in expected) else {xl.WARNING_FILL}
             assert fill_of(wb[e["sheet"]][e["cell"]]) in want_fill, (e, fill_of(wb[e["sheet"]][e["cell"]]))
     assert set(coloured) == {(e["sheet"], e["cell"]) for e in expected if e["cell"]}
 
@@ -245,8 +244,8 @@ def test_the_applier_refuses_what_the_vba_client_would_change(tmp_path: Path) ->
 
 
 def test_importing_the_button_module_is_cheap() -> None:
-    code = ("import sys, kaset_xl.xl; heavy = {'xlwings', 'openpyxl', 'python_calamine', 'pydantic'} & set(sys.modules);"
-            "print(sorted(heavy))")
+    code = ("import sys, kaset_xl.xl; heavy = {'xlwings', 'openpyxl', 'python_calamine', 'pydantic'} "
+            "& set(sys.modules); print(sorted(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.stdout.strip() == "[]"

@@ -31,7 +31,7 @@ def slow_ids(output: str, threshold: float) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("output", nargs="?", help="saved output of a pytest --durations=0 run")
-    parser.add_argument("--threshold", type=float, default=1.0)
+    parser.add_argument("--threshold", type=float, default=0.7)
     args = parser.parse_args()
     if args.output:
         text = Path(args.output).read_text(encoding="utf-8")

@@ -20,22 +20,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import os
 
 # xlwings registers its remote engine at import time, only with a valid license key: the key has to
 # be in the environment before the first ``import xlwings`` of the process.
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 import openpyxl  # noqa: E402
+import xlwings  # noqa: E402
 from openpyxl.styles import PatternFill  # noqa: E402
 from openpyxl.utils import get_column_letter  # noqa: E402
 from openpyxl.worksheet.hyperlink import Hyperlink  # noqa: E402
-
-import xlwings  # noqa: E402
 
 REMOTE_BAS = Path(xlwings.__file__).parent / "addin" / "Remote.bas"
 VBA_SUBS = frozenset(re.findall(r"^Sub (\w+)\(wb As Workbook, action As Dictionary\)",
@@ -43,23 +42,11 @@ VBA_SUBS = frozenset(re.findall(r"^Sub (\w+)\(wb As Workbook, action As Dictiona
 
 
 def remote_engine_problem() -> str | None:
-    """Why xlwings' remote engine cannot run here (None: it can).
+    """Why xlwings' remote engine cannot run here (None: it can): the server's own check, which registers the
+    engine with xlwings' code when xlwings was imported before the licence key was set."""
+    from kaset_xl.remote import engine_problem
 
-    When another module imported xlwings before the key was set, the engine is registered now
-    (xlwings' own registration code, after clearing its cached license check).
-    """
-    if any(e.name == "remote" for e in xlwings.engines):
-        return None
-    try:
-        from xlwings.pro.utils import LicenseHandler
-
-        LicenseHandler.validate_license.cache_clear()
-        from xlwings.pro import _xlremote
-
-        xlwings.engines.add(xlwings.Engine(impl=_xlremote.engine))
-    except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
-    return None
+    return engine_problem()
 
 
 _ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"}
@@ -199,57 +186,84 @@ def apply_actions(wb: Any, actions: list[dict[str, Any]]) -> Applied:
         done.funcs.append(func)
         if func not in VBA_SUBS:
             raise ClientRefused(f"xlwings' VBA client has no Sub {func!r} (Remote.bas)")
-        args = a["args"]
         ws = wb.worksheets[a["sheet_position"]] if a.get("sheet_position") is not None else None
-        if func == "setValues":
-            values = a["values"]
-            assert len(values) == a["row_count"] and all(len(r) == a["column_count"] for r in values)
-            for row, cells in zip(values, _cells(ws, a)):
-                for v, cell in zip(row, cells):
-                    value, quoted = _excel_value(v)
-                    cell.value = value
-                    if isinstance(value, str) and (quoted or not value.startswith("=")):
-                        cell.data_type = "s"
-                    if quoted:
-                        cell.quotePrefix = True
-        elif func == "rangeClearContents":
-            for row in _cells(ws, a):
-                for cell in row:
-                    cell.value = None
+        if func in _RANGE_ACTIONS:
+            _RANGE_ACTIONS[func](ws, a)
         elif func == "sheetClearContents":
             for row in ws.iter_rows():
                 for cell in row:
                     cell.value = None
-        elif func == "setRangeColor":
-            colour = args[0]
-            if not isinstance(colour, str):
-                raise ClientRefused(f"setRangeColor with {colour!r}: HexToRgb fails on Null (Remote.bas)")
-            fill = PatternFill("solid", fgColor="FF" + colour.lstrip("#").upper())
-            for row in _cells(ws, a):
-                for cell in row:
-                    cell.fill = fill
-        elif func == "setNumberFormat":
-            for row in _cells(ws, a):
-                for cell in row:
-                    cell.number_format = args[0]
-        elif func == "addHyperlink":
-            for row in _cells(ws, a):
-                for cell in row:
-                    cell.hyperlink = Hyperlink(ref=cell.coordinate, target=args[0], display=args[1])
         elif func == "addSheet":
-            position, name = args[0], args[1]
+            position, name = a["args"][0], a["args"][1]
             wb.create_sheet(title=name, index=position)
             wb.active = position
         elif func == "activateSheet":
-            wb.active = args[0]
+            wb.active = a["args"][0]
         elif func == "alert":
-            done.alerts.append(args)
-        elif func == "setAutofit":
-            pass  # widths only: nothing a test reads
-        else:
+            done.alerts.append(a["args"])
+        elif func != "setAutofit":  # setAutofit: widths only, nothing a test reads
             raise AssertionError(f"the test applier does not handle {func!r} yet")
     done.active = wb.active.title if wb.active is not None else None
     return done
+
+
+def _set_values(ws: Any, a: dict[str, Any]) -> None:
+    values = a["values"]
+    assert len(values) == a["row_count"] and all(len(r) == a["column_count"] for r in values)
+    for row, cells in zip(values, _cells(ws, a), strict=False):
+        for v, cell in zip(row, cells, strict=False):
+            value, quoted = _excel_value(v)
+            cell.value = value
+            if isinstance(value, str) and (quoted or not value.startswith("=")):
+                cell.data_type = "s"
+            if quoted:
+                cell.quotePrefix = True
+
+
+def _each_cell(ws: Any, a: dict[str, Any], apply: Callable[[Any], None]) -> None:
+    for row in _cells(ws, a):
+        for cell in row:
+            apply(cell)
+
+
+def _clear(ws: Any, a: dict[str, Any]) -> None:
+    def clear(cell: Any) -> None:
+        cell.value = None
+
+    _each_cell(ws, a, clear)
+
+
+def _colour(ws: Any, a: dict[str, Any]) -> None:
+    colour = a["args"][0]
+    if not isinstance(colour, str):
+        raise ClientRefused(f"setRangeColor with {colour!r}: HexToRgb fails on Null (Remote.bas)")
+    fill = PatternFill("solid", fgColor="FF" + colour.lstrip("#").upper())
+
+    def paint(cell: Any) -> None:
+        cell.fill = fill
+
+    _each_cell(ws, a, paint)
+
+
+def _number_format(ws: Any, a: dict[str, Any]) -> None:
+    def fmt(cell: Any) -> None:
+        cell.number_format = a["args"][0]
+
+    _each_cell(ws, a, fmt)
+
+
+def _hyperlink(ws: Any, a: dict[str, Any]) -> None:
+    def link(cell: Any) -> None:
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, target=a["args"][0], display=a["args"][1])
+
+    _each_cell(ws, a, link)
+
+
+# The client's Subs that act on the action's range.
+_RANGE_ACTIONS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
+    "setValues": _set_values, "rangeClearContents": _clear, "setRangeColor": _colour,
+    "setNumberFormat": _number_format, "addHyperlink": _hyperlink,
+}
 
 
 def fill_of(cell: Any) -> str | None:

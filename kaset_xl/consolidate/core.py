@@ -43,7 +43,7 @@ STATUS_TH = {RECEIVED: "ได้รับแล้ว ข้อมูลถู�
 STATUS_EN = {RECEIVED: "received, clean", WITH_ERRORS: "received with errors (counted)",
              ERRORS: "errors (left out: --exclude-errors)", EMPTY: "empty", UNUSABLE: "unusable",
              MISSING: "missing"}
-# The rule table (README "What an issue excludes from the totals"): a workbook of the run's province and
+# The rule table (docs/consolidation.md, "What an issue excludes from the totals"): a workbook of the run's province and
 # year is counted whatever its issues; an issue excludes only what it makes unusable.  Any code not
 # listed excludes nothing: its row is counted and the issue shown beside the figures.
 COUNTING_RULES: dict[str, str] = {
@@ -336,25 +336,31 @@ def _district_statuses(prov_code: str, chosen: dict[str, FileSummary], files: li
             unusable.setdefault(code, f)
     districts = []
     for d in all_districts:
-        f = chosen.get(d.code)
+        picked = chosen.get(d.code)
         st = DistrictStatus(d.code, d.name_th, d.name_en, MISSING)
-        if f is None and d.code in unusable:
+        if picked is None and d.code in unusable:
             st.status, st.file, st.reason = UNUSABLE, unusable[d.code].name, unusable[d.code].fatal
-        if f is not None:
-            st.file, st.errors, st.warnings, st.report_date = f.name, f.errors, f.warnings, f.report_date
-            if f.empty:
+        if picked is not None:
+            st.file, st.errors, st.warnings = picked.name, picked.errors, picked.warnings
+            st.report_date = picked.report_date
+            if picked.empty:
                 st.status = EMPTY
-                left_out[f.path] = _issue("CONSOLIDATE_EMPTY", file=f.name, district=d.code)
-            elif f.errors and exclude_errors:
+                left_out[picked.path] = _issue("CONSOLIDATE_EMPTY", file=picked.name, district=d.code)
+            elif picked.errors and exclude_errors:
                 st.status = ERRORS
-                left_out[f.path] = _issue("CONSOLIDATE_EXCLUDED_ERRORS", file=f.name, count=f.errors)
+                left_out[picked.path] = _issue("CONSOLIDATE_EXCLUDED_ERRORS", file=picked.name, count=picked.errors)
             else:
-                st.status = WITH_ERRORS if f.errors else RECEIVED
+                st.status = WITH_ERRORS if picked.errors else RECEIVED
             # the latest report is due by กสอ.3/4's deadline once round 2 is entered, else by กสอ.1/2's
-            st.deadline = crit.deadlines.ksa3_4 if f.round2_entered else crit.deadlines.ksa1_2
-            st.late = None if f.report_date is None else f.report_date > st.deadline
+            st.deadline = crit.deadlines.ksa3_4 if picked.round2_entered else crit.deadlines.ksa1_2
+            st.late = None if picked.report_date is None else picked.report_date > st.deadline
         districts.append(st)
     return districts
+
+
+def _district_th(code: str) -> str:
+    district = geothai.district(code)
+    return district.name_th if district is not None else code
 
 
 def consolidate(inputs: Iterable[str | os.PathLike[str]], *, province: str | None = None, year: int | None = None,
@@ -365,7 +371,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], *, province: str | Non
     nothing is usable or the province and year are not clear).
 
     Every usable workbook of the run's province and year is counted, errors and all (each issue
-    excludes only what it makes unusable: the rule table in the README); ``exclude_errors`` leaves a
+    excludes only what it makes unusable: the rule table in docs/consolidation.md); ``exclude_errors`` leaves a
     district with errors out of the totals instead.  ``criteria``: a province's own criteria file
     (TOML) used for every workbook instead of the shipped criteria of the fiscal year; ``today``: the
     day dates are checked against (default: today).
@@ -405,15 +411,15 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], *, province: str | Non
     used = [chosen[d.code] for d in districts if d.counted]
     by_id: dict[str, list[tuple[FileSummary, Person]]] = {}
     for d in districts:
-        f = chosen.get(d.code)
-        if f is None:
+        summary = chosen.get(d.code)
+        if summary is None:
             continue
         seen: set[str] = set()
-        for p in f.persons:  # only citizen IDs that pass their check digit (FileSummary.persons)
+        for p in summary.persons:  # only citizen IDs that pass their check digit (FileSummary.persons)
             if p.citizen_id not in seen:
                 seen.add(p.citizen_id)
-                by_id.setdefault(p.citizen_id, []).append((f, p))
-    dups = [Duplicate(cid, f.district_code, geothai.district(f.district_code).name_th, f.name, p.name, p.group)
+                by_id.setdefault(p.citizen_id, []).append((summary, p))
+    dups = [Duplicate(cid, f.district_code, _district_th(f.district_code), f.name, p.name, p.group)
             for cid, hits in sorted(by_id.items()) if len(hits) > 1 for f, p in hits]
     return Consolidation(province_code=prov.code, province_th=prov.name_th, province_en=prov.name_en,
                          fiscal_year=fy, criteria=crit, files=list(files), used=used, left_out=left_out,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kaset_xl.consolidate.core import STATUS_TH, Consolidation, DistrictStatus, format_id, mask_id
+from kaset_xl.workbook.programme_sheets import CAPABILITY_AREAS
 
 __all__ = ["Col", "Report", "REPORTS", "KSA3_QUALITY", "report_rows", "mask_ids_in", "NOTE_TH", "totals_note"]
 
@@ -80,7 +81,7 @@ KSA3_QUALITY = Report("กสอ.3", "ข้อผิดพลาดและค
 
 KSA4 = Report("กสอ.4", "กสอ.4 การประเมินผลกิจกรรม: ตัวชี้วัด 5 ด้าน ศูนย์เรียนรู้ต้นแบบ และงบประมาณ รายอำเภอ", (
     *_D, Col("evaluated", "สมาชิกที่ประเมิน (คน)", 12, INT),
-    *(Col(f"kpi{k}", f"ด้านที่ {k} (คน)", 9, INT) for k in range(1, 6)),
+    *(Col(f"kpi{k}", f"ด้านที่ {k} (คน)", 9, INT) for k in range(1, CAPABILITY_AREAS + 1)),
     Col("centres", "ศูนย์เรียนรู้ต้นแบบ", 11, INT),
     Col("b_phase1", "งบระยะที่ 1 (บาท)", 13, NUM), Col("b_phase2", "งบระยะที่ 2 (บาท)", 13, NUM),
     Col("b_materials", "งบวัสดุ (บาท)", 13, NUM), Col("b_seminar", "งบสัมมนา (บาท)", 13, NUM),
@@ -199,19 +200,19 @@ def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[d
                 "applicants": a.applicants, "committee_complete": "ใช่" if a.committee_complete else "ไม่", "row": a.row})
     # province-level budget: an activity's allocation from the criteria (a province sets its own with
     # --criteria); materials default to cap × model groups (seed 000 §5.1.4)
-    for a in crit.budget.activities:
-        used = round(sum(f.budget.get(a.code, 0.0) for f in c.used), 2)
-        allocated = a.allocation
-        if allocated is None and a.code == "materials":
+    for act in crit.budget.activities:
+        used = round(sum(f.budget.get(act.code, 0.0) for f in c.used), 2)
+        allocated = act.allocation
+        if allocated is None and act.code == "materials":
             allocated = crit.programme.materials_cap * crit.programme.model_groups
         out[BUDGET.title].append({
-            "activity": a.name, "allocated": allocated, "used": used,
+            "activity": act.name, "allocated": allocated, "used": used,
             "balance": None if allocated is None else round(allocated - used, 2),
             "note": "" if allocated is not None else
             "ไม่มีวงเงินจัดสรรในไฟล์เกณฑ์ — ใส่ allocation ของกิจกรรมในไฟล์เกณฑ์ของจังหวัด (--criteria) "
             "(no allocation in the criteria: set the activity's allocation in the province's criteria file)"})
     evaluated = sum(f.kpi_evaluated for f in c.used)
-    for k, area in enumerate(crit.assessment.areas[:5]):
+    for k, area in enumerate(crit.assessment.areas[:CAPABILITY_AREAS]):
         capable = sum(f.kpi_capable[k] for f in c.used if k < len(f.kpi_capable))
         out[KPI_PCT.title].append({"area": f"ด้านที่ {area.code} {area.name}", "capable": capable,
                                    "evaluated": evaluated,
@@ -234,10 +235,11 @@ def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[d
                                       "code": i.code, "sheet": i.sheet, "cell": i.cell,
                                       "message_th": _mask(i.message_th, full_ids),
                                       "message_en": _mask(i.message_en, full_ids)})
-    for d in c.duplicates:
-        out[DUPLICATES.title].append({"citizen_id": format_id(d.citizen_id) if full_ids else mask_id(d.citizen_id),
-                                      "district_code": d.district_code, "district": d.district_th, "name": d.name,
-                                      "group": d.group, "source": d.file})
+    for dup in c.duplicates:
+        out[DUPLICATES.title].append({
+            "citizen_id": format_id(dup.citizen_id) if full_ids else mask_id(dup.citizen_id),
+            "district_code": dup.district_code, "district": dup.district_th, "name": dup.name, "group": dup.group,
+            "source": dup.file})
     used_paths = {f.path for f in c.used}
     for f in c.files:
         reason = (f.fatal.code if f.fatal else c.left_out[f.path].code if f.path in c.left_out

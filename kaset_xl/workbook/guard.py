@@ -36,10 +36,10 @@ from __future__ import annotations
 
 import io
 import os
-from array import array
 import re
 import zipfile
 import zlib
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path

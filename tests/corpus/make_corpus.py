@@ -339,8 +339,8 @@ def _dimension(dst: Path) -> None:
 @maker("อันตราย/macros.xlsm")
 def _macros(dst: Path) -> None:
     from kaset_xl.areas import district_area
-    from sample_data import sample_data
     from kaset_xl.workbook.builder import build_workbook
+    from sample_data import sample_data
 
     build_workbook(dst, district_area("5803"), 2564, data=sample_data("5803"), macros=True)
 

@@ -32,11 +32,10 @@ import openpyxl
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # this folder is not a package
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # tests/: the sample generator
 
-from golden_common import (  # noqa: E402
-    CREATED, GOLDEN_DIR, TODAY, Expected, Plan, Row, load_script, write_golden)
+from golden_common import CREATED, GOLDEN_DIR, TODAY, Expected, Plan, Row, load_script, write_golden  # noqa: E402
 from golden_common import citizen_id as _person_id  # noqa: E402
-from sample_data import sample_data  # noqa: E402
 from kaset_xl.workbook.builder import WorkbookData  # noqa: E402
+from sample_data import sample_data  # noqa: E402
 
 __all__ = ["TODAY", "make_golden", "GOLDEN_DIR"]
 

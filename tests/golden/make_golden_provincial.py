@@ -5,8 +5,9 @@
 
 The shipped sample workbooks of Mae Hong Son (``workbooks/``) are copied to ``workdir`` with a fixed
 modification time, consolidated with ``today = TODAY`` and the provincial workbook is read back with
-python-calamine: every sheet's cell values (dates as ISO text, the work folder as ``<workdir>``).  The test compares these values, not
-the file's bytes (XlsxWriter's zip timestamps and the order of XML attributes are not the point).
+python-calamine: every sheet's cell values (dates as ISO text, the work folder as ``<workdir>``).  The test
+compares these values, not the file's bytes (XlsxWriter's zip timestamps and the order of XML attributes are
+not the point).
 
 When the samples or the report layout change on purpose, rerun this script and review the diff of
 the JSON file: it is the provincial report a person would check.
