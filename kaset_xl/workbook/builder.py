@@ -68,6 +68,10 @@ class WorkbookData:
     created: dt.datetime | None = None  # stamped into the identity block; fixed for reproducible output
 
 
+# Text in a table wraps inside its cell instead of running under the next column or being cut at its edge.
+_WRAP: dict[ColType, dict[str, Any]] = {ColType.TEXT: {"text_wrap": True}}
+
+
 class _Formats:
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
         # font_scheme none: otherwise XlsxWriter marks the font as the theme's minor font and Excel
@@ -95,15 +99,16 @@ class _Formats:
         if key not in self._input:
             self._input[key] = self._wb.add_format({**self._base, "num_format": num or number_format(t),
                                                      "bg_color": COMPUTED_FILL, "locked": True,
-                                                     "border": 1, "border_color": BORDER_COLOUR})
+                                                     "border": 1, "border_color": BORDER_COLOUR,
+                                                     **_WRAP.get(t, {})})
         return self._input[key]
 
     def input(self, t: ColType, *, border: bool = False, num: str | None = None) -> Format:
         key = f"{num or number_format(t)}|{border}"
         if key not in self._input:
             props: dict[str, Any] = {**self._base, "locked": False, "num_format": num or number_format(t)}
-            if border:
-                props.update({"border": 1, "border_color": BORDER_COLOUR})
+            if border:  # a table's cell: bordered, and long text wraps inside it (IFPP plans, remarks)
+                props.update({"border": 1, "border_color": BORDER_COLOUR, **_WRAP.get(t, {})})
             self._input[key] = self._wb.add_format(props)
         return self._input[key]
 
@@ -273,7 +278,7 @@ def _protect(ws: Worksheet) -> None:
                     "select_unlocked_cells": True, "autofilter": True, "sort": False})
 
 
-BUTTON_WIDTH, BUTTON_HEIGHT, BUTTON_GAP = 180, 40, 12  # pixels
+BUTTON_WIDTH, BUTTON_HEIGHT, BUTTON_GAP = 126, 40, 12  # pixels: four side by side inside column B (INSTRUCTIONS_WIDTH)
 INSTRUCTIONS_WIDTH = 78  # characters: A4 portrait at 70 % or more
 
 
@@ -336,7 +341,7 @@ def _buttons(ws: Worksheet, fmt: _Formats, row: int, *, server: bool = False) ->
                                       "y_offset": 4})
 
 
-ESTABLISH_BUTTON_WIDTH, ESTABLISH_BUTTON_HEIGHT = 118, 28  # pixels
+ESTABLISH_BUTTON_WIDTH, ESTABLISH_BUTTON_HEIGHT = 90, 28  # pixels: two inside the frozen columns A:B
 
 
 def _establish_buttons(ws: Worksheet, table: Table) -> None:

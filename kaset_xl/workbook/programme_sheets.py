@@ -55,7 +55,7 @@ def programme_tables(crit: Criteria) -> tuple[Table, ...]:
     member_key = (
         C("citizen_id", "เลขประจำตัวประชาชน", "Citizen ID", T.CITIZEN_ID, required=True, width=14,
           hint="เลข 13 หลักของสมาชิกในชีตสมาชิก"),
-        C("name", "ชื่อ-สกุล", "Name", T.TEXT, width=16, hint="เพื่อความสะดวกในการอ่าน (ไม่บังคับ)"),
+        C("name", "ชื่อ-สกุล", "Name", T.TEXT, width=19, hint="เพื่อความสะดวกในการอ่าน (ไม่บังคับ)"),
     )
 
     selection = Table(
