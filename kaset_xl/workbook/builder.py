@@ -447,6 +447,10 @@ def _table_sheet(ws: Worksheet, fmt: _Formats, table: Table, subtitle: str,
             for r in range(first, last + 1):
                 ws.write_formula(r, i, table.formula_at(col, r + 1), fmt.computed(col.type, col.number_format), "")
     for n, row in enumerate(rows):
+        lines = max((len(wrap(row[c.key], column_points(c.width) * 0.9)) for c in table.columns
+                     if c.type is ColType.TEXT and isinstance(row.get(c.key), str)), default=1)
+        if lines > 1:  # a long text wraps in its cell: the row as tall as it (Excel does not fit rows on open)
+            ws.set_row(first + n, max(ROW_HEIGHT, lines_height(lines)))
         for i, col in enumerate(table.columns):
             if col.key in row and col.is_input:
                 _write_value(ws, first + n, i, row[col.key], fmt.input(col.type, border=True, num=col.number_format),
