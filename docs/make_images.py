@@ -8,7 +8,8 @@ Sources: the shipped sample district workbook ``workbooks/5803-Pai-2564.xlsx`` (
 ``kaset-xl score``, as the คำนวณคะแนน button would), a fresh ``.xlsm`` template of ปาย made by ``kaset-xl template``
 (for the buttons), a copy of the sample with four planted mistakes after the ตรวจสอบข้อมูล button (run on xlwings'
 remote engine through ``tests/xl_engine_support.py``: needs the ``test`` extra), the provincial workbook made by
-``kaset-xl demo`` and the certificate made by ``kaset-xl certificate``. Each picture is the first A4 page of one
+``kaset-xl demo`` and the certificate made by ``kaset-xl certificate``. Each picture is the first A4 page (or the
+page ``PAGES`` names) of one
 sheet as LibreOffice prints it: the other sheets are hidden in a temporary copy (LibreOffice does not print hidden
 sheets), all copies are converted to PDF by one headless LibreOffice run with a private profile, and ``pdftoppm``
 turns page 1, cropped to what is printed on it (without the page footer), into a PNG. The buttons of the ``.xlsm``
@@ -36,8 +37,8 @@ ROOT = HERE.parent
 IMAGES = HERE / "images"
 SAMPLE = ROOT / "workbooks" / "5803-Pai-2564.xlsx"
 CERTIFIED_GROUP = "กลุ่มแปรรูปกล้วยตาก"  # approved, certificate 5803/2564/01, in the sample of ปาย
-RESOLUTION = 80  # dots per inch: an A4 landscape page is ~935 × 660 pixels; cropped to what is printed
-MAX_LANDSCAPE_HEIGHT = 430  # pixels: of a long table on a landscape page, its headers and first rows are enough
+RESOLUTION = 72  # dots per inch: an A4 landscape page is ~842 × 595 pixels; cropped to what is printed
+MAX_LANDSCAPE_HEIGHT = 400  # pixels: of a long table on a landscape page, its headers and first rows are enough
 FOOTER_AT = 0.93  # the page footer (หน้า 1 / N) is below this fraction of the page height: not in the picture
 MARGIN = 8  # pixels of white kept around the printed content
 _NEAR_WHITE = bytes(255 if b >= 235 else b for b in range(256))  # light anti-aliasing counts as paper
@@ -68,7 +69,11 @@ PICTURES: tuple[tuple[str, str, str], ...] = (
     ("province-05-new-groups.png", "province", "กลุ่มจัดตั้งใหม่"),
     ("province-06-completeness.png", "province", "ความครบถ้วน"),
     ("certificate.png", "certificate", ""),
+    ("print-3k-page2.png", "district", "ประเมิน 3ก"),
+    ("print-summary-page2.png", "district", "สรุปผล"),
 )
+# Pictures of another page than the first: how a wide form goes on over pages side by side (issue 15).
+PAGES: dict[str, int] = {"print-3k-page2.png": 2, "print-summary-page2.png": 2}
 
 
 def outputs() -> list[str]:
@@ -128,8 +133,10 @@ def _checked_copy(target: Path) -> None:
     wb.save(target)
 
 
-def _kaset(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "kaset_xl", *args], check=True, stdout=subprocess.DEVNULL)
+def _kaset(*args: str, ok: tuple[int, ...] = (0,)) -> None:
+    code = subprocess.run([sys.executable, "-m", "kaset_xl", *args], stdout=subprocess.DEVNULL).returncode
+    if code not in ok:
+        raise SystemExit(f"kaset-xl {' '.join(args)}: exit {code}")
 
 
 def _one_sheet_copy(source: Path, sheet: str, target: Path) -> None:
@@ -188,9 +195,10 @@ def _to_pdf(files: list[Path], outdir: Path, profile: Path) -> None:
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
 
 
-def _content_box(pdf: Path) -> tuple[int, int, int, int]:
-    """(x, y, width, height) in pixels of what is printed on page 1 above the page footer, plus a margin."""
-    ppm = subprocess.run(["pdftoppm", "-r", str(RESOLUTION), "-f", "1", "-l", "1", "-singlefile", str(pdf)],
+def _content_box(pdf: Path, page: int = 1) -> tuple[int, int, int, int]:
+    """(x, y, width, height) in pixels of what is printed on ``page`` above the page footer, plus a margin."""
+    ppm = subprocess.run(["pdftoppm", "-r", str(RESOLUTION), "-f", str(page), "-l", str(page), "-singlefile",
+                          str(pdf)],
                          check=True, capture_output=True).stdout
     header = re.match(rb"P6\s+(\d+)\s+(\d+)\s+(\d+)\s", ppm)
     assert header, "pdftoppm gave no PPM image"
@@ -216,9 +224,9 @@ def _content_box(pdf: Path) -> tuple[int, int, int, int]:
     return x0, y0, w, h
 
 
-def _first_page_png(pdf: Path, png: Path) -> None:
-    x, y, w, h = _content_box(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", str(RESOLUTION), "-f", "1", "-l", "1", "-singlefile",
+def _first_page_png(pdf: Path, png: Path, page: int = 1) -> None:
+    x, y, w, h = _content_box(pdf, page)
+    subprocess.run(["pdftoppm", "-png", "-r", str(RESOLUTION), "-f", str(page), "-l", str(page), "-singlefile",
                     "-x", str(x), "-y", str(y), "-W", str(w), "-H", str(h), str(pdf), str(png.with_suffix(""))],
                    check=True)
 
@@ -234,7 +242,7 @@ def make(images: Path = IMAGES) -> list[Path]:
         _kaset("score", str(SAMPLE), "-o", str(sources["district"]))
         _kaset("template", "--province", "แม่ฮ่องสอน", "--district", "ปาย", "--year", "2564",
                "-o", str(sources["template"]))
-        _kaset("demo", "-o", str(sources["province"]))
+        _kaset("demo", "-o", str(sources["province"]), ok=(0, 1))  # 1: districts missing, as in the demo
         sources["checked"] = tmp / "pai-2564-checked.xlsx"
         _checked_copy(sources["checked"])
         copies = tmp / "copies"
@@ -260,7 +268,7 @@ def make(images: Path = IMAGES) -> list[Path]:
                 old.unlink()
         written = []
         for name in outputs():
-            _first_page_png(pdf_of[name], images / name)
+            _first_page_png(pdf_of[name], images / name, PAGES.get(name, 1))
             written.append(images / name)
         return written
 

@@ -32,8 +32,8 @@ from kaset_xl.workbook.programme_sheets import CAPABILITY_AREAS
 from kaset_xl.workbook.reader import DistrictBook, read_district_workbook
 from kaset_xl.workbook.spec import BLANK_FORM_ROWS
 
-__all__ = ["CellWrite", "ScoreOutcome", "score_book", "score_file", "SUMMARY_FIRST_ROW", "SUMMARY_ROWS",
-           "SUMMARY_COLS"]
+__all__ = ["CellWrite", "FormatWrite", "ScoreOutcome", "score_book", "score_file", "SUMMARY_FIRST_ROW",
+           "SUMMARY_ROWS", "SUMMARY_COLS", "SUMMARY_HEADER_FILL", "apply_formats"]
 
 SUMMARY_FIRST_ROW = 5
 SUMMARY_ROWS = 400  # the block of the summary sheet that score owns (cleared on every run)
@@ -47,6 +47,18 @@ class CellWrite:
     value: Any  # None clears the cell
 
 
+@dataclass(frozen=True)
+class FormatWrite:
+    """A number format and a fill for a range (``A1`` or ``A1:B2``): what the buttons' VBA client can apply.
+    The summary sheet's borders, widths, fonts and page setup are the template's (built once)."""
+
+    sheet: str
+    ref: str
+    number_format: str = "General"
+    fill: str | None = None  # "#RRGGBB"; None: no fill
+    fit_rows: bool = False  # after everything: the rows' heights fitted to their wrapped text
+
+
 @dataclass
 class ScoreOutcome:
     issues: list[Issue]
@@ -57,6 +69,14 @@ class ScoreOutcome:
     cached: dict[str, dict[str, float]] = field(default_factory=dict)
     # sheet → the last row a fixed print area must reach (see :func:`print_rows`)
     print_rows: dict[str, int] = field(default_factory=dict)
+    formats: list[FormatWrite] = field(default_factory=list)  # applied after the writes, in order
+
+
+SUMMARY_HEADER_FILL = "#E2EFDA"  # the template's header fill
+SCORE_FORMAT = "#,##0.0"  # 3ก points
+COUNT_FORMAT = "#,##0"  # people, groups, steps
+BAHT_FORMAT = "#,##0.00"  # the headers say (บาท)
+PERCENT_FORMAT = '0.00"%"'  # the KPI's percentages are 0–100, 2 decimals
 
 
 def _level_text(score: Any) -> str | None:
@@ -150,12 +170,23 @@ def _reason_th(code: str, book: DistrictBook) -> str:
     return f"{th} [{code}]"
 
 
-def _summary(book: DistrictBook, result: ProgrammeResult, crit: Criteria) -> list[list[Any]]:
+def _summary(book: DistrictBook, result: ProgrammeResult, crit: Criteria
+             ) -> tuple[list[list[Any]], set[int], dict[tuple[int, int], str]]:
+    """The summary block's rows, the rows that are a table's header (filled), and the number format of every
+    figure ((row, column) → format; rows and columns 0-based in the block)."""
     rows: list[list[Any]] = []
+    heads: set[int] = set()
+    formats: dict[tuple[int, int], str] = {}
+
+    def figures(cols: dict[int, str]) -> None:
+        for c, f in cols.items():
+            formats[(len(rows) - 1, c)] = f
+
     note = f"เกณฑ์: {Path(crit.source).name}" + (" — เกณฑ์ชั่วคราว (provisional)" if crit.provisional else "")
     rows.append([note])
     rows.append([])
     rows.append(["1. ผลรายกลุ่ม (results per group)"])
+    heads.add(len(rows))
     rows.append(["กลุ่ม", "ประเภท", "ผลคัดเลือก", "3ก ครั้งที่ 1", "ระดับ", "3ก ครั้งที่ 2", "ระดับ",
                  "เปลี่ยน (ระดับ)", "บรรลุเป้าหมาย", "ระยะที่ 1 (คน)", "ระยะที่ 2 (คน)", "สัมมนา (คน)",
                  crit.smart_farmer.class_model, "Existing", "Developing", "IFPP ครบ/ทั้งหมด", "วัสดุ (บาท)",
@@ -173,28 +204,39 @@ def _summary(book: DistrictBook, result: ProgrammeResult, crit: Criteria) -> lis
             g.sf_classes[sf.class_model], g.sf_classes[sf.class_existing], g.sf_classes[sf.class_developing],
             f"{g.ifpp_complete}/{g.ifpp_total}", g.materials, "ใช่" if g.model else "",
         ])
+        figures({1: COUNT_FORMAT, 3: SCORE_FORMAT, 5: SCORE_FORMAT, 7: COUNT_FORMAT,
+                 **dict.fromkeys(range(9, 15), COUNT_FORMAT), 16: BAHT_FORMAT})
     rows.append([])
     rows.append(["2. คะแนน 3ก รายด้าน (3ก subtotals per assessment)"])
     areas = crit.assessment.areas
+    heads.add(len(rows))
     rows.append(["กลุ่ม", "ครั้งที่", *[f"ด้านที่ {a.code}" for a in areas], "รวม", "ระดับ"])
     for a in sorted(result.assessments, key=lambda a: (a.group, a.round)):
         rows.append([a.group, a.round, *[a.score.areas[x.code] for x in areas], a.score.total, a.score.level])
+        figures({1: COUNT_FORMAT, **dict.fromkeys(range(2, 3 + len(areas)), SCORE_FORMAT)})
     rows.append([])
     rows.append(["3. ตัวชี้วัดโครงการ (project indicators)"])
+    heads.add(len(rows))
     rows.append(["ตัวชี้วัด", "ร้อยละ", "คน"])
     kpi = result.kpi
     if kpi is not None:
         for k, area in enumerate(areas[:CAPABILITY_AREAS]):
             rows.append([f"สมาชิกที่ทำกิจกรรมกลุ่มได้ ด้านที่ {area.code} {area.name}", kpi.percent[k], kpi.capable[k]])
+            figures({1: PERCENT_FORMAT, 2: COUNT_FORMAT})
         rows.append(["สมาชิกที่ได้รับการประเมิน", None, kpi.evaluated])
+        figures({2: COUNT_FORMAT})
         rows.append(["จำนวนศูนย์เรียนรู้ต้นแบบ", None, kpi.learning_centres])
+        figures({2: COUNT_FORMAT})
     rows.append([])
     rows.append(["4. งบประมาณตามกิจกรรม (budget per activity, baht)"])
+    heads.add(len(rows))
     rows.append(["กิจกรรม", "จำนวนเงิน (บาท)"])
     for act in crit.budget.activities:
         rows.append([act.name, result.budget.by_activity.get(act.code, 0.0)])
+        figures({1: BAHT_FORMAT})
     rows.append(["รวม", result.budget.total])
-    return rows
+    figures({1: BAHT_FORMAT})
+    return rows, heads, formats
 
 
 def score_book(book: DistrictBook, *, criteria: Criteria | None = None, today: dt.date | None = None) -> ScoreOutcome:
@@ -219,14 +261,109 @@ def score_book(book: DistrictBook, *, criteria: Criteria | None = None, today: d
     if sheet:
         writes.append(CellWrite(sheet, "A3", "คำนวณโดย kaset-xl score จากข้อมูลที่กรอกในแบบฟอร์ม "
                                              "(computed by kaset-xl score from the entries)"))
-        block = _summary(book, result, crit)
+        block, heads, number_formats = _summary(book, result, crit)
+        outcome_formats = _summary_formats(sheet, block, heads, number_formats)
         for r in range(SUMMARY_ROWS):
             line = block[r] if r < len(block) else []
             for c in range(SUMMARY_COLS):
                 value = line[c] if c < len(line) else None
                 writes.append(CellWrite(sheet, f"{get_column_letter(c + 1)}{SUMMARY_FIRST_ROW + r}",
                                         value))
+        outcome.formats = outcome_formats
     return outcome
+
+
+def _summary_formats(sheet: str, block: list[list[Any]], heads: set[int],
+                     number_formats: dict[tuple[int, int], str]) -> list[FormatWrite]:
+    """The whole block reset (no fill, General), then each table's header row filled and each figure's
+    number format, a run of equal formats in a row as one range (few actions for the buttons)."""
+    last = get_column_letter(SUMMARY_COLS)
+    block_ref = f"A{SUMMARY_FIRST_ROW}:{last}{SUMMARY_FIRST_ROW + SUMMARY_ROWS - 1}"
+    out = [FormatWrite(sheet, block_ref)]
+    for r in sorted(heads):
+        row = SUMMARY_FIRST_ROW + r
+        out.append(FormatWrite(sheet, f"A{row}:{get_column_letter(len(block[r]))}{row}",
+                               fill=SUMMARY_HEADER_FILL))
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (r, c), f in sorted(number_formats.items()):
+        by_row.setdefault(r, []).append((c, f))
+    for r, cells in by_row.items():
+        row = SUMMARY_FIRST_ROW + r
+        start, prev, fmt = cells[0][0], cells[0][0], cells[0][1]
+        for c, f in [*cells[1:], (-1, "")]:
+            if c == prev + 1 and f == fmt:
+                prev = c
+                continue
+            first, end = get_column_letter(start + 1), get_column_letter(prev + 1)
+            out.append(FormatWrite(sheet, f"{first}{row}" if start == prev else f"{first}{row}:{end}{row}", fmt))
+            start, prev, fmt = c, c, f
+    out.append(FormatWrite(sheet, f"A{SUMMARY_FIRST_ROW}:{last}{SUMMARY_FIRST_ROW + len(block) - 1}", fit_rows=True))
+    return out
+
+
+def _column_styles(ws: Any) -> None:
+    """A cell openpyxl creates has the default style, where Excel gives a new cell its column's (the template's
+    borders, wrapping and alignment): the summary block's cells take their column's style, as in Excel, keeping
+    a number format of their own (text written as text)."""
+    from copy import copy
+
+    dims = [(d.min, d.max, d) for d in ws.column_dimensions.values() if d.min and d.max and d.has_style]
+    for (r, c), cell in ws._cells.items():
+        if r < SUMMARY_FIRST_ROW:
+            continue
+        dim = next((d for lo, hi, d in dims if lo <= c <= hi), None)
+        if dim is not None:
+            own, quote = cell.number_format, cell.quotePrefix  # text written as text keeps its marker
+            cell._style = copy(dim._style)
+            cell.quotePrefix = quote
+            if own != "General":
+                cell.number_format = own
+
+
+def _fit_rows(ws: Any, ref: str) -> None:
+    """Row heights for the wrapped text of ``ref``'s rows (Excel does not fit them on open): the font's metrics."""
+    from openpyxl.utils.cell import range_boundaries
+
+    from kaset_xl.workbook.textfit import column_points, lines_height, wrap
+
+    bounds = range_boundaries(ref)
+    assert None not in bounds
+    min_col, min_row, max_col, max_row = (int(b or 0) for b in bounds)
+    dims = [(d.min, d.max, d.width) for d in ws.column_dimensions.values() if d.min and d.max]
+    # (looked up, not indexed: indexing column_dimensions adds a dimension for a missing letter)
+    widths = {c: next((w for lo, hi, w in dims if lo <= c <= hi and w), 9.0) for c in range(min_col, max_col + 1)}
+    for r in range(min_row, max_row + 1):
+        lines = 1
+        for c in range(min_col, max_col + 1):
+            value = ws._cells.get((r, c))
+            if value is not None and isinstance(value.value, str):
+                # openpyxl's width already holds Excel's padding
+                lines = max(lines, len(wrap(value.value, column_points(widths[c] - 5 / 7) * 0.9)))
+        ws.row_dimensions[r].height = max(24, lines_height(lines)) if lines > 1 else None
+
+
+def apply_formats(wb: Any, formats: Iterable[FormatWrite]) -> None:
+    """Apply number formats and fills to an openpyxl workbook, in order (a later one wins).  A reset (General,
+    no fill) touches only cells that exist: it creates no empty rows."""
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils.cell import range_boundaries
+
+    for f in formats:
+        ws = wb[f.sheet]
+        if f.fit_rows:
+            _fit_rows(ws, f.ref)
+            continue
+        fill = (PatternFill(fill_type="solid", start_color="FF" + f.fill.lstrip("#").upper())
+                if f.fill else PatternFill(fill_type=None))
+        min_col, min_row, max_col, max_row = (int(b or 0) for b in range_boundaries(
+            f.ref if ":" in f.ref else f"{f.ref}:{f.ref}"))
+        reset = f.fill is None and f.number_format == "General"
+        for r in range(min_row, max_row + 1):
+            for c in range(min_col, max_col + 1):
+                cell = ws._cells.get((r, c)) if reset else ws.cell(r, c)
+                if cell is not None:
+                    cell.number_format = f.number_format
+                    cell.fill = fill
 
 
 def apply_writes(wb: Any, writes: Iterable[CellWrite]) -> None:
@@ -257,6 +394,9 @@ def score_file(path: str | os.PathLike[str], output: str | os.PathLike[str] | No
     outcome = score_book(book, criteria=criteria, today=today)
     wb = open_for_writing(path, output)
     apply_writes(wb, outcome.writes)
+    if book.layout.summary_sheet and book.layout.summary_sheet in wb.sheetnames:
+        _column_styles(wb[book.layout.summary_sheet])
+    apply_formats(wb, outcome.formats)
     wb.calculation.fullCalcOnLoad = True  # Excel recomputes the live totals on open
     set_print_rows(wb, outcome.print_rows)
     save_workbook(wb, output or path, cached=outcome.cached)

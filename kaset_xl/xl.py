@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import xlwings as xw
 
     from kaset_xl.issues import Issue
-    from kaset_xl.scoring import CellWrite
+    from kaset_xl.scoring import CellWrite, FormatWrite
     from kaset_xl.workbook.reader import DistrictBook
     from kaset_xl.workbook.spec import Layout, Table
 
@@ -179,6 +179,7 @@ def _score(book: Any, today: dt.date | None) -> None:
     district = _read(book)
     outcome = score_book(district, today=today)
     _apply(book, outcome.writes, district.layout)
+    _apply_formats(book, outcome.formats)
     _print_rows(book, outcome.print_rows)
     errors = sum(1 for i in outcome.issues if i.severity.value == "error")
     note = f" — พบข้อผิดพลาด {errors} รายการ (กดปุ่มตรวจสอบข้อมูลเพื่อดูรายละเอียด)" if errors else ""
@@ -194,6 +195,7 @@ def _budget(book: Any, today: dt.date | None) -> None:
     outcome = score_book(district, today=today)
     summary = district.layout.summary_sheet
     _apply(book, [w for w in outcome.writes if w.sheet == summary])
+    _apply_formats(book, outcome.formats)
     _status(book, f"สรุปงบประมาณเมื่อ {_now_be()} — งบประมาณรวม {outcome.result.budget.total:,.2f} บาท")
     if summary:
         book.sheets[summary].activate()
@@ -486,6 +488,18 @@ def _print_rows(book: Any, last_rows: Mapping[str, int]) -> None:
             area = print_area_to_row(name.refers_to_range.address, last)
             if area is not None:
                 sheet.names.add("Print_Area", f"={_ref(sheet_name, area)}")
+
+
+def _apply_formats(book: Any, formats: Iterable[FormatWrite]) -> None:
+    """Number formats and fills of the summary sheet (one action each; "no fill" is written as white, as the VBA
+    client cannot clear a fill)."""
+    for f in formats:
+        rng = book.sheets[f.sheet].range(f.ref)
+        if f.fit_rows:
+            rng.rows.autofit()
+            continue
+        rng.number_format = f.number_format
+        rng.color = f.fill or "#FFFFFF"
 
 
 def _blocks(cells: dict[tuple[int, int], Any]) -> list[tuple[int, int, list[list[Any]]]]:

@@ -57,6 +57,16 @@ FIRST_F = ["สมศรี", "บัวคำ", "นางแก้ว", "ม�
            "คำหล้า", "ศรีนวล", "จันทร์เพ็ญ", "อำไพ", "แสงเดือน", "ผ่องศรี"]
 LAST = ["ใจดี", "แสนคำ", "ดอยสูง", "คำแก้ว", "ไตรรัตน์", "จันทร์หอม", "ปัญญาดี", "ศรีวิชัย", "ลุงตา", "ทองคำ",
         "มูลเมือง", "ป่าไม้งาม", "แก้วมณี", "สุขใจ", "ธารน้ำใส", "คีรีวงศ์", "ไม้เรียง", "อินต๊ะ"]
+
+
+def _officer(rng: random.Random) -> str:
+    """An officer's title and name, the title matching the name (นาย for a man's name): the random draws are
+    the ones made before the titles matched (the samples' other values stay as they were)."""
+    drawn_title, first, last = rng.choice(["นาย", "นางสาว"]), rng.choice(FIRST_M + FIRST_F), rng.choice(LAST)
+    title = "นาย" if first in FIRST_M else ("นางสาว" if drawn_title == "นาย" else drawn_title)
+    return f"{title}{first} {last}"
+
+
 ROLES = ["ประธาน", "รองประธาน", "เลขานุการ", "เหรัญญิก", "กรรมการ"]
 ACTIVITIES = ["ปลูกข้าว", "ปลูกผัก", "ปลูกกาแฟ", "ปลูกกระเทียม", "เลี้ยงสัตว์", "ไม้ผล", "ปลูกงา"]
 
@@ -123,7 +133,7 @@ def sample_data(district_code: str, seed: int = 2564) -> WorkbookData:
         seen.add((m["first_name"], m["last_name"]))
     info: dict[str, Any] = {
         "office": f"สำนักงานเกษตรอำเภอ{area.district.name_th}",
-        "officer": f"{rng.choice(['นาย', 'นางสาว'])}{rng.choice(FIRST_M + FIRST_F)} {rng.choice(LAST)}",
+        "officer": _officer(rng),
         "position": "นักวิชาการส่งเสริมการเกษตรชำนาญการ",
         "phone": "053" + "".join(rng.choice("0123456789") for _ in range(6)),
         "email": f"aedo{district_code}@example.go.th",
@@ -492,7 +502,7 @@ def _establishment(rng: random.Random, district_code: str, used_ids: set[str]) -
             **{key: "ใช่" for key in ("reg_shares", "reg_activities", "reg_money", "reg_membership",
                                       "reg_election", "reg_term", "reg_leaving", "doc_request",
                                       "doc_regulations", "doc_committee", "doc_members", "doc_plan")},
-            "checker": f"{rng.choice(['นาย', 'นางสาว'])}{rng.choice(FIRST_M + FIRST_F)} {rng.choice(LAST)}",
+            "checker": _officer(rng),
             "checked": checked, "check_remarks": "เอกสารครบถ้วน", "decision": decision,
         }
         if decision == "อนุมัติ":

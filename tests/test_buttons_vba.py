@@ -26,7 +26,7 @@ from click.testing import CliRunner, Result
 
 from kaset_xl.areas import district_area
 from kaset_xl.cli import cli
-from kaset_xl.workbook.builder import build_workbook
+from kaset_xl.workbook.builder import BUTTON_WIDTH, build_workbook
 from kaset_xl.workbook.layout import LAYOUT
 from kaset_xl.workbook.macros import (
     BUTTONS,
@@ -247,7 +247,7 @@ def test_four_buttons_on_the_first_sheet_below_the_text(xlsm: Path) -> None:
         assert left == right == 1
         assert top == bottom == max(text_rows) + 1  # the row after the last text (the buttons' label)
     lefts = sorted(a[1] for a in anchors)
-    assert all(b - a >= 180 for a, b in zip(lefts, lefts[1:], strict=False))  # side by side, not overlapping
+    assert all(b - a >= BUTTON_WIDTH for a, b in zip(lefts, lefts[1:], strict=False))  # side by side, not overlapping
 
 
 def test_certificate_and_register_buttons_on_the_establishment_sheet(xlsm: Path) -> None:

@@ -344,7 +344,7 @@ def test_register_moves_the_group_and_its_applicants(book_path: Path, tmp_path: 
              "main_activity")}
     assert cell["house_no"].value == "45/1" and cell["moo"].value == 3 and cell["tambon"].value == "เวียงใต้"
     assert cell["established"].value.date() == CERT_DATE
-    assert cell["established"].number_format == "[$-1070000]d/mm/yyyy;@"  # the column's Buddhist-era format
+    assert cell["established"].number_format == "[$-1070000]dd/mm/yyyy;@"  # the column's Buddhist-era format
     assert cell["certificate_no"].value == CERT_NO and cell["member_count"].value == 12
     assert cell["main_activity"].value == "ปลูกผักปลอดภัย" and cell["no"].value == groups_before + 1
     assert cell["name"].protection.locked is False  # still an input cell the officer can correct

@@ -119,7 +119,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
               "kaset_xl.fileio", "kaset_xl.textcell", "kaset_xl.domain", "kaset_xl.domain.numbers",
               "kaset_xl.domain.models",
               "kaset_xl.workbook", "kaset_xl.workbook.sheetscan", "kaset_xl.workbook.package",
-              "kaset_xl.workbook.vba")),
+              "kaset_xl.workbook.vba", "kaset_xl.workbook.fontmetrics", "kaset_xl.workbook.textfit")),
     ("spec", ("kaset_xl.workbook.spec", "kaset_xl.workbook.establish_sheets")),
     ("criteria", ("kaset_xl.criteria",)),
     ("sheets", ("kaset_xl.workbook.programme_sheets", "kaset_xl.workbook.layout")),

@@ -33,7 +33,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kaset_xl.areas import district_area
 from kaset_xl.cli import cli
 from kaset_xl.criteria import load_criteria
-from kaset_xl.workbook.builder import COMPUTED_FILL, FONT_NAME, FONT_SIZE, ONE_PAGE_WIDTH, build_workbook
+from kaset_xl.workbook.builder import (
+    COMPUTED_FILL,
+    FONT_NAME,
+    FONT_SIZE,
+    PRINT_SCALE,
+    build_workbook,
+    identifying_columns,
+    page_breaks,
+)
 from kaset_xl.workbook.layout import LAYOUT, STATIC_LISTS, Table, build_layout
 from kaset_xl.workbook.spec import LIVE_MARGIN
 from support import require_tool
@@ -317,8 +325,8 @@ def test_template_follows_the_criteria_it_is_built_from(tmp_path: Path) -> None:
         ws = wb[t.sheet]
         assert [c.value for c in ws[t.header_row]] == [c.header_label for c in t.columns], key
         runs = band_runs([{"band": c.band} for c in t.columns])
-        assert {(ws.cell(m.min_row, m.min_col).value, m.min_col, m.max_col) for m in ws.merged_cells.ranges} == {
-            run for run in runs if run[2] > run[1]}, key
+        assert {(ws.cell(m.min_row, m.min_col).value, m.min_col, m.max_col) for m in ws.merged_cells.ranges
+                if m.min_row == t.header_row - 1} == {run for run in runs if run[2] > run[1]}, key
     area_bands = {c.band for c in layout.table("assessment").columns if c.band and c.band.startswith("ด้านที่")}
     assert len(area_bands) == len(other.assessment.areas) == 4
 
@@ -542,7 +550,9 @@ def test_band_labels(spec: dict[str, Any], wb: Workbook, key: str) -> None:
     runs = band_runs(table["columns"])
     expected = {f"{openpyxl.utils.get_column_letter(a)}{band_row}:{openpyxl.utils.get_column_letter(b)}{band_row}"
                 for _, a, b in runs if b > a}
-    assert {str(r) for r in ws.merged_cells.ranges} == expected, f"{ws.title}: merged ranges"
+    assert {str(r) for r in ws.merged_cells.ranges if r.min_row > 3} == expected, f"{ws.title}: merged ranges"
+    # the title, subtitle and note: merged over the columns of the first printed page (so the note wraps there)
+    assert {(r.min_row, r.min_col) for r in ws.merged_cells.ranges if r.min_row <= 3} <= {(1, 1), (2, 1), (3, 1)}
     for band, a, _b in runs:
         cell = ws.cell(band_row, a)
         assert cell.value == band, f"{ws.title}!{cell.coordinate}"
@@ -615,24 +625,32 @@ def _as_text(v: Any) -> Any:
 
 
 def test_print_setup(spec: dict[str, Any], wb: Workbook) -> None:
+    """Forms fit the page width; tables print at PRINT_SCALE (16 pt → 11.2 pt), broken between columns as
+    page_breaks says, the identifying columns repeated; no gridlines on paper."""
     for s in spec["sheets"]:
         ws = wb[s["name"]]
         if ws.sheet_state != "visible":
             continue
         assert int(ws.page_setup.paperSize) == 9, f"{s['name']}: A4"
-        assert ws.sheet_properties.pageSetUpPr.fitToPage, f"{s['name']}: fit to page"
-        assert ws.page_setup.fitToHeight == 0, f"{s['name']}: as many pages tall as needed"
         assert "&P" in (ws.oddFooter.center.text or ""), f"{s['name']}: page numbers"
+        assert not ws.print_options.gridLines, f"{s['name']}: no gridlines on paper"
         table = next((t for t in LAYOUT.tables if t.sheet == s["name"]), None)
-        width = sum(c.width for c in table.columns) if table else 0
-        if width > ONE_PAGE_WIDTH:  # a wide table: two pages side by side, who the row is about on both
-            assert ws.page_setup.fitToWidth == 2, f"{s['name']}: two pages wide"
-            assert ws.print_title_cols == "$A:$B", f"{s['name']}: the frozen columns repeated"
-        else:
-            assert ws.page_setup.fitToWidth in (None, 1), f"{s['name']}: one page wide"
-            assert ws.print_title_cols is None, s["name"]
-    wide = {t.sheet for t in LAYOUT.tables if sum(c.width for c in t.columns) > ONE_PAGE_WIDTH}
-    assert wide == {LAYOUT.table("assessment").sheet, LAYOUT.table("establish").sheet}, wide
+        if table is None and s["name"] != LAYOUT.summary_sheet:
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, f"{s['name']}: fit to page"
+            assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, s["name"]
+            continue
+        assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage), s["name"]
+        assert int(ws.page_setup.scale) == PRINT_SCALE, f"{s['name']}: printed at {PRINT_SCALE} %"
+        if table is None:
+            continue
+        breaks = page_breaks([c.width for c in table.columns], [c.band for c in table.columns],
+                             identifying_columns(table))
+        assert [b.id for b in ws.col_breaks.brk] == breaks, s["name"]
+        if breaks:
+            assert ws.print_title_cols in ("$A:$B", "$A:$C"), f"{s['name']}: who the row is about repeated"
+        for b in breaks:  # never inside a band
+            band = table.columns[b].band
+            assert band is None or table.columns[b - 1].band != band, (s["name"], b)
 
 
 def test_default_font(template_path: Path) -> None:
@@ -675,25 +693,37 @@ def page_titles() -> list[str]:
     return [titles[s] for s in visible_sheets()]
 
 
-def pages_wide(sheet: str) -> int:
-    """Pages side by side: two for a table wider than the builder's ONE_PAGE_WIDTH, else one."""
-    table = next((t for t in LAYOUT.tables if t.sheet == sheet), None)
-    return 2 if table and sum(c.width for c in table.columns) > ONE_PAGE_WIDTH else 1
+FOOTER = re.compile(r"หน้า\s*\d+\s*/\s*\d+")
 
 
-def page_sheets() -> list[str]:
-    """The sheet of each printed page of the empty template, in order."""
-    return [s for s in visible_sheets() for _ in range(pages_wide(s))]
+def page_sheets(pages: list[str]) -> list[str]:
+    """The sheet of each printed page: the one whose title starts first on it (a table's title rows print on
+    every page of it); a page without a title continues the sheet before it."""
+    titles = dict(zip(visible_sheets(), page_titles(), strict=True))
+    out: list[str] = []
+    for page in pages:
+        text = squash(page)
+        found = sorted((text.find(squash(t)[:10]), s) for s, t in titles.items() if squash(t)[:10] in text)
+        out.append(found[0][1] if found else out[-1])
+    return out
 
 
 def table_pages(pages: list[str]) -> list[tuple[int, list[str], Table]]:
-    """(1-based number of its first page, the text of its pages, table) of every table sheet: one page
-    each in the empty template, two side by side for a wide table."""
-    sheets = page_sheets()
+    """(1-based number of its first page, the text of its pages, table) of every table sheet: its pages side
+    by side; a page below another (an empty table's rows printing over two pages tall) repeats the title and
+    header rows only and is left out."""
+    sheets = page_sheets(pages)
     out = []
     for t in LAYOUT.tables:
-        first = sheets.index(t.sheet)
-        out.append((first + 1, pages[first:first + pages_wide(t.sheet)], t))
+        numbers = [n for n, s in enumerate(sheets) if s == t.sheet]
+        texts: list[str] = []
+        seen: set[str] = set()
+        for n in numbers:
+            key = FOOTER.sub("", squash(pages[n]))
+            if key not in seen:
+                seen.add(key)
+                texts.append(pages[n])
+        out.append((numbers[0] + 1, texts, t))
     return out
 
 
@@ -713,8 +743,8 @@ def test_template_prints_thai(template_pdf: Path) -> None:
     pages = pdf_pages(template_pdf)
     # Hidden sheets are not printed; each visible sheet of the empty template fits one page, or two side by
     # side for the two wide tables.
-    sheets = page_sheets()
-    assert len(pages) == len(sheets) == 15, [p[:80] for p in pages]
+    sheets = page_sheets(pages)
+    assert set(sheets) == set(visible_sheets()), [p[:80] for p in pages]
     titles = dict(zip(visible_sheets(), page_titles(), strict=True))
     for n, (page, sheet) in enumerate(zip(pages, sheets, strict=True), start=1):
         if sheets.index(sheet) == n - 1:  # the sheet's first page
@@ -734,11 +764,11 @@ def test_template_prints_thai(template_pdf: Path) -> None:
                 assert squash(col.band) in squash(page), f"{where}: band {col.band}"
         assert squash(SUBTITLE) in squash(page), where
         assert squash(table.note) in squash(page), f"{where}: {table.note}"
-    info = pages[page_sheets().index(LAYOUT.info.sheet)]
+    info = pages[page_sheets(pages).index(LAYOUT.info.sheet)]
     for f in LAYOUT.info.fields:
         assert squash(f.label) in squash(info), f.label
     assert "สำนักงานเกษตรอำเภอปาย" in info and "แม่ฮ่องสอน" in info and "2564" in info
-    summary = squash(pages[page_sheets().index(LAYOUT.summary_sheet)])
+    summary = squash(pages[page_sheets(pages).index(LAYOUT.summary_sheet)])
     assert "kaset-xlscore" in summary and "เกณฑ์ชั่วคราว" in summary, "not computed yet; provisional criteria"
 
 
@@ -752,8 +782,9 @@ def test_empty_template_prints_no_computed_values(template_pdf: Path) -> None:
     for n, texts, table in table_pages(pages):
         page = "".join(texts)
         assert "0.00" not in page, f"page {n} ({table.sheet}) prints computed zeros"
-        repeated = [c.header_label for c in table.columns[:2]] * (len(texts) - 1)  # columns A:B on each page
-        known = [*(f"หน้า {n + i} / {len(pages)}" for i in range(len(texts))), table.title, SUBTITLE, table.note,
+        repeated = [c.header_label for c in table.columns[:identifying_columns(table)]] * (len(texts) - 1)
+        footers = [m.group(0) for m in (FOOTER.search(squash(t)) for t in texts) if m]
+        known = [*footers, table.title, SUBTITLE, table.note,
                  *{c.band for c in table.columns if c.band}, *(c.header_label for c in table.columns), *repeated]
         rest = squash(texts[0]) + "".join(clipped_away(squash(t), [table.title, SUBTITLE, table.note])
                                           for t in texts[1:])
@@ -785,10 +816,11 @@ def without_near(text: str, part: str) -> str:
 def test_sample_prints_buddhist_era_dates(sample_pdf: Path) -> None:
     pages = pdf_pages(sample_pdf)
     (info,) = [p for p in pages if LAYOUT.info.title in p]
+    pages = [p for p in pages if INSTRUCTIONS_TITLE not in p]  # it shows how to type a date on either PC
     report_date = openpyxl.load_workbook(SAMPLE_WORKBOOK, read_only=True)[LAYOUT.info.sheet][
         LAYOUT.info.field("report_date").cell].value
     assert report_date is not None and report_date.year < 2100, f"the sample's report date: {report_date!r}"
-    be = f"{report_date.day}/{report_date.month:02d}/{report_date.year + 543}"  # d/mm/yyyy in พ.ศ.
+    be = f"{report_date.day:02d}/{report_date.month:02d}/{report_date.year + 543}"  # dd/mm/yyyy in พ.ศ.
     assert be in info, f"the report date ({report_date:%Y-%m-%d}) prints with its Buddhist-era year {be}"
     dates = re.findall(r"(?<!\d)(\d{1,2})/(\d{2})/(\d{4})", "\n".join(pages))
     assert len(dates) >= 20, "the sample's group and member dates are printed"
@@ -823,7 +855,7 @@ def test_template_round_trips_through_libreoffice(lo_convert: Callable[[Path, st
                     assert ws.cell(r, i).value == t.formula_at(col, r), f"{t.sheet}!{t.letter(col.key)}{r}"
                     assert ws.cell(r, i).protection.locked, f"{t.sheet}!{t.letter(col.key)}{r}"
         bands = {c.band for c in t.columns if c.band}
-        assert {ws.cell(m.min_row, m.min_col).value for m in ws.merged_cells.ranges} == bands, t.sheet
+        assert {ws.cell(m.min_row, m.min_col).value for m in ws.merged_cells.ranges if m.min_row > 3} == bands, t.sheet
     assert wb[LAYOUT.summary_sheet].sheet_state == "visible" and wb[LAYOUT.summary_sheet].protection.sheet
 
     ods = lo_convert(template_path, "ods", outdir)
@@ -839,7 +871,7 @@ def test_template_round_trips_through_libreoffice(lo_convert: Callable[[Path, st
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("key", ["groups", "assessment"])
 def test_table_page_renders_to_png(template_pdf: Path, tmp_path: Path, key: str) -> None:
-    n = page_sheets().index(LAYOUT.table(key).sheet) + 1
+    n = page_sheets(pdf_pages(template_pdf)).index(LAYOUT.table(key).sheet) + 1
     prefix = tmp_path / "page"
     subprocess.run([tool("pdftoppm"), "-r", "60", "-f", str(n), "-l", str(n), "-png", str(template_pdf),
                     str(prefix)], check=True, capture_output=True, timeout=60)

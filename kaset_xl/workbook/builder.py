@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from kaset_xl.workbook.layout import (
     number_format,
 )
 from kaset_xl.workbook.spec import BLANK_FORM_ROWS, COMPUTED_FILL
+from kaset_xl.workbook.textfit import column_points, lines_height, wrap
 
 __all__ = ["WorkbookData", "build_workbook", "FONT_NAME", "FONT_SIZE", "COMPUTED_FILL"]
 
@@ -43,12 +43,17 @@ __all__ = ["WorkbookData", "build_workbook", "FONT_NAME", "FONT_SIZE", "COMPUTED
 FONT_NAME = "TH SarabunPSK"
 FONT_SIZE = 16
 ROW_HEIGHT = 24  # points: TH SarabunPSK 16 pt with its tall Thai vowels and tone marks
-HEADER_HEIGHT = 72  # three wrapped header lines
-# Column widths (in characters, added up) that still print legibly on one A4 landscape page: about 55 %
-# scale, TH SarabunPSK 16 printed as ~9 pt.  A wider table (3ก, establishment) goes over two pages.
-ONE_PAGE_WIDTH = 260
+HEADER_HEIGHT = 58  # at least two wrapped header lines (taller where the text needs: textfit)
+# Tables print at a fixed scale: TH SarabunPSK 16 at 70 % is 11.2 pt on paper, the smallest readable.  A table
+# wider than a page goes over pages side by side, broken between columns (at a band's start where one would be
+# cut), the columns saying who the row is about repeated on each.
+PRINT_SCALE = 70
+A4_LANDSCAPE_POINTS = 841.9 - 2 * 0.4 * 72  # printable width between the 0.4-inch margins
+A4_PORTRAIT_POINTS = 595.3 - 2 * 0.4 * 72
+ONE_PAGE_WIDTH = (A4_LANDSCAPE_POINTS * 100 / PRINT_SCALE) / column_points(1) - 1  # characters on one page
 HEADER_FILL = "#E2EFDA"
 TITLE_SIZE = 20
+BORDER_COLOUR = "#808080"  # the tables' cell borders: printed (gridlines are not), lighter than the headers'
 
 if TYPE_CHECKING:  # pragma: no cover
     from kaset_xl.workbook.macros import ServerBinding
@@ -63,6 +68,10 @@ class WorkbookData:
     created: dt.datetime | None = None  # stamped into the identity block; fixed for reproducible output
 
 
+# Text in a table wraps inside its cell instead of running under the next column or being cut at its edge.
+_WRAP: dict[ColType, dict[str, Any]] = {ColType.TEXT: {"text_wrap": True}}
+
+
 class _Formats:
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
         # font_scheme none: otherwise XlsxWriter marks the font as the theme's minor font and Excel
@@ -70,30 +79,36 @@ class _Formats:
         base = {"font_name": FONT_NAME, "font_size": FONT_SIZE, "valign": "vcenter", "font_scheme": "none"}
         self.title = wb.add_format({**base, "bold": True, "font_size": TITLE_SIZE})
         self.subtitle = wb.add_format({**base, "bold": True})
-        self.note = wb.add_format({**base, "italic": True, "font_color": "#595959", "font_size": 14})
+        self.note = wb.add_format({**base, "italic": True, "font_color": "#595959", "text_wrap": True,
+                                   "valign": "top"})
         self.text = wb.add_format({**base, "text_wrap": True, "valign": "top"})
         self.locked = wb.add_format(base)
         self.header = wb.add_format({**base, "bold": True, "text_wrap": True, "align": "center",
                                      "border": 1, "bg_color": HEADER_FILL})
         self.label = wb.add_format({**base, "bold": True, "border": 1, "bg_color": HEADER_FILL})
         self.prefilled = wb.add_format({**base, "border": 1, "bg_color": "#F2F2F2"})
+        self.summary = wb.add_format({**base, "text_wrap": True, "align": "center", "border": 1,
+                                      "border_color": BORDER_COLOUR})
+        self.summary_label = wb.add_format({**base, "text_wrap": True, "border": 1, "border_color": BORDER_COLOUR})
         self._input: dict[str, Format] = {}
         self._wb = wb
         self._base = base
 
-    def computed(self, t: ColType) -> Format:
-        key = f"computed|{number_format(t)}"
+    def computed(self, t: ColType, num: str | None = None) -> Format:
+        key = f"computed|{num or number_format(t)}"
         if key not in self._input:
-            self._input[key] = self._wb.add_format({**self._base, "num_format": number_format(t),
-                                                     "bg_color": COMPUTED_FILL, "locked": True})
+            self._input[key] = self._wb.add_format({**self._base, "num_format": num or number_format(t),
+                                                     "bg_color": COMPUTED_FILL, "locked": True,
+                                                     "border": 1, "border_color": BORDER_COLOUR,
+                                                     **_WRAP.get(t, {})})
         return self._input[key]
 
-    def input(self, t: ColType, *, border: bool = False) -> Format:
-        key = f"{number_format(t)}|{border}"
+    def input(self, t: ColType, *, border: bool = False, num: str | None = None) -> Format:
+        key = f"{num or number_format(t)}|{border}"
         if key not in self._input:
-            props: dict[str, Any] = {**self._base, "locked": False, "num_format": number_format(t)}
-            if border:
-                props["border"] = 1
+            props: dict[str, Any] = {**self._base, "locked": False, "num_format": num or number_format(t)}
+            if border:  # a table's cell: bordered, and long text wraps inside it (IFPP plans, remarks)
+                props.update({"border": 1, "border_color": BORDER_COLOUR, **_WRAP.get(t, {})})
             self._input[key] = self._wb.add_format(props)
         return self._input[key]
 
@@ -138,7 +153,7 @@ def build_workbook(
                 "strings_to_urls": False,
             },
         )
-        created = data.created or dt.datetime(2000, 1, 1)
+        created = data.created or creation_date()
         wb.set_properties({
             "title": f"ทะเบียนกลุ่มส่งเสริมอาชีพการเกษตร อำเภอ{area.district.name_th} ปีงบประมาณ {fiscal_year}",
             "subject": "kaset_xl district workbook",
@@ -175,6 +190,16 @@ def build_workbook(
         wb.close()
 
 
+def creation_date() -> dt.datetime:
+    """The document's creation date: today (UTC, at midnight: the same inputs give the same bytes all day), or
+    ``SOURCE_DATE_EPOCH`` (seconds) where set, as reproducible builds do."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+    today = dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime(today.year, today.month, today.day)
+
+
 XLWINGS_CONF_SHEET = "xlwings.conf"  # the name xlwings.bas's GetConfig looks for, in this workbook first
 XLWINGS_CONF = (("USE UDF SERVER", True),)
 
@@ -189,11 +214,13 @@ def _xlwings_conf_sheet(ws: Worksheet) -> None:
     _protect(ws)
 
 
-def _print_setup(ws: Worksheet, *, landscape: bool, repeat_to: int | None = None, width: float = 0.0,
-                 repeat_columns: int = 0) -> None:
-    """A4, fitted to the page width; a table wider than :data:`ONE_PAGE_WIDTH` (``width``: its column
-    widths added up) is printed over as many pages side by side, its first ``repeat_columns`` columns
-    (who the row is about) repeated on each."""
+def _print_setup(ws: Worksheet, *, landscape: bool, repeat_to: int | None = None,
+                 widths: Sequence[float] = (), bands: Sequence[str | None] = (), repeat_columns: int = 0) -> None:
+    """A4.  A form (no ``widths``) is fitted to the page width (its columns are chosen to print at 70 % or more);
+    a table (``widths``: its columns' widths in characters) prints at :data:`PRINT_SCALE`, over as many pages
+    side by side as it needs, broken between columns by :func:`page_breaks` (never inside a band: ``bands``), its
+    first ``repeat_columns`` columns (who the row is about) repeated on each page and its rows up to
+    ``repeat_to`` on top of each page."""
     ws.set_default_row(ROW_HEIGHT)
     ws.set_paper(9)  # A4
     if landscape:
@@ -201,14 +228,48 @@ def _print_setup(ws: Worksheet, *, landscape: bool, repeat_to: int | None = None
     else:
         ws.set_portrait()
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    pages_wide = max(1, math.ceil(width / ONE_PAGE_WIDTH))
-    ws.fit_to_pages(pages_wide, 0)
+    if widths:
+        ws.set_print_scale(PRINT_SCALE)
+        breaks = page_breaks(widths, bands, repeat_columns, landscape=landscape)
+        if breaks:
+            ws.print_across()  # page order over, then down: a row's pages side by side follow each other
+            ws.set_v_pagebreaks(breaks)
+            if repeat_columns:
+                ws.repeat_columns(0, repeat_columns - 1)
+    else:
+        ws.fit_to_pages(1, 0)
     ws.center_horizontally()
     if repeat_to is not None:
         ws.repeat_rows(0, repeat_to)
-    if pages_wide > 1 and repeat_columns:
-        ws.repeat_columns(0, repeat_columns - 1)
-    ws.set_footer('&C&"TH SarabunPSK,Regular"&14หน้า &P / &N')
+    ws.hide_gridlines(1)  # no gridlines on paper (the tables have their borders); on screen as usual
+    ws.set_footer('&C&"TH SarabunPSK,Regular"&16หน้า &P / &N')
+
+
+def page_breaks(widths: Sequence[float], bands: Sequence[str | None] = (), repeat_columns: int = 0, *,
+                landscape: bool = True, scale: float = PRINT_SCALE) -> list[int]:
+    """The columns (0-based) before which a new page starts when a table of column ``widths`` (characters) prints
+    at ``scale`` % on A4: as many columns as fit each page, the first ``repeat_columns`` again on every page after
+    the first; a break that would cut a band (a run of columns under one label) moves to the band's start."""
+    room = (A4_LANDSCAPE_POINTS if landscape else A4_PORTRAIT_POINTS) * 100 / scale
+    points = [column_points(w) for w in widths]
+    repeated = sum(points[:repeat_columns])
+    band_of = list(bands) + [None] * (len(widths) - len(bands))
+    breaks: list[int] = []
+    start, used = 0, 0.0
+    for i, p in enumerate(points):
+        if used + p > room and i > start:
+            cut = i
+            if band_of[i] is not None and band_of[i - 1] == band_of[i]:
+                first = i
+                while first > start and band_of[first - 1] == band_of[i]:
+                    first -= 1
+                if first > start and first > repeat_columns:
+                    cut = first
+            breaks.append(cut)
+            start = cut
+            used = repeated + sum(points[cut:i])
+        used += p
+    return breaks
 
 
 def _protect(ws: Worksheet) -> None:
@@ -217,13 +278,14 @@ def _protect(ws: Worksheet) -> None:
                     "select_unlocked_cells": True, "autofilter": True, "sort": False})
 
 
-BUTTON_WIDTH, BUTTON_HEIGHT, BUTTON_GAP = 180, 40, 12  # pixels
+BUTTON_WIDTH, BUTTON_HEIGHT, BUTTON_GAP = 126, 40, 12  # pixels: four side by side inside column B (INSTRUCTIONS_WIDTH)
+INSTRUCTIONS_WIDTH = 78  # characters: A4 portrait at 70 % or more
 
 
 def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str, criteria: Criteria,
                   buttons: bool = False, *, server: bool = False) -> None:
-    ws.set_column(0, 0, 4)
-    ws.set_column(1, 1, 110)
+    ws.set_column(0, 0, 3)
+    ws.set_column(1, 1, INSTRUCTIONS_WIDTH)
     ws.set_row(0, 32)
     ws.write(0, 1, "คำแนะนำการใช้แบบฟอร์มทะเบียนกลุ่มส่งเสริมอาชีพการเกษตร", fmt.title)
     ws.write(1, 1, subtitle, fmt.subtitle)
@@ -234,6 +296,11 @@ def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str, c
         "ระบุตำแหน่ง (คณะกรรมการอย่างน้อย ประธาน เลขานุการ เหรัญญิก)",
         "4. ช่องที่มีเครื่องหมาย * ต้องกรอก ช่องที่มีลูกศรให้เลือกจากรายการ",
         "5. วันที่ให้กรอกแบบ วัน/เดือน/ปี พ.ศ. เช่น 12/12/2563 หรือ 12 ธ.ค. 63",
+        "5ก. วันที่ในช่องวันที่ ขึ้นกับปฏิทินของเครื่อง: เครื่องที่ตั้ง Windows เป็นปฏิทินพุทธศักราช (ภาษาไทย) "
+        "พิมพ์ 12/12/2563 ได้เลย — เครื่องที่ตั้งเป็นปฏิทินสากล (ค.ศ.) ให้พิมพ์ปี ค.ศ. เช่น 12/12/2020 "
+        "แบบฟอร์มจะแสดงเป็น 12/12/2563 เอง ถ้าพิมพ์ 12/12/2563 ในเครื่องแบบ ค.ศ. จะกลายเป็นปี 3106 "
+        "และแบบฟอร์มจะเตือน (ตั้งปฏิทิน: Control Panel > Region > Additional settings > Date > Calendar "
+        "เลือก พุทธศักราช) อย่าพิมพ์ปีสองหลัก (63) ในช่องวันที่",
         "6. เลขประจำตัวประชาชน 13 หลัก เลขทะเบียนเกษตรกร 12 หลัก และเบอร์โทรศัพท์ กรอกเป็นตัวเลขติดกัน (ไม่ต้องมีขีด)",
         "7. โครงการ: กรอกชีต คัดเลือกกลุ่ม, ประเมิน 3ก (ครั้งที่ 1 และ 2), Smart Farmer, IFPP, การเข้าร่วม และงบประมาณ "
         "ช่องสีเทาโปรแกรมคำนวณให้ (ห้ามพิมพ์ทับ)",
@@ -247,8 +314,8 @@ def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str, c
         "10. ข้อมูลส่วนบุคคล (เลขประจำตัวประชาชน โทรศัพท์ รายได้) อยู่ภายใต้ พ.ร.บ.คุ้มครองข้อมูลส่วนบุคคล พ.ศ. 2562 "
         "ส่งไฟล์เฉพาะหน่วยงานที่เกี่ยวข้องเท่านั้น",
     ]
-    for i, line in enumerate(lines):
-        ws.set_row(3 + i, ROW_HEIGHT * (1 + len(line) // 100))  # wrapped lines need their height
+    for i, line in enumerate(lines):  # Excel does not fit the rows on open: heights from the font's metrics
+        ws.set_row(3 + i, max(ROW_HEIGHT, lines_height(len(wrap(line, column_points(INSTRUCTIONS_WIDTH) * 0.9)))))
         ws.write(3 + i, 1, line, fmt.text)
     ws.write(4 + len(lines), 1, f"แบบฟอร์ม {layout.template_id} รุ่น {layout.version} (kaset_xl {__version__})",
              fmt.note)
@@ -274,7 +341,7 @@ def _buttons(ws: Worksheet, fmt: _Formats, row: int, *, server: bool = False) ->
                                       "y_offset": 4})
 
 
-ESTABLISH_BUTTON_WIDTH, ESTABLISH_BUTTON_HEIGHT = 118, 28  # pixels
+ESTABLISH_BUTTON_WIDTH, ESTABLISH_BUTTON_HEIGHT = 90, 28  # pixels: two inside the frozen columns A:B
 
 
 def _establish_buttons(ws: Worksheet, table: Table) -> None:
@@ -310,7 +377,10 @@ def _info_sheet(ws: Worksheet, fmt: _Formats, layout: Layout, area: DistrictArea
         if value is None:  # an empty input cell still needs its format: unlocked, bordered, typed
             ws.write_blank(r, 2, None, cell_fmt)
         _write_value(ws, r, 2, value, cell_fmt, fmt)
-        if f.hint or f.type is ColType.DATE:
+        if f.type is ColType.DATE:
+            ws.data_validation(r, 2, r, 2, {**date_validation(f"C{r + 1}"), "input_title": f.label[:32],
+                                            "input_message": (f.hint or "")[:255]})
+        elif f.hint:
             ws.data_validation(r, 2, r, 2, {"validate": "any", "input_title": f.label[:32],
                                             "input_message": (f.hint or "")[:255]})
     _print_setup(ws, landscape=False)
@@ -346,15 +416,27 @@ def _table_sheet(ws: Worksheet, fmt: _Formats, table: Table, subtitle: str,
     last_col = len(table.columns) - 1
     h = table.header_row - 1  # 0-based header row
     for i, col in enumerate(table.columns):
-        ws.set_column(i, i, col.width, fmt.input(col.type) if col.is_input else fmt.computed(col.type))
+        ws.set_column(i, i, col.width, fmt.input(col.type, border=True, num=col.number_format) if col.is_input
+                      else fmt.computed(col.type, col.number_format))
         for r in range(h):  # rows above the header stay locked
             ws.write_blank(r, i, None, fmt.locked)
-    ws.write(0, 0, table.title, fmt.title)
-    ws.write(1, 0, subtitle, fmt.subtitle)
-    ws.write(2, 0, table.note, fmt.note)
+    # Title, subtitle and note within the first printed page (merged over its columns, the note wrapped to its
+    # height): otherwise a long note runs on over the page break and prints cut in two.
+    breaks = page_breaks([c.width for c in table.columns], [c.band for c in table.columns],
+                         identifying_columns(table), landscape=table.landscape)
+    first_page = (breaks[0] if breaks else len(table.columns)) - 1
+    page_points = sum(column_points(c.width) for c in table.columns[:first_page + 1])
+    for r, text, cell_fmt in ((0, table.title, fmt.title), (1, subtitle, fmt.subtitle), (2, table.note, fmt.note)):
+        if first_page > 0:
+            ws.merge_range(r, 0, r, first_page, text, cell_fmt)
+        else:
+            ws.write(r, 0, text, cell_fmt)
+    note_lines = len(wrap(table.note, page_points * 0.9))
+    if note_lines > 1:
+        ws.set_row(2, lines_height(note_lines))
     _bands(ws, fmt, table, h - 1)
     ws.set_row(0, 32)
-    ws.set_row(h, max(HEADER_HEIGHT, max(_text_height(c.header_label, c.width) for c in table.columns)))
+    ws.set_row(h, max(HEADER_HEIGHT, max(header_height(c.header_label, c.width) for c in table.columns)))
     for i, col in enumerate(table.columns):
         ws.write_string(h, i, col.header_label, fmt.header)
     first, last = table.first_data_row - 1, table.last_data_row - 1
@@ -365,36 +447,50 @@ def _table_sheet(ws: Worksheet, fmt: _Formats, table: Table, subtitle: str,
     # a margin below only; the column's own format keeps the rows further down grey and locked.
     for at in table.formula_rows(table.header_row + len(rows) if rows else None):
         for col in table.formula_columns:
-            ws.write_formula(at - 1, table.index(col.key), table.formula_at(col, at), fmt.computed(col.type), "")
-    for n, row in enumerate(rows):
-        for i, col in enumerate(table.columns):
-            if col.key in row and col.is_input:
-                _write_value(ws, first + n, i, row[col.key], fmt.input(col.type), fmt)
+            ws.write_formula(at - 1, table.index(col.key), table.formula_at(col, at),
+                             fmt.computed(col.type, col.number_format), "")
+    _data_rows(ws, fmt, table, rows, first)
     ws.freeze_panes(h + 1, 2)
     ws.autofilter(h, 0, h, last_col)
-    _print_setup(ws, landscape=table.landscape, repeat_to=h, width=sum(c.width for c in table.columns),
-                 repeat_columns=2)  # the frozen columns
+    _print_setup(ws, landscape=table.landscape, repeat_to=h, widths=[c.width for c in table.columns],
+                 bands=[c.band for c in table.columns], repeat_columns=identifying_columns(table))
     # No print area: the used range is printed, and it grows with the data (a print area fixed here never
     # grows: 40 members typed into a template, or the rows register adds, would not print; issue 15).
-    # A blank form still prints its first rows, ruled, to be filled in by hand: their first cell is written.
+    # A blank form still prints its first rows, ruled (the input columns' borders), to be filled in by hand:
+    # their first cell is written.
     for r in range(first + len(rows), first + BLANK_FORM_ROWS):
-        ws.write_blank(r, 0, None, fmt.input(table.columns[0].type))
-    ws.hide_gridlines(0)  # gridlines on screen and on paper: a blank form can be filled by hand
+        col0 = table.columns[0]
+        ws.write_blank(r, 0, None, fmt.input(col0.type, border=True, num=col0.number_format))
     _protect(ws)
 
 
-_THAI_MARKS = set(range(0x0E31, 0x0E32)) | set(range(0x0E34, 0x0E3B)) | set(range(0x0E47, 0x0E4F))
+def _data_rows(ws: Worksheet, fmt: _Formats, table: Table, rows: Sequence[Mapping[str, Any]], first: int) -> None:
+    """The given rows' values (samples, goldens), each row as tall as its longest wrapped text."""
+    for n, row in enumerate(rows):
+        lines = max((len(wrap(row[c.key], column_points(c.width) * 0.9)) for c in table.columns
+                     if c.type is ColType.TEXT and isinstance(row.get(c.key), str)), default=1)
+        if lines > 1:  # a long text wraps in its cell: the row as tall as it (Excel does not fit rows on open)
+            ws.set_row(first + n, max(ROW_HEIGHT, lines_height(lines)))
+        for i, col in enumerate(table.columns):
+            if col.key in row and col.is_input:
+                cell_fmt = fmt.input(col.type, border=True, num=col.number_format)
+                _write_value(ws, first + n, i, row[col.key], cell_fmt, fmt)
 
 
-def _text_height(text: str, width: float) -> float:
-    """Row height (points) for ``text`` wrapped in a column ``width`` characters wide at 16 pt.
+def header_height(text: str, width: float, *, size: float = FONT_SIZE) -> float:
+    """Row height (points) that shows ``text`` (bold, wrapped) whole in a column ``width`` characters wide.
 
-    Thai vowel and tone marks sit above or below their letter and take no width of their own.
+    Measured with the font's metrics (:mod:`kaset_xl.workbook.textfit`); Thai is wrapped at 90 % of the width,
+    as Excel and LibreOffice break Thai only between words (a dictionary's), never inside one.
     """
-    visible = sum(1 for ch in text if ord(ch) not in _THAI_MARKS)
-    per_line = max(width * 1.1 - 1, 1)
-    lines = min(8, -(-int(visible) // int(per_line)) if visible else 1)
-    return ROW_HEIGHT * max(lines, 1)
+    return float(lines_height(len(wrap(text, column_points(width) * 0.9, size, bold=True)), size))
+
+
+def identifying_columns(table: Table) -> int:
+    """The columns repeated on every printed page of a wide table: the number and what the row is about (a
+    member's ID and name, or a group's name)."""
+    keys = [c.key for c in table.columns]
+    return 3 if keys[1:3] == ["citizen_id", "name"] else 2
 
 
 def _bands(ws: Worksheet, fmt: _Formats, table: Table, r: int) -> None:
@@ -411,23 +507,32 @@ def _bands(ws: Worksheet, fmt: _Formats, table: Table, r: int) -> None:
                 ws.merge_range(r, i, r, j, band, fmt.header)
             else:
                 ws.write_string(r, i, band, fmt.header)
-            height = max(height, _text_height(band, sum(c.width for c in table.columns[i:j + 1])))
+            height = max(height, header_height(band, sum(c.width + 5 / 7 for c in table.columns[i:j + 1]) - 5 / 7))
         i = j + 1
     if height > ROW_HEIGHT or any(c.band for c in table.columns):
         ws.set_row(r, height)
 
 
 def _summary_sheet(ws: Worksheet, fmt: _Formats, subtitle: str, criteria: Criteria) -> None:
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 12, 14)
+    # The block score (and the buttons) write from row 5 on: bordered, wrapped, figures centred (a number never
+    # runs into the text beside it).  The buttons write only values, number formats and fills into it.
+    for i, width in enumerate(SUMMARY_WIDTHS):
+        ws.set_column(i, i, width, fmt.summary_label if i == 0 else fmt.summary)
+        for r in range(4):
+            ws.write_blank(r, i, None, fmt.locked)
     ws.set_row(0, 32)
     ws.write(0, 0, "สรุปผลการคำนวณคะแนนและงบประมาณ", fmt.title)
     ws.write(1, 0, subtitle, fmt.subtitle)
     ws.write(2, 0, "ยังไม่ได้คำนวณ — ใช้คำสั่ง kaset-xl score หรือปุ่มคำนวณคะแนน (not computed yet)", fmt.note)
     if criteria.provisional:
         ws.write(3, 0, criteria.meta.note_th, fmt.note)
-    _print_setup(ws, landscape=True)
+    _print_setup(ws, landscape=True, widths=SUMMARY_WIDTHS, repeat_columns=1)
     _protect(ws)
+
+
+# สรุปผล: the group's name, then 17 narrow columns of figures (score writes 18 columns); printed at 70 % over
+# two pages side by side, the first column repeated.
+SUMMARY_WIDTHS = (34.0, *([9.0] * 17))
 
 
 def _column_validation(ws: Worksheet, first: int, last: int, i: int, col: Column) -> None:
@@ -445,6 +550,8 @@ def _column_validation(ws: Worksheet, first: int, last: int, i: int, col: Column
                      "criteria": "between", "minimum": low, "maximum": high, "error_type": "warning",
                      "error_title": "ตัวเลขไม่ถูกต้อง",
                      "error_message": f"ควรเป็นตัวเลขระหว่าง {low:,.0f} ถึง {high:,.0f}"})
+    elif col.type is ColType.DATE:
+        opts.update(date_validation(xl_col_to_name(i) + str(first + 1)))
     elif col.type in (ColType.CITIZEN_ID, ColType.FARMER_ID):
         n = 13 if col.type is ColType.CITIZEN_ID else 12
         opts.update({"validate": "length", "criteria": "==", "value": n, "error_type": "warning",
@@ -454,6 +561,19 @@ def _column_validation(ws: Worksheet, first: int, last: int, i: int, col: Column
             return
         opts["validate"] = "any"
     ws.data_validation(first, i, last, i, opts)
+
+
+DATE_LIMIT_YEAR = 2200  # a stored year beyond is a Buddhist-era year typed on a PC set to the Gregorian calendar
+DATE_TOO_LATE_TH = (
+    "ปีเกิน ค.ศ. 2200: เครื่องนี้ตั้งปฏิทินสากล (ค.ศ.) จึงเก็บ 2563 เป็นปี ค.ศ. 2563 (แสดงเป็น พ.ศ. 3106) "
+    "ให้พิมพ์ปี ค.ศ. เช่น 12/12/2020 (แบบฟอร์มแสดงเป็น 12/12/2563 เอง) หรือตั้ง Windows เป็นปฏิทินพุทธศักราช")
+
+
+def date_validation(cell: str) -> dict[str, Any]:
+    """The check of a date cell (``cell``: the range's top-left cell): a stored year beyond 2200 is refused with
+    what to type instead; text (12 ธ.ค. 63) is let through, the reader reads it."""
+    return {"validate": "custom", "value": f"=OR(ISTEXT({cell}),{cell}<=DATE({DATE_LIMIT_YEAR},12,31))",
+            "error_type": "stop", "error_title": "ปีของวันที่ไม่ถูกต้อง", "error_message": DATE_TOO_LATE_TH[:255]}
 
 
 def _write_value(ws: Worksheet, r: int, c: int, value: Any, cell_fmt: Format, fmt: _Formats) -> None:

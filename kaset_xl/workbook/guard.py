@@ -257,9 +257,13 @@ class Guard:
                 yield from iter(lambda: f.read(_PIECE), b"")
             return
         data: bytes | memoryview = memoryview(self._raw or b"")[start:start + info.compress_size]
+        crc = 0  # checked here too: python-calamine checks it only if it reads the member to its end
         if info.compress_type == zipfile.ZIP_STORED:
             for i in range(0, min(len(data), info.file_size), _PIECE):
-                yield bytes(data[i:min(i + _PIECE, info.file_size)])
+                piece = bytes(data[i:min(i + _PIECE, info.file_size)])
+                crc = zlib.crc32(piece, crc)
+                yield piece
+            _check_crc(info, crc)
             return
         inflate = zlib.decompressobj(-15)
         left = info.file_size
@@ -269,9 +273,11 @@ class Guard:
                 raise ValueError("larger than its declared size")
             left -= len(piece)
             if piece:
+                crc = zlib.crc32(piece, crc)
                 yield piece
             data = inflate.unconsumed_tail
             if inflate.eof:
+                _check_crc(info, crc)
                 return
             if not data and not piece:
                 raise EOFError("the compressed data ends early")
@@ -551,3 +557,9 @@ def check_extent(file: str, sheet: str, rows: int, columns: int, limits: Limits 
     if rows * columns > lim.max_cells:
         raise KasetError("SHEET_TOO_MANY_CELLS", file=file, sheet=sheet, cells=f"{rows * columns:,}",
                          farthest=f"{col_name(columns)}{rows}", limit=f"{lim.max_cells:,}")
+
+
+def _check_crc(info: zipfile.ZipInfo, crc: int) -> None:
+    """A member read to its end whose CRC-32 is not the directory's: its bytes changed after they were written."""
+    if crc != info.CRC:
+        raise ValueError(f"bad CRC-32 for file {info.filename!r}")

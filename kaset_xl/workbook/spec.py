@@ -10,6 +10,7 @@ the whole workbook's layout from these and the criteria.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property, lru_cache
@@ -111,6 +112,11 @@ class Column:
     computed: str | None = None  # "formula": a live formula of the template; "result": written by score
     formula: str | None = None  # with {column_key} → column letter and {row} → the row number
     date_rule: str | None = None  # a DATE column's plausible years: FISCAL_WINDOW or SINCE_2500 (issue 13)
+    num_format: str | None = None  # the cells' number format where not the type's (coordinates: 4 decimals)
+
+    @property
+    def number_format(self) -> str:
+        return self.num_format or number_format(self.type)
 
     @property
     def is_input(self) -> bool:
@@ -266,7 +272,7 @@ class Layout:
                 "key": c.key, "header": c.header_label, "header_en": c.header_en, "letter": t.letter(c.key),
                 "type": c.type.value, "required": c.required, "choices": c.choices,
                 "strict": c.strict, "width": c.width, "low": c.low, "high": c.high,
-                "number_format": number_format(c.type), "band": c.band, "computed": c.computed,
+                "number_format": c.number_format, "band": c.band, "computed": c.computed,
                 "formula": t.formula_at(c, t.first_data_row) if c.formula else None,
             }
 
@@ -301,7 +307,7 @@ class Layout:
         }
 
 
-DATE_FORMAT = "[$-1070000]d/mm/yyyy;@"  # Thai locale, Buddhist-era year
+DATE_FORMAT = "[$-1070000]dd/mm/yyyy;@"  # Thai locale, Buddhist-era year: 05/12/2563 (one date format, issue 15)
 NUMBER_FORMATS = {
     ColType.DATE: DATE_FORMAT,
     ColType.INT: "#,##0",
@@ -311,6 +317,10 @@ NUMBER_FORMATS = {
     ColType.PHONE: "@",
     ColType.TEXT: "@",
 }
+
+
+COORDINATE_FORMAT = "0.0000"  # latitude/longitude: 4 decimals (about 11 m)
+WHOLE_OR_FRACTION = "General"  # a quantity (people, days, people-days): 40, not 40.00; a fraction still shows
 
 
 def number_format(t: ColType) -> str:
@@ -328,9 +338,15 @@ _INVISIBLE_IN_HEADERS = dict.fromkeys((0x00AD, 0x200B, 0x200E, 0x200F, *range(0x
                                        0xFEFF))
 
 
+# A 3ก indicator's header ends with its points, "(5 คะแนน)" (issue 15): a workbook made before, without them,
+# reads the same.
+_POINTS_SUFFIX = re.compile(r"\(\d+(?:\.\d+)?คะแนน\)$")
+
+
 @lru_cache(maxsize=4096)
 def _normalize_header_text(text: str) -> str:
-    return "".join(text.replace("*", " ").translate(_INVISIBLE_IN_HEADERS).split()).casefold()
+    squashed = "".join(text.replace("*", " ").translate(_INVISIBLE_IN_HEADERS).split())
+    return _POINTS_SUFFIX.sub("", squashed).casefold()
 
 
 C = Column
@@ -348,27 +364,27 @@ GROUPS = Table(
     title="ทะเบียนกลุ่มส่งเสริมอาชีพการเกษตร",
     capacity=200,
     columns=(
-        C("no", "ลำดับ", "No.", T.INT, width=6, counts_as_data=False),
-        C("name", "ชื่อกลุ่ม", "Group name", T.TEXT, required=True, width=30,
+        C("no", "ลำดับ", "No.", T.INT, width=5, counts_as_data=False),
+        C("name", "ชื่อกลุ่ม", "Group name", T.TEXT, required=True, width=22,
           hint="ขึ้นต้นด้วยคำว่า “กลุ่ม” เช่น กลุ่มปลูกผัก"),
-        C("house_no", "เลขที่", "House no.", T.TEXT, width=8),
-        C("moo", "หมู่ที่", "Moo", T.INT, width=7, low=1, high=99),
-        C("tambon", "ตำบล", "Tambon", T.TAMBON, required=True, choices="tambon", width=14),
-        C("phone", "โทรศัพท์มือถือ", "Mobile phone", T.PHONE, width=13, hint="เช่น 0812345678"),
-        C("established", "วันที่จัดตั้ง", "Established", T.DATE, required=True, width=12, hint=BE_HINT),
-        C("certificate_no", "เลขที่ใบรับรอง", "Certificate no.", T.TEXT, width=12),
-        C("member_count", "จำนวนสมาชิก (คน)", "Members", T.INT, required=True, width=10, low=0, high=10000),
+        C("house_no", "เลขที่", "House no.", T.TEXT, width=6),
+        C("moo", "หมู่ที่", "Moo", T.INT, width=5, low=1, high=99),
+        C("tambon", "ตำบล", "Tambon", T.TAMBON, required=True, choices="tambon", width=10),
+        C("phone", "โทรศัพท์มือถือ", "Mobile phone", T.PHONE, width=11, hint="เช่น 0812345678"),
+        C("established", "วันที่จัดตั้ง", "Established", T.DATE, required=True, width=10, hint=BE_HINT),
+        C("certificate_no", "เลขที่ใบรับรอง", "Certificate no.", T.TEXT, width=11),
+        C("member_count", "จำนวนสมาชิก (คน)", "Members", T.INT, required=True, width=8, low=0, high=10000),
         C("community_enterprise", "จดทะเบียนวิสาหกิจชุมชน", "Community enterprise", T.YESNO,
-          choices="yesno", width=11),
-        C("fund", "เงินทุนกลุ่ม (บาท)", "Group fund (baht)", T.NUMBER, width=13, low=0),
-        C("income", "รายได้กลุ่ม (บาท/ปี)", "Group income (baht/yr)", T.NUMBER, width=13, low=0),
-        C("activities", "กิจกรรมของกลุ่ม", "Activities", T.TEXT, width=24),
-        C("main_activity", "กิจกรรมหลัก", "Main activity", T.TEXT, required=True, width=18),
+          choices="yesno", width=8),
+        C("fund", "เงินทุนกลุ่ม (บาท)", "Group fund (baht)", T.NUMBER, width=11, low=0),
+        C("income", "รายได้กลุ่ม (บาท/ปี)", "Group income (baht/yr)", T.NUMBER, width=11, low=0),
+        C("activities", "กิจกรรมของกลุ่ม", "Activities", T.TEXT, width=18),
+        C("main_activity", "กิจกรรมหลัก", "Main activity", T.TEXT, required=True, width=14),
         C("standard", "มาตรฐานการผลิต", "Production standard", T.CHOICE, choices="standard",
-          strict=False, width=12),
-        C("level", "ระดับการประเมินศักยภาพ", "Assessment level", T.CHOICE, choices="level", width=11),
-        C("lat", "ละติจูด", "Latitude", T.NUMBER, width=10, hint="องศาทศนิยม เช่น 19.3586"),
-        C("lon", "ลองจิจูด", "Longitude", T.NUMBER, width=10, hint="องศาทศนิยม เช่น 98.4401"),
+          strict=False, width=9),
+        C("level", "ระดับการประเมินศักยภาพ", "Assessment level", T.CHOICE, choices="level", width=8),
+        C("lat", "ละติจูด", "Latitude", T.NUMBER, width=8, num_format=COORDINATE_FORMAT, hint="องศาทศนิยม เช่น 19.3586"),
+        C("lon", "ลองจิจูด", "Longitude", T.NUMBER, width=8, num_format=COORDINATE_FORMAT, hint="องศาทศนิยม เช่น 98.4401"),
     ),
 )
 
@@ -378,28 +394,28 @@ MEMBERS = Table(
     title="ทะเบียนสมาชิกกลุ่มส่งเสริมอาชีพการเกษตร",
     capacity=2000,
     columns=(
-        C("no", "ลำดับ", "No.", T.INT, width=6, counts_as_data=False),
-        C("group", "ชื่อกลุ่ม", "Group", T.GROUP, required=True, choices="group", width=26,
+        C("no", "ลำดับ", "No.", T.INT, width=5, counts_as_data=False),
+        C("group", "ชื่อกลุ่ม", "Group", T.GROUP, required=True, choices="group", width=20,
           hint="เลือกจากชื่อกลุ่มในชีตทะเบียนกลุ่ม"),
-        C("title", "คำนำหน้า", "Title", T.CHOICE, required=True, choices="title", strict=False, width=9),
-        C("first_name", "ชื่อ", "First name", T.TEXT, required=True, width=14),
-        C("last_name", "นามสกุล", "Surname", T.TEXT, required=True, width=14),
-        C("citizen_id", "เลขประจำตัวประชาชน", "Citizen ID", T.CITIZEN_ID, required=True, width=16,
+        C("title", "คำนำหน้า", "Title", T.CHOICE, required=True, choices="title", strict=False, width=7),
+        C("first_name", "ชื่อ", "First name", T.TEXT, required=True, width=10),
+        C("last_name", "นามสกุล", "Surname", T.TEXT, required=True, width=10),
+        C("citizen_id", "เลขประจำตัวประชาชน", "Citizen ID", T.CITIZEN_ID, required=True, width=14,
           hint="ตัวเลข 13 หลัก ไม่ต้องมีขีด"),
-        C("birth_date", "วันเกิด", "Birth date", T.DATE, width=12, hint=BE_HINT),
-        C("house_no", "บ้านเลขที่", "House no.", T.TEXT, width=8),
-        C("moo", "หมู่ที่", "Moo", T.INT, width=7, low=1, high=99),
-        C("tambon", "ตำบล", "Tambon", T.TAMBON, required=True, choices="tambon", strict=False, width=14),
-        C("phone", "โทรศัพท์", "Phone", T.PHONE, width=12),
-        C("farmer_id", "เลขทะเบียนเกษตรกร", "Farmer registration no.", T.FARMER_ID, width=15,
+        C("birth_date", "วันเกิด", "Birth date", T.DATE, width=10, hint=BE_HINT),
+        C("house_no", "บ้านเลขที่", "House no.", T.TEXT, width=6),
+        C("moo", "หมู่ที่", "Moo", T.INT, width=5, low=1, high=99),
+        C("tambon", "ตำบล", "Tambon", T.TAMBON, required=True, choices="tambon", strict=False, width=10),
+        C("phone", "โทรศัพท์", "Phone", T.PHONE, width=11),
+        C("farmer_id", "เลขทะเบียนเกษตรกร", "Farmer registration no.", T.FARMER_ID, width=13,
           hint="ทะเบียนเกษตรกร (ทบก.) 12 หลัก"),
-        C("role", "ตำแหน่งในกลุ่ม", "Role", T.CHOICE, required=True, choices="role", width=12),
-        C("join_date", "วันที่เข้าเป็นสมาชิก", "Join date", T.DATE, width=12, hint=BE_HINT, date_rule=SINCE_2500),
-        C("consent", "สมัครใจเข้าร่วม", "Voluntary consent", T.YESNO, required=True, choices="yesno", width=9),
-        C("main_activity", "กิจกรรมการเกษตรหลัก", "Main farm activity", T.TEXT, width=16),
-        C("area_rai", "พื้นที่การผลิต (ไร่)", "Production area (rai)", T.NUMBER, width=10, low=0, high=100000),
+        C("role", "ตำแหน่งในกลุ่ม", "Role", T.CHOICE, required=True, choices="role", width=9),
+        C("join_date", "วันที่เข้าเป็นสมาชิก", "Join date", T.DATE, width=10, hint=BE_HINT, date_rule=SINCE_2500),
+        C("consent", "สมัครใจเข้าร่วม", "Voluntary consent", T.YESNO, required=True, choices="yesno", width=7),
+        C("main_activity", "กิจกรรมการเกษตรหลัก", "Main farm activity", T.TEXT, width=12),
+        C("area_rai", "พื้นที่การผลิต (ไร่)", "Production area (rai)", T.NUMBER, width=8, low=0, high=100000),
         C("household_income", "รายได้ภาคเกษตรของครัวเรือน (บาท/ปี)", "Household farm income (baht/yr)",
-          T.NUMBER, width=14, low=0),
+          T.NUMBER, width=12, low=0),
     ),
 )
 
