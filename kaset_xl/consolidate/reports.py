@@ -65,8 +65,8 @@ KSA1 = Report("กสอ.1", "กสอ.1 กลุ่ม สมาชิก ก
 
 KSA2 = Report("กสอ.2", "กสอ.2 ผลการประเมินตนเอง Smart Farmer และสถานะแผน IFPP รายอำเภอ", (
     *_D,
-    Col("sf_model", "Smart Farmer ต้นแบบ", 12, INT), Col("sf_existing", "Existing Smart Farmer", 12, INT),
-    Col("sf_developing", "Developing Smart Farmer", 12, INT), Col("sf_total", "ประเมินแล้ว (คน)", 11, INT),
+    Col("sf_model", "Smart Farmer ต้นแบบ", 14, INT), Col("sf_existing", "Existing Smart Farmer", 14, INT),
+    Col("sf_developing", "Developing Smart Farmer", 15, INT), Col("sf_total", "ประเมินแล้ว (คน)", 11, INT),
     Col("ifpp_complete", "IFPP ครบถ้วน", 11, INT), Col("ifpp_total", "IFPP ทั้งหมด", 11, INT),
     *_Q, Col("source", "ไฟล์ต้นทาง", 30)), totals=True, key="KSA2")
 
