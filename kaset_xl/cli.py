@@ -572,8 +572,9 @@ def _sheets() -> tuple[str, ...]:
               help="The certificate to write: OUT.pdf (through LibreOffice) or OUT.xlsx.")
 @click.option("--thai-digits", is_flag=True, help="Thai numerals (๑๒ ธันวาคม ๒๕๖๓) instead of 12 ธันวาคม 2563.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@TEMPLATES_OPTION
 @handles_errors
-def certificate(file: str, group: str, output: str, thai_digits: bool, force: bool) -> None:
+def certificate(file: str, group: str, output: str, thai_digits: bool, force: bool, templates: str | None) -> None:
     """Write the establishment certificate (ใบรับรองการจัดตั้งกลุ่มส่งเสริมอาชีพการเกษตร) of an approved
     application as a one-page A4 PDF (needs LibreOffice) or .xlsx. FILE is not changed.
 
@@ -585,14 +586,17 @@ def certificate(file: str, group: str, output: str, thai_digits: bool, force: bo
         kaset-xl certificate pai-2564.xlsx --group กลุ่มปลูกผัก -o cert.pdf
 
         kaset-xl certificate pai.xlsx -g กลุ่มปลูกผัก -o cert.xlsx --thai-digits
+
+        kaset-xl certificate pai.xlsx -g กลุ่มปลูกผัก -o cert.pdf --templates my-templates/
     """
-    from kaset_xl.certificate import application_errors, certificate_data, render_certificate
+    from kaset_xl.certificate import application_errors, certificate_data, certificate_template, render_certificate
     from kaset_xl.workbook.reader import read_district_workbook
 
     out = check_output(output, inputs=(file,), overwrite=force)  # before reading: nothing to do
+    certificate_template(templates)  # the template (a province's own with --templates) has its CERT_AREA
     book = read_district_workbook(file)
     data = certificate_data(book, group)
-    render_certificate(data, out, thai_digits=thai_digits, overwrite=force)
+    render_certificate(data, out, thai_digits=thai_digits, overwrite=force, templates=templates)
     click.echo(f"✓ ใบรับรองการจัดตั้ง{data.group_name} เลขที่ {data.certificate_no}: {out}")
     click.echo(f"  wrote the establishment certificate of {data.group_name} to {out}")
     _print_application_errors(application_errors(book, group))

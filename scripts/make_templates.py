@@ -3,7 +3,7 @@
     python scripts/make_templates.py
 
 The layout comes from kaset_xl/consolidate/forms.py and reports.py; tests/test_forms.py checks that
-the committed templates are what this script makes.
+the committed templates are what this script makes (the certificate's layout: kaset_xl/certificate.py).
 """
 
 from __future__ import annotations
@@ -11,15 +11,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from kaset_xl.certificate import CERT_TEMPLATE, build_certificate_template
 from kaset_xl.consolidate.forms import TEMPLATE_FILE, build_provincial_template
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
-    target = ROOT / "templates" / TEMPLATE_FILE
-    build_provincial_template(target)
-    print(f"wrote {target}")
+    for name, build in ((TEMPLATE_FILE, build_provincial_template), (CERT_TEMPLATE, build_certificate_template)):
+        target = ROOT / "templates" / name
+        build(target)
+        print(f"wrote {target}")
 
 
 if __name__ == "__main__":

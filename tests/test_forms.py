@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 
+from kaset_xl.certificate import CERT_TEMPLATE, build_certificate_template
 from kaset_xl.cli import cli
 from kaset_xl.consolidate.forms import FORMS, TEMPLATE_FILE, build_provincial_template, required_names
 from support import require_tool
@@ -33,10 +34,12 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-def test_the_shipped_template_is_what_the_script_makes(tmp_path: Path) -> None:
-    made = tmp_path / TEMPLATE_FILE
-    build_provincial_template(made)
-    assert made.read_bytes() == SHIPPED.read_bytes(), "run python scripts/make_templates.py and commit"
+@pytest.mark.parametrize("name, build", [(TEMPLATE_FILE, build_provincial_template),
+                                         (CERT_TEMPLATE, build_certificate_template)])
+def test_the_shipped_templates_are_what_the_script_makes(tmp_path: Path, name: str, build: Any) -> None:
+    made = tmp_path / name
+    build(made)
+    assert made.read_bytes() == (ROOT / "templates" / name).read_bytes(), "run python scripts/make_templates.py"
 
 
 def test_the_template_is_package_data_with_every_required_name() -> None:
@@ -167,4 +170,38 @@ def test_shipped_template_copies_cleanly(tmp_path: Path) -> None:
     """A province copies the template folder as it is; the copy is a complete --templates DIR."""
     mine = tmp_path / "mine"
     shutil.copytree(ROOT / "templates", mine, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    assert sorted(p.name for p in mine.iterdir()) == [TEMPLATE_FILE]
+    assert sorted(p.name for p in mine.iterdir()) == [CERT_TEMPLATE, TEMPLATE_FILE]
+
+
+CERTIFIED_GROUP = "กลุ่มแปรรูปกล้วยตาก"  # approved, certificate 5803/2564/01, in the sample of ปาย
+
+
+def test_certificate_from_a_provinces_template(tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    wb = openpyxl.load_workbook(ROOT / "templates" / CERT_TEMPLATE)
+    ws = wb.worksheets[0]
+    line = next(c for r in ws.iter_rows() for c in r if c.value == "ขอรับรองว่า")
+    line.value = "สำนักงานฯ ขอรับรองว่า"
+    name = next(c for r in ws.iter_rows() for c in r if c.value == "{group_name}")
+    name.font = openpyxl.styles.Font(name="TH Sarabun New", size=30, bold=True)
+    wb.save(mine / CERT_TEMPLATE)
+    out = tmp_path / "cert.xlsx"
+    sample = ROOT / "workbooks" / "5803-Pai-2564.xlsx"
+    result = run("certificate", str(sample), "-g", CERTIFIED_GROUP, "-o", str(out), "--templates", str(mine))
+    assert result.exit_code in (0, 1), result.output
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    texts = [c.value for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
+    assert "สำนักงานฯ ขอรับรองว่า" in texts and CERTIFIED_GROUP in texts
+    assert not any("{" in t for t in texts)
+    cell = next(c for r in ws.iter_rows() for c in r if c.value == CERTIFIED_GROUP)
+    assert (cell.font.name, cell.font.sz) == ("TH Sarabun New", 30)
+    assert ws.protection.sheet  # the template's protection kept
+    # a copy without its CERT_AREA name: refused, nothing written
+    wb = openpyxl.load_workbook(mine / CERT_TEMPLATE)
+    del wb.defined_names["CERT_AREA"]
+    wb.save(mine / CERT_TEMPLATE)
+    refused = tmp_path / "refused.pdf"
+    result = run("certificate", str(sample), "-g", CERTIFIED_GROUP, "-o", str(refused), "--templates", str(mine))
+    assert result.exit_code == 2 and "[TEMPLATE_NAME_MISSING]" in result.output and "CERT_AREA" in result.output
+    assert not refused.exists()
