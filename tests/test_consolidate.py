@@ -521,7 +521,7 @@ def test_golden_provincial_totals_cross_checked() -> None:
     rows = expected["กสอ.1"]
     head_i = next(i for i, r in enumerate(rows) if r and r[0] == "รหัสอำเภอ")
     head = [str(h) for h in rows[head_i]]
-    total = next(r for r in rows[head_i + 1:] if len(r) > 1 and str(r[1]).startswith("รวมจังหวัด"))
+    total = next(r for r in rows[head_i + 1:] if len(r) > 1 and str(r[1]) == "รวมทั้งจังหวัด")
     counts = [independent_counts(p) for p in SAMPLES]
     assert total[head.index("กลุ่มในทะเบียน")] == sum(c["groups"] for c in counts)
     assert total[head.index("สมาชิก (คน)")] == sum(c["members"] for c in counts)
@@ -588,7 +588,7 @@ def test_budget_allocation_from_the_provinces_criteria(samples: Path, tmp_path: 
     assert run("consolidate", str(samples), "-o", str(out), "--criteria", str(own)).exit_code == SAMPLES_EXIT
     budget = {r["กิจกรรม"]: r for r in table(out, "กสอ.4", "กิจกรรม")}
     phase1 = budget["เรียนรู้ระยะที่ 1"]
-    per_district = [r for r in table(out, "กสอ.4", "รหัสอำเภอ") if str(r["รหัสอำเภอ"]).isdigit()]
+    per_district = [r for r in table(out, "กสอ.4", "รหัสอำเภอ", "งบระยะที่ 1 (บาท)") if str(r["รหัสอำเภอ"]).isdigit()]
     assert phase1["ใช้จ่าย (บาท)"] == sum(r["งบระยะที่ 1 (บาท)"] for r in per_district) > 0
     assert phase1["จัดสรร (บาท)"] == 20000 and phase1["คงเหลือ (บาท)"] == 20000 - phase1["ใช้จ่าย (บาท)"]
     assert budget["วัสดุการเกษตรกลุ่มต้นแบบ"]["จัดสรร (บาท)"] == 7000  # cap × model groups by default
@@ -879,7 +879,7 @@ def test_exclude_errors_leaves_districts_with_errors_out_and_says_so(tmp_path: P
     by_code, total = _rows(out, "กสอ.1")
     assert set(by_code) == {"5801"} and total["สมาชิก (คน)"] == independent_counts(SAMPLES[0])["members"]
     text = " ".join(str(r[0]) for r in sheet_rows(out, "กสอ.1"))
-    assert "--exclude-errors" in text and "5803" in text
+    assert "ไม่รวมอำเภอที่มีข้อผิดพลาดในยอดรวม" in text and "5803" in text
 
 
 def test_rule_table_in_the_docs_and_the_catalogue() -> None:
@@ -1090,5 +1090,5 @@ def test_no_full_citizen_id_in_the_provincial_workbook_or_output(tmp_path: Path)
         assert not ID13.search(content), where
     full = tmp_path / "full.xlsx"
     assert run("consolidate", str(folder), "-o", str(full), "--full-ids", "--today", "2564-09-30").exit_code == 1
-    messages = " ".join(r["รายละเอียด"] + r["Details (English)"] for r in table(full, "ปัญหา", "รหัสอำเภอ"))
+    messages = " ".join(r["รายละเอียด"] for r in table(full, "ปัญหา", "รหัสอำเภอ"))  # the English: --json
     assert stranger in messages and prov["bad_id"] in messages.replace("-", "")

@@ -45,4 +45,5 @@ def test_the_report_templates_are_package_data() -> None:
     assert _setuptools()["package-data"]["kaset_xl.templates"] == ["*.xlsx"]
     shipped = sorted(p.name for p in importlib.resources.files("kaset_xl.templates").iterdir()
                      if p.name.endswith(".xlsx"))
-    assert shipped == sorted(p.name for p in (ROOT / "templates").glob("*.xlsx")) == ["certificate.xlsx", "provincial.xlsx"]
+    in_repository = sorted(p.name for p in (ROOT / "templates").glob("*.xlsx"))
+    assert shipped == in_repository == ["certificate.xlsx", "provincial.xlsx"]

@@ -97,11 +97,12 @@ def required_names() -> list[str]:
 
 
 def _grid(form: Form) -> list[float]:
-    """The sheet's column widths: the first (widest) table's columns; the others span onto them.
+    """The sheet's column widths: the widest table's columns; the others span onto them.
     reports.py gives widths in the units of an 11 pt Latin font; here the unit is a digit of 16 pt TH
     SarabunPSK (the Normal style), about 1.5 times as wide."""
     widths: list[float] = []
-    for col in form.tables[0].columns:
+    widest = max(form.tables, key=lambda t: (sum(col.span for col in t.columns), len(t.columns)))
+    for col in widest.columns:
         widths += [round(max(5.0, col.width * WIDTH / col.span), 1)] * col.span
     return widths
 
@@ -184,7 +185,7 @@ def build_provincial_template(path: str | os.PathLike[str]) -> None:
                                       "ตำแหน่ง ....................................................",
                                       "วันที่ ........ เดือน .............................. พ.ศ. ..........")):
                 ws.write_string(row + i, half, text, f())
-        if len(form.tables) == 1:  # one table: its header on every page
+        if len(form.tables) == 1 and form.tables[0].key not in CHARTS:  # one table: its header on every page
             assert first_header is not None
             ws.repeat_rows(first_header)
     wb.close()
@@ -234,6 +235,8 @@ def _tables(ws: Any, wb: Any, form: Form, grid: list[float], f: Any, row: int) -
             row += 1
         if t.key in CHARTS:
             row += 1
+            if t.key not in NEW_PAGE:  # the chart below a table starts a page of its own
+                wb.define_name(f"{t.key}_CHARTPAGE", f"='{form.sheet}'!$A${row + 1}")
             wb.define_name(f"{t.key}_CHART", f"='{form.sheet}'!$A${row + 1}")
             row += CHART_ROWS
         row += 1

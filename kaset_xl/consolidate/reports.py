@@ -112,21 +112,21 @@ KPI_PCT = Report("กสอ.4", "ร้อยละของสมาชิก�
     Col("percent", "ร้อยละ", 13, PCT)), key="KPI")
 
 NEW_GROUPS_COUNT = Report("กลุ่มจัดตั้งใหม่", "กลุ่มส่งเสริมอาชีพการเกษตรที่จัดตั้งใหม่ (อนุมัติแล้ว) รายอำเภอ", (
-    *_D, Col("new_groups", "กลุ่มจัดตั้งใหม่ (กลุ่ม)", 22, INT), Col("applicants", "ผู้ขอจัดตั้ง (คน)", 12, INT),
-    Col("committee_complete", "คณะกรรมการครบ (กลุ่ม)", 16, INT), Col("source", "ไฟล์ต้นทาง", 29, span=3)),
+    *_D, Col("new_groups", "กลุ่มจัดตั้งใหม่ (กลุ่ม)", 22, INT, span=2), Col("applicants", "ผู้ขอจัดตั้ง (คน)", 12, INT, span=2),
+    Col("committee_complete", "คณะกรรมการครบ (กลุ่ม)", 16, INT, span=2), Col("source", "ไฟล์ต้นทาง", 29, span=4)),
     totals=True, key="NEWCOUNT")
 
 NEW_GROUPS = Report("กลุ่มจัดตั้งใหม่", "รายชื่อกลุ่มที่จัดตั้งใหม่ (รายงานอำเภอถึงจังหวัด)", (
-    *_D, Col("group", "ชื่อกลุ่ม", 22), Col("tambon", "ตำบล", 12), Col("main_activity", "กิจกรรมหลัก", 16),
-    Col("applied", "วันที่ยื่นคำขอ", 11, DATE), Col("certificate_no", "เลขที่ใบรับรอง", 13),
-    Col("certificate_date", "วันที่ออกใบรับรอง", 11, DATE), Col("applicants", "ผู้ขอจัดตั้ง (คน)", 10, INT),
+    *_D, Col("group", "ชื่อกลุ่ม", 22), Col("tambon", "ตำบล", 14), Col("main_activity", "กิจกรรมหลัก", 16),
+    Col("applied", "วันที่ยื่นคำขอ", 15, DATE), Col("certificate_no", "เลขที่ใบรับรอง", 13),
+    Col("certificate_date", "วันที่ออกใบรับรอง", 15, DATE), Col("applicants", "ผู้ขอจัดตั้ง (คน)", 10, INT),
     Col("committee_complete", "คณะกรรมการครบ", 10), _SRC, Col("row", "แถว (ชีตจัดตั้งกลุ่ม)", 9, INT)), key="NEWLIST")
 
 COMPLETENESS = Report("ความครบถ้วน", "ความครบถ้วนและความทันเวลาของรายงานอำเภอ", (
-    *_D, Col("status_th", "สถานะ", 20), Col("report_date", "วันที่รายงาน", 11, DATE),
-    Col("deadline", "กำหนดส่ง", 11, DATE), Col("late", "ล่าช้า", 8), Col("errors", "ข้อผิดพลาด", 9, INT),
-    Col("warnings", "คำเตือน", 8, INT), Col("reason_th", "เหตุผล", 32), _SRC,
-    Col("status", "รหัสสถานะ", 13), Col("reason", "รหัสเหตุผล", 20)), key="COMPLETENESS")
+    *_D, Col("status_th", "สถานะ", 18), Col("report_date", "วันที่รายงาน", 15, DATE),
+    Col("deadline", "กำหนดส่ง", 15, DATE), Col("late", "ล่าช้า", 9), Col("errors", "ข้อผิดพลาด", 8, INT),
+    Col("warnings", "คำเตือน", 8, INT), Col("reason_th", "เหตุผล", 24), _SRC,
+    Col("status", "รหัสสถานะ", 15), Col("reason", "รหัสเหตุผล", 20)), key="COMPLETENESS")
 
 ISSUES = Report("ปัญหา", "ปัญหาที่พบในแบบฟอร์มของอำเภอ และการรวมรายงาน", (
     Col("district_code", "รหัสอำเภอ", 10), _SRC, Col("severity", "ความรุนแรง", 11), Col("sheet", "ชีต", 13),

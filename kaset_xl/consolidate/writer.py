@@ -343,6 +343,7 @@ def _chart(wb: Any, t: Report, rows: list[dict[str, Any]], columns: dict[str, in
         chart.set_categories(Reference(ws, min_col=min(cols), max_col=max(cols), min_row=r0 - 1))
         labels = DataLabelList()
         labels.showVal = True
+        labels.showSerName = labels.showCatName = labels.showPercent = labels.showLegendKey = False
         labels.txPr = _rich(FONT_SIZE)
         chart.series[0].dLbls = labels
     else:
@@ -395,11 +396,12 @@ def _fill_form(wb: Any, form: Form, c: Consolidation, rows: dict[str, list[dict[
     for t in form.tables:
         if t.key in CHARTS:
             _chart(wb, t, rows[t.title], columns[t.key])
-        spot = _bounds(wb, f"{t.key}_PAGE")  # a new page above the table (so a chart is never split)
-        if spot is not None and spot[1] > 1:
-            from openpyxl.worksheet.pagebreak import Break
+        for name in (f"{t.key}_PAGE", f"{t.key}_CHARTPAGE"):  # a new page (so a chart is never split)
+            spot = _bounds(wb, name)
+            if spot is not None and spot[1] > 1:
+                from openpyxl.worksheet.pagebreak import Break
 
-            spot[0].row_breaks.append(Break(id=spot[1] - 1))
+                spot[0].row_breaks.append(Break(id=spot[1] - 1))
 
 
 def write_provincial_workbook(c: Consolidation, path: str | os.PathLike[str], *, full_ids: bool = False,
