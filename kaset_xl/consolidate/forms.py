@@ -54,10 +54,10 @@ STAMP = dt.datetime(2000, 1, 1)
 MARK = "{%s}"  # a marker in a template's row: {district}
 WIDTH = 0.66  # reports.py's widths → widths in digits of the Normal font (16 pt TH SarabunPSK)
 ROW_HEIGHT = 24.0  # one line of 16 pt TH SarabunPSK (points)
-CHART_ROWS = 17
+CHART_ROWS = 14  # rows a chart covers in the shipped template (11 cm)
 # tables with a target row (reports.targets) and tables that start a new page (a chart is never split)
 TARGETED = {"KSA1", "KSA2", "KSA4"}
-NEW_PAGE = {"LEVELS", "BUDGET", "KPI"}  # rows a chart covers in the shipped template
+NEW_PAGE = {"KSA3Q", "LEVELS", "KSA4B", "BUDGET", "KPI"}
 # the charts the filler draws: table key → (kind, title)
 CHARTS = {"LEVELS": ("column", "ระดับ 3ก ก่อนและหลัง (จำนวนกลุ่ม)"),
           "KSA2": ("pie", "Smart Farmer ระดับจังหวัด (คน)"),

@@ -100,7 +100,7 @@ KSA4_BUDGET = Report("กสอ.4", "กสอ.4 (ต่อ) งบประม�
     *_D, Col("b_phase1", "งบระยะที่ 1 (บาท)", 13, NUM), Col("b_phase2", "งบระยะที่ 2 (บาท)", 13, NUM),
     Col("b_materials", "งบวัสดุ (บาท)", 13, NUM), Col("b_seminar", "งบสัมมนา (บาท)", 13, NUM),
     Col("b_total", "รวมใช้จ่าย (บาท)", 13, NUM),
-    Col("b_materials_flagged", "วัสดุนอกกลุ่มต้นแบบ (บาท)", 13, NUM)), totals=True, key="KSA4B")
+    Col("b_materials_flagged", "วัสดุนอกกลุ่มต้นแบบ (บาท)", 26, NUM, span=2)), totals=True, key="KSA4B")
 
 BUDGET = Report("กสอ.4", "งบประมาณที่ได้รับจัดสรรและที่ใช้ รายกิจกรรม (ระดับจังหวัด)", (
     Col("activity", "กิจกรรม", 22, span=2), Col("allocated", "จัดสรร (บาท)", 13, NUM),

@@ -368,7 +368,7 @@ def _chart(wb: Any, t: Report, rows: list[dict[str, Any]], columns: dict[str, in
     if chart.legend is not None:
         chart.legend.position = "b"
         chart.legend.txPr = _rich(FONT_SIZE)
-    chart.width, chart.height = 22.0, 14.0  # cm
+    chart.width, chart.height = 22.0, 11.0  # cm: with its table on one landscape page
     from openpyxl.utils import get_column_letter
 
     ws_anchor = anchor[0]
