@@ -148,7 +148,7 @@ def test_score_interrupted_leaves_no_output_and_no_temporary_file(tmp_path: Path
 def test_template_killed_before_the_rename_leaves_nothing(tmp_path: Path) -> None:
     out = tmp_path / "แบบฟอร์ม ปาย.xlsx"
     args = ["template", "-p", "58", "-d", "5803", "-y", "2564", "-o", str(out)]
-    killed = _kill_after_close("provincial", args, tmp_path)
+    killed = _kill_after_close("xlsxwriter", args, tmp_path)
     assert killed.returncode == -signal.SIGKILL
     assert not out.exists()
     assert all(p.name.startswith(".~kaset-") for p in tmp_path.iterdir())

@@ -422,10 +422,22 @@ def write_provincial_workbook(c: Consolidation, path: str | os.PathLike[str], *,
 
 
 def _save(wb: Any, path: Path) -> None:
-    """openpyxl's save without its "modified now" stamp: the fixed stamp marks a workbook this module
-    wrote and nobody saved since (:func:`is_provincial_workbook`), and two runs give the same metadata."""
-    from zipfile import ZIP_DEFLATED, ZipFile
+    """openpyxl's save without its "modified now" stamp and with fixed zip entry times: the fixed stamp
+    marks a workbook this module wrote and nobody saved since (:func:`is_provincial_workbook`), and two
+    runs over the same inputs give the same bytes."""
+    from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
     from openpyxl.writer.excel import ExcelWriter
 
-    ExcelWriter(wb, ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)).save()
+    class _SameTimes(ZipFile):
+        def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+            if not isinstance(zinfo_or_arcname, ZipInfo):
+                zinfo_or_arcname = ZipInfo(zinfo_or_arcname, date_time=(1980, 1, 1, 0, 0, 0))
+                zinfo_or_arcname.compress_type = self.compression
+            super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+        def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+            with open(filename, "rb") as f:  # a sheet openpyxl wrote to a scratch file first
+                self.writestr(arcname or os.path.basename(filename), f.read())
+
+    ExcelWriter(wb, _SameTimes(path, "w", ZIP_DEFLATED, allowZip64=True)).save()
