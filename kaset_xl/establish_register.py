@@ -33,8 +33,9 @@ from kaset_xl.certificate import (
 from kaset_xl.domain.establish import applicant_people
 from kaset_xl.issues import KasetError
 from kaset_xl.normalize import clean_text
-from kaset_xl.scoring import CellWrite
+from kaset_xl.scoring import CellWrite, print_rows, score_book
 from kaset_xl.textcell import write
+from kaset_xl.workbook.editing import column_style
 
 __all__ = ["Registration", "plan_registration", "register_file", "CONSENT_YES", "DEFAULT_ROLE"]
 
@@ -51,6 +52,8 @@ class Registration:
     member_rows: list[int] = field(default_factory=list)
     writes: list[CellWrite] = field(default_factory=list)
     errors: list[Any] = field(default_factory=list)  # validation errors of the application (moved anyway)
+    # sheet → the last row a fixed print area must reach, the new rows included (scoring.print_rows)
+    print_rows: dict[str, int] = field(default_factory=dict)
 
 
 def _next_row(book: Any, table_key: str) -> int:
@@ -121,6 +124,7 @@ def plan_registration(book: Any, group: str) -> Registration:
         values.update({"no": no + n, "group": name, "role": clean_text(person.get("role")) or DEFAULT_ROLE,
                        "join_date": established, "consent": CONSENT_YES})
         plan.writes += _row_writes(book, "members", row, values)
+    plan.print_rows = print_rows(book, {"groups": [group_row], "members": plan.member_rows})
     return plan
 
 
@@ -131,22 +135,13 @@ def _row_writes(book: Any, table_key: str, row: int, values: dict[str, Any]) -> 
             if value is not None and value != "" and key in letters]  # not in letters: an optional column deleted
 
 
-def _column_style(ws: Any, column: int) -> Any:
-    """The style of the worksheet's column (its number format, font, unlocked protection), if any."""
-    for dim in ws.column_dimensions.values():
-        low, high = dim.min or 0, dim.max or 0
-        if low <= column <= high and dim.has_style:
-            return dim._style
-    return None
-
-
 def apply_register_writes(wb: Any, writes: list[CellWrite]) -> None:
     """Apply the writes to an openpyxl workbook; a new cell takes its column's format (Text, date, unlocked)."""
     for w in writes:
         ws = wb[w.sheet]
         cell = ws[w.cell]
         if not cell.has_style:
-            style = _column_style(ws, cell.column)
+            style = column_style(ws, cell.column)
             if style is not None:
                 cell._style = copy(style)
         write(cell, w.value)  # text from people is text, never a formula
@@ -156,12 +151,15 @@ def register_file(path: str | os.PathLike[str], group: str, output: str | os.Pat
                   ) -> Registration:
     """Move the approved ``group`` of the workbook at ``path`` into its registry; write ``output`` (default:
     ``path`` itself) atomically.  Nothing is written when it is refused."""
-    from kaset_xl.workbook.editing import open_for_writing, save_workbook
+    from kaset_xl.workbook.editing import open_for_writing, save_workbook, set_print_rows
     from kaset_xl.workbook.reader import read_district_workbook
 
     book = read_district_workbook(path)
     plan = plan_registration(book, group)
     wb = open_for_writing(path, output)  # the limits on every sheet, VBA kept, the same kind of file
     apply_register_writes(wb, plan.writes)
-    save_workbook(wb, output or path)
+    set_print_rows(wb, plan.print_rows)  # the new rows print
+    # openpyxl saves every formula without its cached value: the library's numbers are put back (the formulas
+    # compute from their own row, which register does not touch)
+    save_workbook(wb, output or path, cached=score_book(book).cached)
     return plan

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 
 from kaset_xl.criteria import Criteria
+from kaset_xl.domain.budget import BudgetLine, line_amount
 from kaset_xl.domain.programme import IFPP_SECTION_TH, ProgrammeResult
 from kaset_xl.domain.rules import check_all
 from kaset_xl.issues import Issue, message
-from kaset_xl.textcell import write
-from kaset_xl.workbook.editing import open_for_writing, save_workbook
+from kaset_xl.textcell import Formula, write
+from kaset_xl.workbook.editing import column_style, open_for_writing, save_workbook, set_print_rows
 from kaset_xl.workbook.programme_sheets import CAPABILITY_AREAS
 from kaset_xl.workbook.reader import DistrictBook, read_district_workbook
+from kaset_xl.workbook.spec import BLANK_FORM_ROWS
 
 __all__ = ["CellWrite", "ScoreOutcome", "score_book", "score_file", "SUMMARY_FIRST_ROW", "SUMMARY_ROWS",
            "SUMMARY_COLS"]
@@ -49,6 +52,11 @@ class ScoreOutcome:
     issues: list[Issue]
     result: ProgrammeResult
     writes: list[CellWrite] = field(default_factory=list)
+    # sheet → {cell: the library's number} for the live formula cells: saved as their cached values, so a
+    # viewer that does not recalculate shows the numbers (a cell without one here: no cached value)
+    cached: dict[str, dict[str, float]] = field(default_factory=dict)
+    # sheet → the last row a fixed print area must reach (see :func:`print_rows`)
+    print_rows: dict[str, int] = field(default_factory=dict)
 
 
 def _level_text(score: Any) -> str | None:
@@ -69,6 +77,66 @@ def _result_values(book: DistrictBook, result: ProgrammeResult) -> dict[tuple[st
             for row, e in result.selection.items()
         },
     }
+    return out
+
+
+def _formula_values(book: DistrictBook, result: ProgrammeResult, crit: Criteria) -> dict[tuple[str, str],
+                                                                                          dict[int, float]]:
+    """(table, column) → {row: value} of the live formula columns, as the library computes them (the same
+    numbers as the formulas: tested against LibreOffice's recalculation)."""
+    out: dict[tuple[str, str], dict[int, float]] = {}
+    for a in result.assessments:
+        for area in crit.assessment.areas:
+            out.setdefault(("assessment", f"area_{area.code}"), {})[a.row] = a.score.areas[area.code]
+        out.setdefault(("assessment", "total"), {})[a.row] = a.score.total
+    out[("ifpp", "profit")] = {row: s.profit for row, s in result.ifpp.items() if s.profit is not None}
+    amounts: dict[int, float] = {}
+    for r in book.table_rows("budget"):
+        amount = line_amount(BudgetLine(key=r["row"], activity=None, item=r.get("item"),
+                                        quantity=r.get("quantity"), unit_price=r.get("unit_price")))
+        if amount is not None:
+            amounts[r["row"]] = amount
+    out[("budget", "amount")] = amounts
+    return out
+
+
+def _formula_writes(book: DistrictBook, result: ProgrammeResult, crit: Criteria,
+                    outcome: ScoreOutcome) -> None:
+    """The live formulas of the rows in use and a margin below (:meth:`Table.formula_rows`): a template
+    holds them in its first rows only, so rows typed further down get theirs here; and their cached values.
+
+    Nothing is written to a table whose columns are not where the template put them: the formulas name
+    the template's columns."""
+    values = _formula_values(book, result, crit)
+    for table in book.layout.tables:
+        if not table.formula_columns:
+            continue
+        found = book.columns.get(table.key, {})
+        if any(found.get(c.key) != table.letter(c.key) for c in table.columns):
+            continue
+        used = [r["row"] for r in book.table_rows(table.key)]
+        for row in table.formula_rows(max(used, default=None)):
+            for col in table.formula_columns:
+                cell = f"{table.letter(col.key)}{row}"
+                outcome.writes.append(CellWrite(table.sheet, cell, Formula(table.formula_at(col, row))))
+                value = values.get((table.key, col.key), {}).get(row)
+                if value is not None:
+                    outcome.cached.setdefault(table.sheet, {})[cell] = value
+
+
+def print_rows(book: DistrictBook, added: Mapping[str, Iterable[int]] | None = None) -> dict[str, int]:
+    """Sheet → the last row in use of each list sheet (with the rows ``added``, table key → rows, that are
+    about to be written), never above the blank form's first :data:`BLANK_FORM_ROWS` rows.
+
+    A print area fixed in the file (a workbook made before issue 15) is set down to it by ``score``,
+    ``register`` and the buttons; a workbook of today has none and prints its used range."""
+    out: dict[str, int] = {}
+    for table in book.layout.tables:
+        if table.key not in book.columns:
+            continue
+        header = book.header_rows.get(table.key, table.header_row)
+        used = [r["row"] for r in book.table_rows(table.key)] + list((added or {}).get(table.key, ()))
+        out[table.sheet] = max([header + BLANK_FORM_ROWS, *used])
     return out
 
 
@@ -135,7 +203,10 @@ def score_book(book: DistrictBook, *, criteria: Criteria | None = None, today: d
     assert crit is not None
     issues, result = check_all(book, crit, today=today)
     issues = sorted([*book.issues, *issues], key=lambda i: (i.sheet or "", i.row or 0, i.cell or ""))
-    writes: list[CellWrite] = []
+    outcome = ScoreOutcome(issues=issues, result=result)
+    writes = outcome.writes
+    _formula_writes(book, result, crit, outcome)
+    outcome.print_rows = print_rows(book)
     layout = book.layout
     for (table_key, col_key), values in _result_values(book, result).items():
         table = layout.table(table_key)
@@ -155,11 +226,13 @@ def score_book(book: DistrictBook, *, criteria: Criteria | None = None, today: d
                 value = line[c] if c < len(line) else None
                 writes.append(CellWrite(sheet, f"{get_column_letter(c + 1)}{SUMMARY_FIRST_ROW + r}",
                                         value))
-    return ScoreOutcome(issues=issues, result=result, writes=writes)
+    return outcome
 
 
 def apply_writes(wb: Any, writes: Iterable[CellWrite]) -> None:
-    """Apply cell writes to an openpyxl workbook (text is always text, never a formula)."""
+    """Apply cell writes to an openpyxl workbook (text is always text; only a :class:`Formula` of the
+    library's own is a formula).  A new cell takes its column's style: openpyxl would give it none, and the
+    computed columns' grey fill and number format would be lost in Excel (issue 15)."""
     for w in writes:
         ws = wb[w.sheet]
         if w.value is None:
@@ -169,7 +242,12 @@ def apply_writes(wb: Any, writes: Iterable[CellWrite]) -> None:
             if existing is not None and existing.value is not None:
                 existing.value = None
             continue
-        write(ws[w.cell], w.value)
+        cell = ws[w.cell]
+        if not cell.has_style:
+            style = column_style(ws, cell.column)
+            if style is not None:
+                cell._style = copy(style)
+        write(cell, w.value)
 
 
 def score_file(path: str | os.PathLike[str], output: str | os.PathLike[str] | None = None, *,
@@ -180,5 +258,6 @@ def score_file(path: str | os.PathLike[str], output: str | os.PathLike[str] | No
     wb = open_for_writing(path, output)
     apply_writes(wb, outcome.writes)
     wb.calculation.fullCalcOnLoad = True  # Excel recomputes the live totals on open
-    save_workbook(wb, output or path)
+    set_print_rows(wb, outcome.print_rows)
+    save_workbook(wb, output or path, cached=outcome.cached)
     return outcome

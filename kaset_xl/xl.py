@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from kaset_xl.issues import Issue
     from kaset_xl.scoring import CellWrite
     from kaset_xl.workbook.reader import DistrictBook
+    from kaset_xl.workbook.spec import Layout, Table
 
 __all__ = ["validate", "score", "budget", "clear_results", "certificate", "register", "RESULTS_SHEET",
            "STATUS_CELL", "ERROR_FILL", "WARNING_FILL", "HEADER_ROW", "RECORD_COLUMN"]
@@ -177,7 +178,8 @@ def _score(book: Any, today: dt.date | None) -> None:
 
     district = _read(book)
     outcome = score_book(district, today=today)
-    _apply(book, outcome.writes)
+    _apply(book, outcome.writes, district.layout)
+    _print_rows(book, outcome.print_rows)
     errors = sum(1 for i in outcome.issues if i.severity.value == "error")
     note = f" — พบข้อผิดพลาด {errors} รายการ (กดปุ่มตรวจสอบข้อมูลเพื่อดูรายละเอียด)" if errors else ""
     _status(book, f"คำนวณคะแนนเมื่อ {_now_be()}{note}")
@@ -266,6 +268,7 @@ def _register(book: Any, today: dt.date | None) -> None:
     district = _read(book)
     plan = plan_registration(district, _selected_application(book, district))
     _apply(book, plan.writes)
+    _print_rows(book, plan.print_rows)
     note = f" — คำขอยังมีข้อผิดพลาด {len(plan.errors)} รายการ (กดปุ่มตรวจสอบข้อมูล)" if plan.errors else ""
     _status(book, f"ย้าย{plan.group}เข้าทะเบียนกลุ่ม (แถว {plan.group_row}) พร้อมสมาชิก {len(plan.member_rows)} คน "
                   f"เมื่อ {_now_be()}{note}")
@@ -424,8 +427,9 @@ def _status(book: Any, text: str) -> None:
     _write(sheet, 2, 1, [[text]])
 
 
-def _apply(book: Any, writes: Iterable[CellWrite]) -> None:
-    """Apply the library's cell writes as few rectangular blocks (one action each on the remote engine)."""
+def _apply(book: Any, writes: Iterable[CellWrite], layout: Layout | None = None) -> None:
+    """Apply the library's cell writes as few rectangular blocks (one action each on the remote engine);
+    with the book's ``layout``, the computed cells written get their style too."""
     by_sheet: dict[str, dict[tuple[int, int], Any]] = {}
     for w in writes:
         by_sheet.setdefault(w.sheet, {})[_rc(w.cell)] = w.value
@@ -433,6 +437,55 @@ def _apply(book: Any, writes: Iterable[CellWrite]) -> None:
         sheet = book.sheets[sheet_name]
         for top, left, block in _blocks(cells):
             _write(sheet, top, left, block)
+        tables = [t for t in layout.tables if t.sheet == sheet_name] if layout is not None else []
+        if tables:
+            _computed_style(sheet, tables[0], cells)
+
+
+def _computed_style(sheet: Any, table: Table, cells: dict[tuple[int, int], Any]) -> None:
+    """The computed cells written (results, formulas) get the grey fill and number format of their column, as
+    the template has them: Excel gives a new cell its column's format, and this makes sure of it (a fill and a
+    number format are what the VBA client can apply).  Only cells with a value: a styled empty cell would
+    weigh in the file and in its printed range."""
+    from kaset_xl.workbook.spec import COMPUTED_FILL, number_format
+
+    computed = {table.index(c.key) + 1: number_format(c.type) for c in table.columns if not c.is_input}
+    rows: dict[int, list[int]] = {}
+    for (r, c), value in cells.items():
+        if c in computed and value is not None:
+            rows.setdefault(c, []).append(r)
+    for c, found in rows.items():
+        for top, bottom in _runs(found):
+            rng = sheet.range((top, c), (bottom, c))
+            rng.color = COMPUTED_FILL
+            rng.number_format = computed[c]
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted runs of consecutive row numbers: [3, 4, 5, 9] → [(3, 5), (9, 9)]."""
+    out: list[tuple[int, int]] = []
+    for r in sorted(rows):
+        if out and r == out[-1][1] + 1:
+            out[-1] = (out[-1][0], r)
+        else:
+            out.append((r, r))
+    return out
+
+
+def _print_rows(book: Any, last_rows: Mapping[str, int]) -> None:
+    """A fixed print area (a workbook made before issue 15) set down to the last row in use, so that every row
+    prints: the sheet's ``Print_Area`` name is added again (the VBA client's ``namesAdd``, which replaces it).
+    A sheet without one prints its used range, which follows the data: it is left so."""
+    from kaset_xl.workbook.editing import print_area_to_row
+
+    for sheet_name, last in last_rows.items():
+        sheet = book.sheets[sheet_name]
+        for name in sheet.names:
+            if name.name.split("!")[-1] != "Print_Area":
+                continue
+            area = print_area_to_row(name.refers_to_range.address, last)
+            if area is not None:
+                sheet.names.add("Print_Area", f"={_ref(sheet_name, area)}")
 
 
 def _blocks(cells: dict[tuple[int, int], Any]) -> list[tuple[int, int, list[list[Any]]]]:

@@ -114,6 +114,8 @@ def test_corpus_case(case: dict[str, Any], corpus: Path, tmp_path: Path) -> None
             issues = json.loads(result.stdout)["issues"]
             _expect(case, [(i["code"], i["sheet"], i["cell"]) for i in issues])
             _no_macro_unless_kept(target, out)
+            if case.get("text"):
+                _text_stays_text(case, openpyxl.load_workbook(out))
     else:
         out = tmp_path / "province.xlsx"
         inputs = [target, *(corpus / e for e in case.get("extra", [])),
@@ -166,12 +168,16 @@ def _check_output(case: dict[str, Any], out: Path, target: Path) -> None:
     found = [(r["รหัสปัญหา"], r["ชีต"], r["เซลล์"]) for r in issues]
     _expect(case, found)
     if case.get("text"):
-        cells = {c.value: c.data_type for row in wb[case["text_sheet"]].iter_rows() for c in row
-                 if isinstance(c.value, str)}
-        for text in case["text"]:
-            hits = [v for v in cells if v == text or v.startswith(text)]
-            assert hits, text
-            assert all(cells[v] == "s" for v in hits)
+        _text_stays_text(case, wb)
+
+
+def _text_stays_text(case: dict[str, Any], wb: Any) -> None:
+    cells = {c.value: c.data_type for row in wb[case["text_sheet"]].iter_rows() for c in row
+             if isinstance(c.value, str)}
+    for text in case["text"]:
+        hits = [v for v in cells if v == text or v.startswith(text)]
+        assert hits, text
+        assert all(cells[v] == "s" for v in hits)
 
 
 def _table(ws: Any, first_header: str) -> list[dict[str, Any]]:

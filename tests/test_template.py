@@ -35,6 +35,7 @@ from kaset_xl.cli import cli
 from kaset_xl.criteria import load_criteria
 from kaset_xl.workbook.builder import COMPUTED_FILL, FONT_NAME, FONT_SIZE, ONE_PAGE_WIDTH, build_workbook
 from kaset_xl.workbook.layout import LAYOUT, STATIC_LISTS, Table, build_layout
+from kaset_xl.workbook.spec import LIVE_MARGIN
 from support import require_tool
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -479,13 +480,17 @@ def test_table_sheet_matches_schema(spec: dict[str, Any], wb: Workbook, key: str
     titles = ws.print_title_rows
     assert titles and int(titles.split(":")[-1].lstrip("$")) == hr
     assert ws.auto_filter.ref == f"A{hr}:{table['columns'][-1]['letter']}{hr}"
-    assert ws.print_area.endswith(f"${table['columns'][-1]['letter']}${hr + 20}")
+    # No fixed print area: the used range prints and grows with the data (issue 15); a blank form's first 20
+    # rows are in it (a written first cell), to be filled in by hand.
+    assert not ws.print_area
+    assert all((r, 1) in ws._cells for r in range(first, first + 20))
     assert ws.page_setup.orientation == ("landscape" if LAYOUT.table(key).landscape else "portrait")
 
 
 @pytest.mark.parametrize("key", [t.key for t in LAYOUT.tables if any(c.computed for c in t.columns)])
 def test_computed_columns(spec: dict[str, Any], wb: Workbook, key: str) -> None:
-    """A formula column holds its live formula in every data row; a result column is empty until score."""
+    """A formula column holds its live formula in its first rows (:meth:`Table.formula_rows`, issue 17), the
+    rows below are empty and styled by the column (grey, locked); a result column is empty until score."""
     t: Table = LAYOUT.table(key)
     (table,) = [s for s in sheets_of(spec, "table") if s["key"] == key]
     ws = wb[t.sheet]
@@ -498,11 +503,18 @@ def test_computed_columns(spec: dict[str, Any], wb: Workbook, key: str) -> None:
         cells = [ws.cell(r, idx) for r in range(t.first_data_row, t.last_data_row + 1)]
         if c["computed"] == "formula":
             assert ws.cell(t.first_data_row, idx).value == c["formula"], f"{where}: as schema --json says"
-            wrong = [(cell.coordinate, cell.value) for cell in cells
-                     if cell.data_type != "f" or cell.value != t.formula_at(col, cell.row)]
+            live = t.formula_rows()
+            assert len(live) == LIVE_MARGIN
+            wrong = [(cell.coordinate, cell.value) for cell in cells if cell.row in live
+                     and (cell.data_type != "f" or cell.value != t.formula_at(col, cell.row))]
             assert not wrong, f"{where}: {len(wrong)} rows without their formula, e.g. {wrong[:3]}"
-            assert all(cell.protection.locked and cell.fill.fgColor.rgb == GREY for cell in cells), where
-            assert cells[-1].number_format == c["number_format"], where
+            below = [cell.coordinate for cell in cells if cell.row not in live and cell.value is not None]
+            assert not below, f"{where}: no formula below the first rows, not {below[:3]}"
+            assert all(cell.protection.locked and cell.fill.fgColor.rgb == GREY for cell in cells
+                       if cell.row in live), where
+            dim = col_dimension(ws, idx)  # the rows below: styled by the column, as a new cell will be
+            assert dim.protection.locked and dim.fill.fgColor.rgb == GREY, where
+            assert dim.number_format == c["number_format"] == cells[0].number_format, where
         else:
             filled = [cell.coordinate for cell in cells if cell.value is not None]
             assert not filled, f"{where}: a result column is empty in a new template, not {filled[:3]}"
@@ -807,7 +819,7 @@ def test_template_round_trips_through_libreoffice(lo_convert: Callable[[Path, st
             assert any(dv.type == "list" for dv in ws.data_validations.dataValidation), t.sheet
         for i, col in enumerate(t.columns, start=1):
             if col.computed == "formula":  # the live formulas survive, still locked
-                for r in (t.first_data_row, t.last_data_row):
+                for r in (t.first_data_row, t.formula_rows()[-1]):
                     assert ws.cell(r, i).value == t.formula_at(col, r), f"{t.sheet}!{t.letter(col.key)}{r}"
                     assert ws.cell(r, i).protection.locked, f"{t.sheet}!{t.letter(col.key)}{r}"
         bands = {c.band for c in t.columns if c.band}

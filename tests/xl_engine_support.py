@@ -42,23 +42,11 @@ VBA_SUBS = frozenset(re.findall(r"^Sub (\w+)\(wb As Workbook, action As Dictiona
 
 
 def remote_engine_problem() -> str | None:
-    """Why xlwings' remote engine cannot run here (None: it can).
+    """Why xlwings' remote engine cannot run here (None: it can): the server's own check, which registers the
+    engine with xlwings' code when xlwings was imported before the licence key was set."""
+    from kaset_xl.remote import engine_problem
 
-    When another module imported xlwings before the key was set, the engine is registered now
-    (xlwings' own registration code, after clearing its cached license check).
-    """
-    if any(e.name == "remote" for e in xlwings.engines):
-        return None
-    try:
-        from xlwings.pro.utils import LicenseHandler
-
-        LicenseHandler.validate_license.cache_clear()
-        from xlwings.pro import _xlremote
-
-        xlwings.engines.add(xlwings.Engine(impl=_xlremote.engine))
-    except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
-    return None
+    return engine_problem()
 
 
 _ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"}
@@ -104,6 +92,11 @@ def payload_from_file(path: str | Path, *, active_sheet: int = 0) -> dict[str, A
                           "book_scope": True, "scope_sheet_name": None, "scope_sheet_index": None})
     payload_sheets = []
     for i, ws in enumerate(sheets):
+        if ws.print_area:  # Excel's Print_Area is a sheet-scoped name, posted like the others
+            found = _address(ws.print_area.split(",")[0])
+            if found and found[0] in index:
+                names.append({"name": f"{ws.title}!Print_Area", "sheet_index": i, "address": found[1],
+                              "book_scope": False, "scope_sheet_name": ws.title, "scope_sheet_index": i})
         for name, dn in ws.defined_names.items():
             found = _address(dn.attr_text or "")
             if found and found[0] in index:
@@ -209,6 +202,11 @@ def apply_actions(wb: Any, actions: list[dict[str, Any]]) -> Applied:
             position, name = a["args"][0], a["args"][1]
             wb.create_sheet(title=name, index=position)
             wb.active = position
+        elif func == "namesAdd":
+            name, refers_to = a["args"][0], a["args"][1]
+            if ws is None or name != "Print_Area":
+                raise AssertionError(f"the test applier handles only a sheet's Print_Area, not {name!r}")
+            ws.print_area = refers_to.lstrip("=").split("!")[-1]
         elif func == "activateSheet":
             wb.active = a["args"][0]
         elif func == "alert":

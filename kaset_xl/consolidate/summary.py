@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from kaset_xl.criteria import Criteria, load_criteria
 from kaset_xl.domain.establish import ApplicationSummary, summarize_applications
 from kaset_xl.issues import KasetError, Severity
-from kaset_xl.normalize import fiscal_year_be
+from kaset_xl.normalize import fiscal_year_be, name_key
+from kaset_xl.workbook.package import core_properties
 from kaset_xl.workbook.sniff import sha256_of
 
 if TYPE_CHECKING:
@@ -130,8 +131,7 @@ class FileSummary:
                 and not self.new_groups)
 
 
-def _key(text: str | None) -> str:
-    return " ".join((text or "").split())
+_key = name_key
 
 
 def unread_summary(p: Path, fatal: IssueRow | None = None) -> FileSummary:
@@ -150,32 +150,12 @@ def unread_summary(p: Path, fatal: IssueRow | None = None) -> FileSummary:
 def saved_at(path: str | os.PathLike[str]) -> float | None:
     """The workbook's own last-saved time (``dcterms:modified`` of docProps/core.xml, which Excel and
     LibreOffice set on every save), or None.  Reads only that small part; never raises."""
-    import zipfile
-    from xml.parsers import expat
-
-    found: dict[str, str] = {}
-    text: list[str] = []
-
-    def start(_name: str, _attrs: dict[str, str]) -> None:
-        text.clear()
-
-    def end(name: str) -> None:
-        found.setdefault(name.rpartition(" ")[2], "".join(text).strip())
-
+    modified = core_properties(path).get("modified")
+    if not modified:
+        return None
     try:
-        with zipfile.ZipFile(path) as z:
-            info = z.getinfo("docProps/core.xml")
-            if info.file_size > 64 * 1024:
-                return None
-            data = z.read(info)
-        if b"<!" in data:  # a DOCTYPE or an entity: not read
-            return None
-        parser = expat.ParserCreate(namespace_separator=" ")
-        parser.StartElementHandler, parser.EndElementHandler = start, end
-        parser.CharacterDataHandler = text.append
-        parser.Parse(data, True)
-        stamp = dt.datetime.fromisoformat(found["modified"].replace("Z", "+00:00"))
-    except Exception:  # noqa: BLE001 - no readable stamp: the file time decides
+        stamp = dt.datetime.fromisoformat(modified.replace("Z", "+00:00"))
+    except ValueError:  # no readable stamp: the file time decides
         return None
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=dt.UTC)

@@ -27,6 +27,7 @@ from kaset_xl.consolidate.reports import REPORTS, Report, report_rows, targets, 
 from kaset_xl.fileio import atomic_output
 from kaset_xl.issues import KasetError
 from kaset_xl.textcell import write
+from kaset_xl.workbook.package import core_properties
 
 __all__ = ["write_provincial_workbook", "is_provincial_workbook", "SHEETS", "FONT_NAME", "FONT_SIZE",
            "template_path", "open_template"]
@@ -46,32 +47,7 @@ def is_provincial_workbook(path: str | os.PathLike[str]) -> bool:
     properties say so: written by kaset-xl, last modified by kaset-xl at the fixed stamp — Excel and
     LibreOffice change both when they save): a re-run may replace it; any other file, an annotated
     provincial workbook too, is somebody's work.  Reads only the small properties part."""
-    import zipfile
-    from xml.parsers import expat
-
-    found: dict[str, str] = {}
-    text: list[str] = []
-
-    def start(_name: str, _attrs: dict[str, str]) -> None:
-        text.clear()
-
-    def end(name: str) -> None:
-        found.setdefault(name.rpartition(" ")[2], "".join(text).strip())
-
-    try:
-        with zipfile.ZipFile(path) as z:
-            info = z.getinfo("docProps/core.xml")
-            if info.file_size > 64 * 1024:
-                return False
-            data = z.read(info)
-        if b"<!" in data:  # a DOCTYPE or an entity: not what this module writes
-            return False
-        parser = expat.ParserCreate(namespace_separator=" ")
-        parser.StartElementHandler, parser.EndElementHandler = start, end
-        parser.CharacterDataHandler = text.append
-        parser.Parse(data, True)
-    except Exception:  # noqa: BLE001 - anything unreadable is not ours
-        return False
+    found = core_properties(path)
     return (found.get("creator") == AUTHOR and found.get("lastModifiedBy") == AUTHOR and found.get("title") == TITLE
             and found.get("modified") == f"{STAMP:%Y-%m-%dT%H:%M:%SZ}")
 

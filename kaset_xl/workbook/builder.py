@@ -34,8 +34,9 @@ from kaset_xl.workbook.layout import (
     build_layout,
     number_format,
 )
+from kaset_xl.workbook.spec import BLANK_FORM_ROWS, COMPUTED_FILL
 
-__all__ = ["WorkbookData", "build_workbook", "FONT_NAME", "FONT_SIZE"]
+__all__ = ["WorkbookData", "build_workbook", "FONT_NAME", "FONT_SIZE", "COMPUTED_FILL"]
 
 # TH SarabunPSK is the government font (ระเบียบสำนักนายกฯ); where it is missing, Excel substitutes
 # and fonts-thai-tlwg maps it to Laksaman (metric-compatible) on Linux.
@@ -47,7 +48,6 @@ HEADER_HEIGHT = 72  # three wrapped header lines
 # scale, TH SarabunPSK 16 printed as ~9 pt.  A wider table (3ก, establishment) goes over two pages.
 ONE_PAGE_WIDTH = 260
 HEADER_FILL = "#E2EFDA"
-COMPUTED_FILL = "#F2F2F2"  # cells the program fills: locked, grey
 TITLE_SIZE = 20
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -361,9 +361,11 @@ def _table_sheet(ws: Worksheet, fmt: _Formats, table: Table, subtitle: str,
     for i, col in enumerate(table.columns):
         if col.is_input:
             _column_validation(ws, first, last, i, col)
-        elif col.formula:  # totals while typing; the library computes the same (tested with LibreOffice)
-            for r in range(first, last + 1):
-                ws.write_formula(r, i, table.formula_at(col, r + 1), fmt.computed(col.type), "")
+    # Totals while typing (the library computes the same: tested with LibreOffice), in the rows in use and
+    # a margin below only; the column's own format keeps the rows further down grey and locked.
+    for at in table.formula_rows(table.header_row + len(rows) if rows else None):
+        for col in table.formula_columns:
+            ws.write_formula(at - 1, table.index(col.key), table.formula_at(col, at), fmt.computed(col.type), "")
     for n, row in enumerate(rows):
         for i, col in enumerate(table.columns):
             if col.key in row and col.is_input:
@@ -372,7 +374,11 @@ def _table_sheet(ws: Worksheet, fmt: _Formats, table: Table, subtitle: str,
     ws.autofilter(h, 0, h, last_col)
     _print_setup(ws, landscape=table.landscape, repeat_to=h, width=sum(c.width for c in table.columns),
                  repeat_columns=2)  # the frozen columns
-    ws.print_area(0, 0, max(h + len(rows), h + 20), last_col)
+    # No print area: the used range is printed, and it grows with the data (a print area fixed here never
+    # grows: 40 members typed into a template, or the rows register adds, would not print; issue 15).
+    # A blank form still prints its first rows, ruled, to be filled in by hand: their first cell is written.
+    for r in range(first + len(rows), first + BLANK_FORM_ROWS):
+        ws.write_blank(r, 0, None, fmt.input(table.columns[0].type))
     ws.hide_gridlines(0)  # gridlines on screen and on paper: a blank form can be filled by hand
     _protect(ws)
 

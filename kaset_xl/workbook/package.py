@@ -24,6 +24,7 @@ Pure functions: they read, never write, and raise :class:`~kaset_xl.issues.Kaset
 
 from __future__ import annotations
 
+import os
 import posixpath
 import struct
 import zipfile
@@ -268,3 +269,33 @@ def map_sheets(zf: zipfile.ZipFile, shown: str) -> dict[str, str]:
             raise _corrupt(shown, f"sheet {name[:40]}: target not normalised: {target[:80]}")
         out[name] = part
     return out
+
+
+def core_properties(path: str | os.PathLike[str]) -> dict[str, str]:
+    """The document properties of a workbook (docProps/core.xml: ``creator``, ``lastModifiedBy``, ``title``,
+    ``modified`` …, by local name), or ``{}`` when the file or the part cannot be read — a part over 64 kB or
+    with a DOCTYPE or an entity is not read.  Never raises."""
+    found: dict[str, str] = {}
+    text: list[str] = []
+
+    def start(_name: str, _attrs: dict[str, str]) -> None:
+        text.clear()
+
+    def end(name: str) -> None:
+        found.setdefault(name.rpartition(" ")[2], "".join(text).strip())
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("docProps/core.xml")
+            if info.file_size > 64 * 1024:
+                return {}
+            data = z.read(info)
+        if b"<!" in data:  # a DOCTYPE or an entity: not read
+            return {}
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler, parser.EndElementHandler = start, end
+        parser.CharacterDataHandler = text.append
+        parser.Parse(data, True)
+    except Exception:  # noqa: BLE001 - anything unreadable has no properties
+        return {}
+    return found

@@ -21,6 +21,9 @@ __all__ = [
     "ColType",
     "Column",
     "Table",
+    "LIVE_MARGIN",
+    "COMPUTED_FILL",
+    "BLANK_FORM_ROWS",
     "Field",
     "FormSheet",
     "Layout",
@@ -119,6 +122,15 @@ class Column:
         return f"{self.header} *" if self.required else self.header
 
 
+# Rows below the last row in use that carry a table's live formulas (a blank template: its first rows).
+# Formulas down to the capacity were 41 % of a workbook's XML (issue 17); an officer who types beyond the
+# margin sees the row's totals after the next ``score`` or button click, which extends them.
+LIVE_MARGIN = 20
+COMPUTED_FILL = "#F2F2F2"  # cells the program fills: locked, grey (the builder's format; the buttons restore it)
+# The data rows a blank form prints, to be filled in by hand; a print area never covers fewer.
+BLANK_FORM_ROWS = 20
+
+
 @dataclass(frozen=True)
 class Table:
     key: str
@@ -161,6 +173,22 @@ class Table:
     @cached_property
     def inputs(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.is_input)
+
+    @cached_property
+    def formula_columns(self) -> tuple[Column, ...]:
+        """The columns with a live formula (``computed="formula"``)."""
+        return tuple(c for c in self.columns if c.formula)
+
+    def formula_rows(self, last_in_use: int | None = None) -> range:
+        """The worksheet rows that carry the live formulas: from the first data row to :data:`LIVE_MARGIN`
+        rows below ``last_in_use`` (the last row with data; ``None``: none yet), within the capacity.
+
+        A template holds the formulas in its first :data:`LIVE_MARGIN` rows only, not down to the
+        capacity; ``score``, the buttons and the builder (for a filled workbook) extend them to the rows
+        in use and a margin below (see ``docs/developer.md``, "Live formulas in the rows in use").
+        """
+        last = max(last_in_use or 0, self.header_row) + LIVE_MARGIN
+        return range(self.first_data_row, min(last, self.last_data_row) + 1)
 
     def formula_at(self, col: Column, row: int) -> str:
         """The live formula of ``col`` on worksheet row ``row``."""
