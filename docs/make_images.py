@@ -45,7 +45,8 @@ _NEAR_WHITE = bytes(255 if b >= 235 else b for b in range(256))  # light anti-al
 
 # (file name in docs/images, source, sheet). Sources: "district" = the scored sample of ปาย, "template" = the
 # fresh .xlsm template of ปาย (buttons), "checked" = the sample of ปาย with four ordinary mistakes after the
-# ตรวจสอบข้อมูล button, "province" = the demo's provincial workbook, "certificate" = the PDF.
+# ตรวจสอบข้อมูล button, "province" = the demo's provincial workbook, "province-template" = the shipped
+# templates/provincial.xlsx (its {key} markers and defined names), "certificate" = the PDF.
 PICTURES: tuple[tuple[str, str, str], ...] = (
     ("district-01-instructions-buttons.png", "template", "คำแนะนำ"),
     ("district-02-office.png", "district", "ข้อมูลอำเภอ"),
@@ -68,6 +69,7 @@ PICTURES: tuple[tuple[str, str, str], ...] = (
     ("province-04-kso4.png", "province", "กสอ.4"),
     ("province-05-new-groups.png", "province", "กลุ่มจัดตั้งใหม่"),
     ("province-06-completeness.png", "province", "ความครบถ้วน"),
+    ("province-07-template.png", "province-template", "กสอ.1"),
     ("certificate.png", "certificate", ""),
     ("print-3k-page2.png", "district", "ประเมิน 3ก"),
     ("print-summary-page2.png", "district", "สรุปผล"),
@@ -134,9 +136,9 @@ def _checked_copy(target: Path) -> None:
 
 
 def _kaset(*args: str, ok: tuple[int, ...] = (0,)) -> None:
-    code = subprocess.run([sys.executable, "-m", "kaset_xl", *args], stdout=subprocess.DEVNULL).returncode
-    if code not in ok:
-        raise SystemExit(f"kaset-xl {' '.join(args)}: exit {code}")
+    done = subprocess.run([sys.executable, "-m", "kaset_xl", *args], stdout=subprocess.DEVNULL)
+    if done.returncode not in ok:
+        raise subprocess.CalledProcessError(done.returncode, ["kaset-xl", *args])
 
 
 def _one_sheet_copy(source: Path, sheet: str, target: Path) -> None:
@@ -231,27 +233,35 @@ def _first_page_png(pdf: Path, png: Path, page: int = 1) -> None:
                    check=True)
 
 
-def make(images: Path = IMAGES) -> list[Path]:
+def make(images: Path = IMAGES, only: str = "") -> list[Path]:
+    """Render every picture (or only those whose file name starts with ``only``: the others are kept)."""
     with tempfile.TemporaryDirectory(prefix="kaset-images-") as tmp_name:
         tmp = Path(tmp_name)
         sources = {
             "district": tmp / "pai-2564-scored.xlsx",
             "template": tmp / "pai-2564.xlsm",
             "province": tmp / "province-58-2564.xlsx",
+            "province-template": ROOT / "templates" / "provincial.xlsx",
+            "checked": tmp / "pai-2564-checked.xlsx",
         }
-        _kaset("score", str(SAMPLE), "-o", str(sources["district"]))
-        _kaset("template", "--province", "แม่ฮ่องสอน", "--district", "ปาย", "--year", "2564",
-               "-o", str(sources["template"]))
-        _kaset("demo", "-o", str(sources["province"]), ok=(0, 1))  # 1: districts missing, as in the demo
-        sources["checked"] = tmp / "pai-2564-checked.xlsx"
-        _checked_copy(sources["checked"])
+        wanted = [(name, source, sheet) for name, source, sheet in PICTURES if name.startswith(only)]
+        used = {source for _name, source, _sheet in wanted}
+        if "district" in used:
+            _kaset("score", str(SAMPLE), "-o", str(sources["district"]))
+        if "template" in used:
+            _kaset("template", "--province", "แม่ฮ่องสอน", "--district", "ปาย", "--year", "2564",
+                   "-o", str(sources["template"]))
+        if "province" in used:
+            _kaset("demo", "-o", str(sources["province"]), ok=(0, 1))  # 1: the samples leave 3 districts missing
+        if "checked" in used:
+            _checked_copy(sources["checked"])
         copies = tmp / "copies"
         pdfs = tmp / "pdf"
         copies.mkdir()
         pdfs.mkdir()
         to_convert: list[Path] = []
         pdf_of: dict[str, Path] = {}
-        for name, source, sheet in PICTURES:
+        for name, source, sheet in wanted:
             stem = Path(name).stem
             if source == "certificate":
                 pdf_of[name] = pdfs / f"{stem}.pdf"
@@ -264,10 +274,12 @@ def make(images: Path = IMAGES) -> list[Path]:
         _to_pdf(to_convert, pdfs, tmp / "profile")
         images.mkdir(exist_ok=True)
         for old in images.glob("*.png"):
-            if old.name not in pdf_of:
+            if old.name not in outputs():
                 old.unlink()
         written = []
         for name in outputs():
+            if name not in pdf_of:
+                continue
             _first_page_png(pdf_of[name], images / name, PAGES.get(name, 1))
             written.append(images / name)
         return written
@@ -276,10 +288,13 @@ def make(images: Path = IMAGES) -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--list", action="store_true", help="print the file names made, render nothing")
-    if parser.parse_args().list:
+    parser.add_argument("--only", default="", metavar="PREFIX",
+                        help="render only the pictures whose name starts with PREFIX (e.g. province-)")
+    args = parser.parse_args()
+    if args.list:
         print("\n".join(outputs()))
         return
-    for path in make():
+    for path in make(only=args.only):
         print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} kB")
 
 

@@ -35,7 +35,8 @@ from kaset_xl.workbook.establish_sheets import APPROVED
 __all__ = ["CertificateData", "APPROVED", "ESTABLISH_TABLE", "APPLICANTS_TABLE", "find_application",
            "approved_application", "application_errors", "applicants_of", "same_name", "district_tambon",
            "certificate_data", "certificate_lines", "render_certificate", "write_certificate_xlsx",
-           "convert_to_pdf", "find_soffice", "wrapped_lines", "SOFFICE_TIMEOUT", "TITLE"]
+           "convert_to_pdf", "find_soffice", "wrapped_lines", "SOFFICE_TIMEOUT", "TITLE", "LAYOUT", "CERT_TEMPLATE",
+           "CERT_AREA", "certificate_values", "certificate_template", "build_certificate_template"]
 
 TITLE = "ใบรับรองการจัดตั้งกลุ่มส่งเสริมอาชีพการเกษตร"
 ESTABLISH_TABLE = "establish"
@@ -200,37 +201,54 @@ class _Line:
     height: float = 30.0  # points
 
 
-def certificate_lines(data: CertificateData, *, thai_digits: bool = False) -> list[_Line]:
-    """The certificate's lines, top to bottom (blank lines are spacing)."""
+# The certificate's lines, top to bottom (blank lines are spacing); {key} marks a value (templates/certificate.xlsx
+# carries these lines; a province may reword or restyle them in its own copy, --templates DIR)
+LAYOUT = (
+    _Line("", height=24),
+    _Line("กรมส่งเสริมการเกษตร กระทรวงเกษตรและสหกรณ์", "small", 28),
+    _Line("", height=30),
+    _Line(TITLE, "title", 48),
+    _Line("เลขที่ {certificate_no}", "body", 34),
+    _Line("", height=30),
+    _Line("{office}", "body", 32),
+    _Line("ขอรับรองว่า", "body", 32),
+    _Line("{group_name}", "name", 52),
+    _Line("{address}", "body", 32),
+    _Line("{facts}", "body", 32),
+    _Line("ได้จัดตั้งเป็นกลุ่มส่งเสริมอาชีพการเกษตร", "body", 32),
+    _Line("ตามหลักเกณฑ์การจัดตั้งกลุ่มส่งเสริมอาชีพการเกษตรของกรมส่งเสริมการเกษตร", "body", 32),
+    _Line("", height=30),
+    _Line("{date}", "body", 34),
+    _Line("", height=60),
+    _Line("(ลงชื่อ) ...................................................", "sign", 32),
+    _Line("({approver})", "sign", 32),
+    _Line("ตำแหน่ง {approver_position}", "sign", 32),
+    _Line("", height=40),
+)
+CERT_TEMPLATE = "certificate.xlsx"
+CERT_AREA = "CERT_AREA"  # the defined name over the certificate's cells: the template's one required name
+
+
+def certificate_values(data: CertificateData, *, thai_digits: bool = False) -> dict[str, str]:
+    """The values of the layout's {key} markers."""
     digits = to_thai_digits if thai_digits else thai_digits_to_ascii  # numbers in one script throughout
     facts = []
     if data.main_activity:
         facts.append(f"กิจกรรมหลัก {data.main_activity}")
     if data.member_count:
         facts.append(f"สมาชิกแรกตั้ง {data.member_count} ราย")
-    lines = [
-        _Line("", height=24),
-        _Line("กรมส่งเสริมการเกษตร กระทรวงเกษตรและสหกรณ์", "small", 28),
-        _Line("", height=30),
-        _Line(TITLE, "title", 48),
-        _Line(digits(f"เลขที่ {data.certificate_no}"), "body", 34),
-        _Line("", height=30),
-        _Line(data.office if data.province in data.office else f"{data.office} จังหวัด{data.province}", "body", 32),
-        _Line("ขอรับรองว่า", "body", 32),
-        _Line(data.group_name, "name", 52),
-        _Line(digits(data.address()), "body", 32),
-        *([_Line(digits("  ".join(facts)), "body", 32)] if facts else []),
-        _Line("ได้จัดตั้งเป็นกลุ่มส่งเสริมอาชีพการเกษตร", "body", 32),
-        _Line("ตามหลักเกณฑ์การจัดตั้งกลุ่มส่งเสริมอาชีพการเกษตรของกรมส่งเสริมการเกษตร", "body", 32),
-        _Line("", height=30),
-        _Line(data.date_words(thai_digits=thai_digits), "body", 34),
-        _Line("", height=60),
-        _Line("(ลงชื่อ) ...................................................", "sign", 32),
-        _Line(f"({data.approver})", "sign", 32),
-        _Line(f"ตำแหน่ง {data.approver_position}", "sign", 32),
-        _Line("", height=40),
-    ]
-    return lines
+    return {"certificate_no": digits(data.certificate_no),
+            "office": data.office if data.province in data.office else f"{data.office} จังหวัด{data.province}",
+            "group_name": data.group_name, "address": digits(data.address()), "facts": digits("  ".join(facts)),
+            "date": data.date_words(thai_digits=thai_digits), "approver": data.approver,
+            "approver_position": data.approver_position}
+
+
+def certificate_lines(data: CertificateData, *, thai_digits: bool = False) -> list[_Line]:
+    """The certificate's lines, top to bottom (blank lines are spacing; no facts, no facts line)."""
+    values = certificate_values(data, thai_digits=thai_digits)
+    return [_Line(line.text.format_map(values), line.style, line.height) for line in LAYOUT
+            if line.text != "{facts}" or values["facts"]]
 
 
 COLUMNS = 8  # the text's columns, C..J
@@ -249,20 +267,79 @@ COLUMN_WIDTH = 12.0
 ROW_SCALE = 1.45  # the page is scaled to its width: taller rows fill the A4 height instead of leaving it blank
 
 
+def build_certificate_template(path: str | os.PathLike[str]) -> None:
+    """Write the shipped certificate template (templates/certificate.xlsx): LAYOUT's lines with their markers."""
+    with scratch_folder() as scratch:
+        _write_certificate_xlsx(list(LAYOUT), path, TITLE, str(scratch), template=True)
+
+
+def certificate_template(templates: str | os.PathLike[str] | None = None) -> Any:
+    """The certificate template as an openpyxl workbook (a province's with ``templates``), checked: its
+    CERT_AREA name present (else TEMPLATE_NAME_MISSING, nothing written)."""
+    import importlib.resources
+    import zipfile
+
+    import openpyxl
+
+    if templates is None:
+        path = Path(str(importlib.resources.files("kaset_xl.templates") / CERT_TEMPLATE))
+    else:
+        path = Path(templates) / CERT_TEMPLATE
+        if not path.is_file():
+            raise KasetError("TEMPLATE_NOT_FOUND", file=str(path), name=CERT_TEMPLATE)
+    try:
+        wb = openpyxl.load_workbook(path)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise KasetError("TEMPLATE_UNREADABLE", file=str(path), reason=type(exc).__name__) from None
+    if CERT_AREA not in wb.defined_names:
+        raise KasetError("TEMPLATE_NAME_MISSING", file=str(path), name=CERT_AREA)
+    return wb
+
+
 def write_certificate_xlsx(data: CertificateData, path: str | os.PathLike[str], *,
-                           thai_digits: bool = False) -> None:
-    """Write the certificate as a one-page A4 portrait workbook at ``path`` (not atomic: see render)."""
-    with scratch_folder() as scratch:  # XlsxWriter's scratch files, removed whatever happens
-        _write_certificate_xlsx(data, path, thai_digits, str(scratch))
+                           thai_digits: bool = False, templates: str | os.PathLike[str] | None = None) -> None:
+    """Write the certificate as a one-page A4 portrait workbook at ``path`` (not atomic: see render): the
+    certificate template filled, its styles, page setup and protection kept; a line whose text grows past
+    the width (a long name) gets a taller row."""
+    from openpyxl.utils.cell import range_boundaries
+
+    wb = certificate_template(templates)
+    values = certificate_values(data, thai_digits=thai_digits)
+    (sheet, ref), = wb.defined_names[CERT_AREA].destinations
+    ws = wb[sheet]
+    c0, r0, c1, r1 = (int(v or 0) for v in range_boundaries(ref.replace("$", "")))
+    for row in ws.iter_rows(min_row=r0, max_row=r1, min_col=c0, max_col=c1):
+        for cell in row:
+            if not isinstance(cell.value, str) or "{" not in cell.value:
+                continue
+            text = cell.value.format_map(_Blank(values))
+            if text.strip():
+                write(cell, text)  # names as typed: text, never a formula
+            else:
+                cell.value = None
+            size = float(cell.font.sz or 18)
+            extra = (wrapped_lines(text, size) - 1) * size * 1.5
+            height = ws.row_dimensions[cell.row].height
+            if extra and height:
+                ws.row_dimensions[cell.row].height = height + extra
+    wb.properties.title = f"{TITLE} {data.group_name}"
+    wb.save(path)
 
 
-def _write_certificate_xlsx(data: CertificateData, path: str | os.PathLike[str], thai_digits: bool,
-                            scratch: str) -> None:
+class _Blank(dict[str, str]):
+    """format_map's values: a marker the program does not know stays empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _write_certificate_xlsx(lines: list[_Line], path: str | os.PathLike[str], title: str, scratch: str, *,
+                            template: bool = False) -> None:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
                                         "strings_to_urls": False, "tmpdir": scratch})
-    wb.set_properties({"title": f"{TITLE} {data.group_name}", "author": "kaset_xl",
+    wb.set_properties({"title": title, "author": "kaset_xl",
                        "company": "กรมส่งเสริมการเกษตร", "created": dt.datetime(2000, 1, 1)})
     base = {"font_name": FONT_NAME, "font_size": 16, "font_scheme": "none", "align": "center",
             "valign": "vcenter"}
@@ -274,7 +351,6 @@ def _write_certificate_xlsx(data: CertificateData, path: str | os.PathLike[str],
     ws.set_column(first, last_col, COLUMN_WIDTH)
     ws.set_column(last_col + 1, last_col + 1, PADDING)
     ws.set_column(last_col + 2, last_col + 2, 2)
-    lines = certificate_lines(data, thai_digits=thai_digits)
     last = len(lines)  # rows 1..last hold the lines (row 0 is the outer margin)
     ws.set_row(0, 14)
     formats: dict[tuple[str, bool, bool], Any] = {}
@@ -312,6 +388,8 @@ def _write_certificate_xlsx(data: CertificateData, path: str | os.PathLike[str],
     ws.center_vertically()
     ws.fit_to_pages(1, 1)
     ws.print_area(0, 0, last + 1, last_col + 2)
+    if template:
+        wb.define_name(CERT_AREA, f"='ใบรับรอง'!$A$1:${chr(ord('A') + last_col + 2)}${last + 2}")
     ws.hide_gridlines(2)
     ws.set_default_row(24)
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
@@ -388,17 +466,19 @@ def _kill(proc: subprocess.Popen[str]) -> None:
 
 def render_certificate(data: CertificateData, output: str | os.PathLike[str], *, thai_digits: bool = False,
                        overwrite: bool = False, soffice: str | None = None,
-                       timeout: float = SOFFICE_TIMEOUT) -> Path:
-    """Write the certificate to ``output`` (.xlsx, or .pdf through LibreOffice), atomically."""
+                       timeout: float = SOFFICE_TIMEOUT, templates: str | os.PathLike[str] | None = None) -> Path:
+    """Write the certificate to ``output`` (.xlsx, or .pdf through LibreOffice), atomically, from the
+    shipped certificate template or a province's own (``templates``: its folder)."""
     out = Path(output)
     kind = out.suffix.lower()
     if kind not in (".pdf", ".xlsx"):
         raise KasetError("CERT_FORMAT_UNKNOWN", file=str(out), suffix=out.suffix or "-")
     if out.exists() and not overwrite:
         raise KasetError("OUTPUT_EXISTS", file=str(out))
+    certificate_template(templates)  # before any work: a missing or incomplete template is refused
     if kind == ".xlsx":
         with atomic_output(out, overwrite=overwrite) as tmp:
-            write_certificate_xlsx(data, tmp, thai_digits=thai_digits)
+            write_certificate_xlsx(data, tmp, thai_digits=thai_digits, templates=templates)
         return out
     if soffice is None and find_soffice() is None:  # before any work: a clear message, nothing written
         raise KasetError("CERT_LIBREOFFICE_MISSING", file=str(out))
@@ -406,7 +486,7 @@ def render_certificate(data: CertificateData, output: str | os.PathLike[str], *,
     # a failure to write anywhere on the way (a full disk) is OUTPUT_WRITE_FAILED, and no output is left
     with atomic_output(out, overwrite=overwrite) as tmp, scratch_folder("kaset-cert-") as folder:
         src = folder / "certificate.xlsx"
-        write_certificate_xlsx(data, src, thai_digits=thai_digits)
+        write_certificate_xlsx(data, src, thai_digits=thai_digits, templates=templates)
         pdf = convert_to_pdf(src, folder, soffice=soffice, timeout=timeout)
         shutil.copyfile(pdf, tmp)
     return out

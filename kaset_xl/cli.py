@@ -57,6 +57,12 @@ def handles_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+TEMPLATES_OPTION = click.option(
+    "--templates", type=click.Path(file_okay=False), metavar="DIR",
+    help="A folder with the province's own copies of the report templates (templates/provincial.xlsx "
+         "restyled in Excel); default: the shipped templates.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="kaset-xl")
 def cli() -> None:
@@ -326,10 +332,11 @@ def schema(as_json: bool) -> None:
               help="A province's own criteria file (TOML).")
 @click.option("--today", help=TODAY_HELP)
 @click.option("--force", is_flag=True, help="Replace --output even if it is not an earlier provincial workbook.")
+@TEMPLATES_OPTION
 @handles_errors
 def consolidate(inputs: tuple[str, ...], output: str | None, province: str | None, year: str | None, as_json: bool,
                 strict: bool, exclude_errors: bool, jobs: int | None, full_ids: bool, dry_run: bool,
-                criteria: str | None, today: str | None, force: bool) -> None:
+                criteria: str | None, today: str | None, force: bool, templates: str | None) -> None:
     """Consolidate district workbooks (files or folders) into one provincial workbook:
     กสอ.1–4, completeness and timeliness of every district, issues, duplicate persons, provenance.
 
@@ -347,6 +354,8 @@ def consolidate(inputs: tuple[str, ...], output: str | None, province: str | Non
         kaset-xl consolidate a.xlsx b.xlsx -o out.xlsx -p 58 -y 2564 --json
 
         kaset-xl consolidate workbooks/ --dry-run
+
+        kaset-xl consolidate workbooks/ -o province.xlsx --templates my-templates/
     """
     from kaset_xl.consolidate import ConsolidationRefused, write_provincial_workbook
     from kaset_xl.consolidate import consolidate as run
@@ -355,6 +364,8 @@ def consolidate(inputs: tuple[str, ...], output: str | None, province: str | Non
         raise click.UsageError("Missing option '--output' / '-o' (or use --dry-run to write nothing).")
     day = _today(today)
     fiscal_year = _fiscal_year(year) if year else None
+    if not dry_run:
+        _check_templates(templates)
     paths = _inputs(inputs)
     if output is not None and not dry_run:
         paths = _check_provincial_output(paths, output, force)
@@ -373,7 +384,7 @@ def consolidate(inputs: tuple[str, ...], output: str | None, province: str | Non
         _print_consolidation(result, None, as_json, dry_run=True, full_ids=full_ids)
     else:
         assert output is not None
-        write_provincial_workbook(result, output, full_ids=full_ids)
+        write_provincial_workbook(result, output, full_ids=full_ids, templates=templates)
         _print_consolidation(result, output, as_json, full_ids=full_ids)
     sys.exit(1 if result.needs_attention else 0)
 
@@ -493,8 +504,9 @@ def _print_consolidation(result: Any, output: str | None, as_json: bool, *, dry_
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default="kaset-demo-58-2564.xlsx",
               show_default=True, help="The provincial workbook to write.")
 @click.option("--force", is_flag=True, help="Replace --output even if it is not an earlier provincial workbook.")
+@TEMPLATES_OPTION
 @handles_errors
-def demo(folder: str | None, output: str, force: bool) -> None:
+def demo(folder: str | None, output: str, force: bool, templates: str | None) -> None:
     """Run the main job on the shipped sample workbooks of Mae Hong Son (แม่ฮ่องสอน): consolidate
     them into one provincial workbook and say what it made and where.
 
@@ -506,16 +518,25 @@ def demo(folder: str | None, output: str, force: bool) -> None:
     """
     from kaset_xl.consolidate import consolidate as run
     from kaset_xl.consolidate import write_provincial_workbook
+    _check_templates(templates)
     src = Path(folder) if folder else _sample_folder()
     if not any(p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith((".", "~$")) for p in src.glob("*")):
         raise KasetError("FILE_NOT_FOUND", file=str(src / "*.xlsx"))
     paths = _check_provincial_output(_inputs([str(src)]), output, force)
     click.echo(f"รวมรายงานจากแบบฟอร์มตัวอย่างใน {src} (consolidating the sample workbooks in {src})")
     result = _consolidate(run, paths, None, None, None)
-    write_provincial_workbook(result, output)
+    write_provincial_workbook(result, output, templates=templates)
     _print_consolidation(result, str(Path(output).resolve()), False)
     click.echo("  ชีต (sheets): " + ", ".join(_sheets()))
     sys.exit(1 if result.needs_attention else 0)
+
+
+def _check_templates(templates: str | None) -> None:
+    """Before any work: the report template (a province's own with --templates, else the shipped one)
+    opens and has every defined name the filler needs (TEMPLATE_NAME_MISSING, exit 2, nothing written)."""
+    from kaset_xl.consolidate.writer import open_template
+
+    open_template(templates)
 
 
 def _sample_folder() -> Path:
@@ -551,8 +572,9 @@ def _sheets() -> tuple[str, ...]:
               help="The certificate to write: OUT.pdf (through LibreOffice) or OUT.xlsx.")
 @click.option("--thai-digits", is_flag=True, help="Thai numerals (๑๒ ธันวาคม ๒๕๖๓) instead of 12 ธันวาคม 2563.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@TEMPLATES_OPTION
 @handles_errors
-def certificate(file: str, group: str, output: str, thai_digits: bool, force: bool) -> None:
+def certificate(file: str, group: str, output: str, thai_digits: bool, force: bool, templates: str | None) -> None:
     """Write the establishment certificate (ใบรับรองการจัดตั้งกลุ่มส่งเสริมอาชีพการเกษตร) of an approved
     application as a one-page A4 PDF (needs LibreOffice) or .xlsx. FILE is not changed.
 
@@ -564,14 +586,17 @@ def certificate(file: str, group: str, output: str, thai_digits: bool, force: bo
         kaset-xl certificate pai-2564.xlsx --group กลุ่มปลูกผัก -o cert.pdf
 
         kaset-xl certificate pai.xlsx -g กลุ่มปลูกผัก -o cert.xlsx --thai-digits
+
+        kaset-xl certificate pai.xlsx -g กลุ่มปลูกผัก -o cert.pdf --templates my-templates/
     """
-    from kaset_xl.certificate import application_errors, certificate_data, render_certificate
+    from kaset_xl.certificate import application_errors, certificate_data, certificate_template, render_certificate
     from kaset_xl.workbook.reader import read_district_workbook
 
     out = check_output(output, inputs=(file,), overwrite=force)  # before reading: nothing to do
+    certificate_template(templates)  # the template (a province's own with --templates) has its CERT_AREA
     book = read_district_workbook(file)
     data = certificate_data(book, group)
-    render_certificate(data, out, thai_digits=thai_digits, overwrite=force)
+    render_certificate(data, out, thai_digits=thai_digits, overwrite=force, templates=templates)
     click.echo(f"✓ ใบรับรองการจัดตั้ง{data.group_name} เลขที่ {data.certificate_no}: {out}")
     click.echo(f"  wrote the establishment certificate of {data.group_name} to {out}")
     _print_application_errors(application_errors(book, group))

@@ -107,11 +107,11 @@ def test_sample_totals_equal_independent_counts(samples: Path, tmp_path: Path) -
         assert row["สมาชิก (คน)"] == want["members"]
         assert row["เข้าร่วมระยะที่ 1 (คน)"] == want["phase1"]
         assert row["ไฟล์ต้นทาง"].startswith(code)
-    total = next(r for r in ksa1_rows if r["อำเภอ"] == "รวมจังหวัด (total)")
+    total = next(r for r in ksa1_rows if r["อำเภอ"] == "รวมทั้งจังหวัด")
     assert total["กลุ่มในทะเบียน"] == sum(w["groups"] for w in expected.values())
     assert total["สมาชิก (คน)"] == sum(w["members"] for w in expected.values())
     assert total["เข้าร่วมระยะที่ 1 (คน)"] == sum(w["phase1"] for w in expected.values()) == 60
-    target = next(r for r in ksa1_rows if r["อำเภอ"] == "เป้าหมาย (target)")
+    target = next(r for r in ksa1_rows if r["อำเภอ"] == "เป้าหมาย")
     assert target["เข้าร่วมระยะที่ 1 (คน)"] == 60 and target["กลุ่มในโครงการ"] == 4
     # every summary row carries its source file
     for sheet, first in (("กสอ.2", "รหัสอำเภอ"), ("กสอ.3", "รหัสอำเภอ"), ("กสอ.4", "รหัสอำเภอ")):
@@ -129,7 +129,7 @@ def test_sample_totals_equal_independent_counts(samples: Path, tmp_path: Path) -
 def test_missing_districts_listed(samples: Path, tmp_path: Path) -> None:
     out = tmp_path / "prov.xlsx"
     assert run("consolidate", str(samples), "-o", str(out), "--jobs", "1").exit_code == SAMPLES_EXIT
-    status = {r["รหัสอำเภอ"]: r["สถานะ (code)"] for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
+    status = {r["รหัสอำเภอ"]: r["รหัสสถานะ"] for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
     assert status == {"5801": "received", "5802": "missing", "5803": "received", "5804": "received",
                       "5805": "missing", "5806": "missing", "5807": "received"}
     rows = {r["รหัสอำเภอ"]: r for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
@@ -218,8 +218,8 @@ def test_empty_other_province_other_year_duplicate_district(samples: Path, tmp_p
     result = run("consolidate", str(samples), "-o", str(out), "--province", "58", "--year", "2564")
     assert result.exit_code == 1, result.output  # files were left out
     status = {r["รหัสอำเภอ"]: r for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
-    assert status["5802"]["สถานะ (code)"] == "empty"
-    assert status["5805"]["สถานะ (code)"] == "missing"
+    assert status["5802"]["รหัสสถานะ"] == "empty"
+    assert status["5805"]["รหัสสถานะ"] == "missing"
     assert status["5803"]["ไฟล์ต้นทาง"] == "5803-Pai-2564.xlsx"
     issues = {(r["ไฟล์ต้นทาง"], r["รหัสปัญหา"]) for r in table(out, "ปัญหา", "รหัสอำเภอ")}
     assert ("5001-chiangmai.xlsx", "CONSOLIDATE_OTHER_PROVINCE") in issues
@@ -230,8 +230,8 @@ def test_empty_other_province_other_year_duplicate_district(samples: Path, tmp_p
     assert not ksa1_codes & {"5001", "5805", "5802"}
     provenance = {r["ไฟล์ต้นทาง"]: r for r in table(out, "ที่มา", "ไฟล์ต้นทาง")}
     assert provenance["5001-chiangmai.xlsx"]["นำมารวม"] == "ไม่"
-    assert provenance["5001-chiangmai.xlsx"]["เหตุผล (code)"] == "CONSOLIDATE_OTHER_PROVINCE"
-    assert provenance["5802-empty.xlsx"]["เหตุผล (code)"] == "CONSOLIDATE_EMPTY"
+    assert provenance["5001-chiangmai.xlsx"]["รหัสเหตุผล"] == "CONSOLIDATE_OTHER_PROVINCE"
+    assert provenance["5802-empty.xlsx"]["รหัสเหตุผล"] == "CONSOLIDATE_EMPTY"
 
 
 def test_province_and_year_given_win(tmp_path: Path) -> None:
@@ -290,13 +290,13 @@ def test_interrupted_run_leaves_nothing(samples: Path, tmp_path: Path, monkeypat
     out_dir.mkdir()
     out = out_dir / "prov.xlsx"
     c = consolidate([samples], jobs=1)
-    real_close = writer_module.xlsxwriter.Workbook.close
+    real_save = writer_module._save
 
-    def close_then_fail(self: Any) -> None:
-        real_close(self)  # the temporary file is whole; the rename never happens
+    def save_then_fail(wb: Any, path: Path) -> None:
+        real_save(wb, path)  # the temporary file is whole; the rename never happens
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(writer_module.xlsxwriter.Workbook, "close", close_then_fail)
+    monkeypatch.setattr(writer_module, "_save", save_then_fail)
     with pytest.raises(KeyboardInterrupt):
         write_provincial_workbook(c, out)
     assert list(out_dir.iterdir()) == []
@@ -304,7 +304,7 @@ def test_interrupted_run_leaves_nothing(samples: Path, tmp_path: Path, monkeypat
     monkeypatch.undo()
     write_provincial_workbook(c, out)
     good = sha(out)
-    monkeypatch.setattr(writer_module.xlsxwriter.Workbook, "close", close_then_fail)
+    monkeypatch.setattr(writer_module, "_save", save_then_fail)
     with pytest.raises(KeyboardInterrupt):
         write_provincial_workbook(c, out)
     assert sha(out) == good and [p.name for p in out_dir.iterdir()] == ["prov.xlsx"]
@@ -318,10 +318,10 @@ def test_broken_file_reported_and_others_consolidated(samples: Path, tmp_path: P
     result = run("consolidate", str(samples), "-o", str(out))
     assert result.exit_code == 1, result.output
     issues = [r for r in table(out, "ปัญหา", "รหัสอำเภอ") if r["ไฟล์ต้นทาง"] == "5802-broken.xlsx"]
-    assert [r["ความรุนแรง"] for r in issues] == ["fatal"]
+    assert [r["ความรุนแรง"] for r in issues] == ["ใช้ไม่ได้"]
     assert issues[0]["รหัสปัญหา"].startswith("FILE_")
     assert "~$" not in " ".join(str(r["ไฟล์ต้นทาง"]) for r in table(out, "ที่มา", "ไฟล์ต้นทาง"))
-    status = {r["รหัสอำเภอ"]: r["สถานะ (code)"] for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
+    status = {r["รหัสอำเภอ"]: r["รหัสสถานะ"] for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
     assert [k for k, v in status.items() if v == "received"] == ["5801", "5803", "5804", "5807"]
     strict_out = tmp_path / "strict.xlsx"
     result = run("consolidate", str(samples), "-o", str(strict_out), "--strict")
@@ -365,7 +365,7 @@ def test_demo_writes_the_provincial_workbook(tmp_path: Path, monkeypatch: pytest
     assert result.exit_code == SAMPLES_EXIT, result.output
     out = tmp_path / "kaset-demo-58-2564.xlsx"
     assert out.exists() and str(out) in result.output
-    status = {r["รหัสอำเภอ"]: r["สถานะ (code)"] for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
+    status = {r["รหัสอำเภอ"]: r["รหัสสถานะ"] for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
     assert sorted(k for k, v in status.items() if v == "received") == ["5801", "5803", "5804", "5807"]
     other = tmp_path / "elsewhere.xlsx"
     assert run("demo", "--output", str(other)).exit_code == SAMPLES_EXIT and other.exists()
@@ -411,9 +411,9 @@ def test_old_template_version_reported(samples: Path, tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     issues = {(r["ไฟล์ต้นทาง"], r["รหัสปัญหา"]) for r in table(out, "ปัญหา", "รหัสอำเภอ")}
     assert (SAMPLES[0].name, "TEMPLATE_VERSION_UNKNOWN") in issues
-    status = {r["รหัสอำเภอ"]: r["สถานะ (code)"] for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
+    status = {r["รหัสอำเภอ"]: r["รหัสสถานะ"] for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
     assert status["5801"] == "unusable" and status["5803"] == "received"  # its file came, unusable
-    reason = {r["รหัสอำเภอ"]: r["เหตุผล (code)"] for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
+    reason = {r["รหัสอำเภอ"]: r["รหัสเหตุผล"] for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
     assert reason["5801"] == "TEMPLATE_VERSION_UNKNOWN"
 
 
@@ -435,14 +435,14 @@ def test_late_report_and_district_with_errors(samples: Path, tmp_path: Path) -> 
     result = run("consolidate", str(samples), "-o", str(out))
     assert result.exit_code == 1, result.output
     rows = {r["รหัสอำเภอ"]: r for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
-    assert rows["5804"]["ล่าช้า"] == "ล่าช้า" and rows["5804"]["สถานะ (code)"] == "received"
-    assert rows["5803"]["สถานะ (code)"] == "received_errors" and rows["5803"]["ข้อผิดพลาด"] >= 1
+    assert rows["5804"]["ล่าช้า"] == "ล่าช้า" and rows["5804"]["รหัสสถานะ"] == "received"
+    assert rows["5803"]["รหัสสถานะ"] == "received_errors" and rows["5803"]["ข้อผิดพลาด"] >= 1
     ksa1 = {r["รหัสอำเภอ"] for r in table(out, "กสอ.1", "รหัสอำเภอ")}
     assert {"5803", "5804"} <= ksa1  # a district with errors is counted (and flagged)
     held = tmp_path / "held.xlsx"
     assert run("consolidate", str(samples), "-o", str(held), "--exclude-errors").exit_code == 1
     rows = {r["รหัสอำเภอ"]: r for r in table(held, "ความครบถ้วน", "รหัสอำเภอ")}
-    assert rows["5803"]["สถานะ (code)"] == "errors"
+    assert rows["5803"]["รหัสสถานะ"] == "errors"
     ksa1 = {r["รหัสอำเภอ"] for r in table(held, "กสอ.1", "รหัสอำเภอ")}
     assert "5803" not in ksa1 and "5804" in ksa1  # --exclude-errors: held back from the totals
     issues = [r for r in table(out, "ปัญหา", "รหัสอำเภอ") if r["รหัสอำเภอ"] == "5803"]
@@ -521,7 +521,7 @@ def test_golden_provincial_totals_cross_checked() -> None:
     rows = expected["กสอ.1"]
     head_i = next(i for i, r in enumerate(rows) if r and r[0] == "รหัสอำเภอ")
     head = [str(h) for h in rows[head_i]]
-    total = next(r for r in rows[head_i + 1:] if len(r) > 1 and str(r[1]).startswith("รวมจังหวัด"))
+    total = next(r for r in rows[head_i + 1:] if len(r) > 1 and str(r[1]) == "รวมทั้งจังหวัด")
     counts = [independent_counts(p) for p in SAMPLES]
     assert total[head.index("กลุ่มในทะเบียน")] == sum(c["groups"] for c in counts)
     assert total[head.index("สมาชิก (คน)")] == sum(c["members"] for c in counts)
@@ -588,7 +588,7 @@ def test_budget_allocation_from_the_provinces_criteria(samples: Path, tmp_path: 
     assert run("consolidate", str(samples), "-o", str(out), "--criteria", str(own)).exit_code == SAMPLES_EXIT
     budget = {r["กิจกรรม"]: r for r in table(out, "กสอ.4", "กิจกรรม")}
     phase1 = budget["เรียนรู้ระยะที่ 1"]
-    per_district = [r for r in table(out, "กสอ.4", "รหัสอำเภอ") if str(r["รหัสอำเภอ"]).isdigit()]
+    per_district = [r for r in table(out, "กสอ.4", "รหัสอำเภอ", "งบระยะที่ 1 (บาท)") if str(r["รหัสอำเภอ"]).isdigit()]
     assert phase1["ใช้จ่าย (บาท)"] == sum(r["งบระยะที่ 1 (บาท)"] for r in per_district) > 0
     assert phase1["จัดสรร (บาท)"] == 20000 and phase1["คงเหลือ (บาท)"] == 20000 - phase1["ใช้จ่าย (บาท)"]
     assert budget["วัสดุการเกษตรกลุ่มต้นแบบ"]["จัดสรร (บาท)"] == 7000  # cap × model groups by default
@@ -774,10 +774,14 @@ def imperfect_province(folder: Path) -> dict[str, Any]:
     return {"data": d, "names": names, "plan": plan, "bad_id": bad, "shared_id": shared["citizen_id"]}
 
 
+KSA4_MONEY = "กสอ.4 (ต่อ)"  # กสอ.4's second table: the money per district, on the same sheet
+
+
 def _rows(out: Path, sheet: str, first_header: str = "รหัสอำเภอ") -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
-    rows = table(out, sheet, first_header)
+    rows = (table(out, "กสอ.4", first_header, "งบระยะที่ 1 (บาท)") if sheet == KSA4_MONEY
+            else table(out, sheet, first_header))
     by_code = {str(r["รหัสอำเภอ"]): r for r in rows if str(r["รหัสอำเภอ"]).isdigit()}
-    total = next(r for r in rows if r.get("อำเภอ") == "รวมจังหวัด (total)")
+    total = next(r for r in rows if r.get("อำเภอ") == "รวมทั้งจังหวัด")
     return by_code, total
 
 
@@ -792,10 +796,10 @@ KSA_COLUMNS = {  # expected key → (sheet, header)
     "phase2": ("กสอ.3", "ระยะที่ 2 (คน)"), "phase2_sf": ("กสอ.3", "ผ่าน SF และอบรมระยะที่ 2 (คน)"),
     "seminar": ("กสอ.3", "สัมมนา (คน)"),
     "evaluated": ("กสอ.4", "สมาชิกที่ประเมิน (คน)"), **{f"kpi{k}": ("กสอ.4", f"ด้านที่ {k} (คน)") for k in range(1, 6)},
-    "centres": ("กสอ.4", "ศูนย์เรียนรู้ต้นแบบ"), "b_phase1": ("กสอ.4", "งบระยะที่ 1 (บาท)"),
-    "b_phase2": ("กสอ.4", "งบระยะที่ 2 (บาท)"), "b_materials": ("กสอ.4", "งบวัสดุ (บาท)"),
-    "b_seminar": ("กสอ.4", "งบสัมมนา (บาท)"), "b_total": ("กสอ.4", "รวมใช้จ่าย (บาท)"),
-    "b_materials_flagged": ("กสอ.4", "วัสดุนอกกลุ่มต้นแบบ (บาท)"),
+    "centres": ("กสอ.4", "ศูนย์เรียนรู้ต้นแบบ"), "b_phase1": (KSA4_MONEY, "งบระยะที่ 1 (บาท)"),
+    "b_phase2": (KSA4_MONEY, "งบระยะที่ 2 (บาท)"), "b_materials": (KSA4_MONEY, "งบวัสดุ (บาท)"),
+    "b_seminar": (KSA4_MONEY, "งบสัมมนา (บาท)"), "b_total": (KSA4_MONEY, "รวมใช้จ่าย (บาท)"),
+    "b_materials_flagged": (KSA4_MONEY, "วัสดุนอกกลุ่มต้นแบบ (บาท)"),
 }
 
 
@@ -811,9 +815,9 @@ def test_imperfect_districts_are_counted_by_the_rule_table(tmp_path: Path) -> No
     for code, codes in prov["plan"].items():  # every planted error found, at a cell, in its district
         found = {r["รหัสปัญหา"] for r in issues if r["รหัสอำเภอ"] == code and r["เซลล์"]}
         assert codes <= found, (code, codes - found)
-    sheets = {s: _rows(out, s) for s in ("กสอ.1", "กสอ.2", "กสอ.4")}
+    sheets = {s: _rows(out, s) for s in ("กสอ.1", "กสอ.2", "กสอ.4", KSA4_MONEY)}
     ksa3 = [r for r in table(out, "กสอ.3", "รหัสอำเภอ") if str(r["รหัสอำเภอ"]).isdigit()]
-    ksa3_total = next(r for r in table(out, "กสอ.3", "รหัสอำเภอ") if r.get("อำเภอ") == "รวมจังหวัด (total)")
+    ksa3_total = next(r for r in table(out, "กสอ.3", "รหัสอำเภอ") if r.get("อำเภอ") == "รวมทั้งจังหวัด")
     for key, (sheet, header) in KSA_COLUMNS.items():
         total = sum(w[key] for w in want.values())
         if sheet == "กสอ.3":
@@ -830,11 +834,11 @@ def test_imperfect_districts_are_counted_by_the_rule_table(tmp_path: Path) -> No
     ksa3_quality = {r["รหัสอำเภอ"]: r for r in table(out, "กสอ.3", "รหัสอำเภอ", "ข้อผิดพลาด")}
     for sheet, by_code in (*((s, sheets[s][0]) for s in ("กสอ.1", "กสอ.2", "กสอ.4")), ("กสอ.3", ksa3_quality)):
         for code in want:
-            errors = sum(1 for r in issues if r["รหัสอำเภอ"] == code and r["ความรุนแรง"] == "error")
-            warnings = sum(1 for r in issues if r["รหัสอำเภอ"] == code and r["ความรุนแรง"] == "warning")
+            errors = sum(1 for r in issues if r["รหัสอำเภอ"] == code and r["ความรุนแรง"] == "ข้อผิดพลาด")
+            warnings = sum(1 for r in issues if r["รหัสอำเภอ"] == code and r["ความรุนแรง"] == "คำเตือน")
             assert (by_code[code]["ข้อผิดพลาด"], by_code[code]["คำเตือน"]) == (errors, warnings), (sheet, code)
             assert errors > 0 and by_code[code]["สถานะข้อมูล"] == "มีข้อผิดพลาด", (sheet, code)
-    n_errors = sum(1 for r in issues if r["รหัสอำเภอ"] in want and r["ความรุนแรง"] == "error")
+    n_errors = sum(1 for r in issues if r["รหัสอำเภอ"] in want and r["ความรุนแรง"] == "ข้อผิดพลาด")
     for sheet in ("กสอ.1", "กสอ.2", "กสอ.3", "กสอ.4"):
         text = [str(r[0]) for r in sheet_rows(out, sheet)]
         assert f"รวมข้อมูลที่ยังมีข้อผิดพลาด {n_errors} รายการ — ดูชีตปัญหา" in " ".join(text), sheet
@@ -845,10 +849,10 @@ def test_imperfect_districts_are_counted_by_the_rule_table(tmp_path: Path) -> No
     assert r5804["ระดับครั้งที่ 2"] == "" and r5804["เปลี่ยน (ระดับ)"] == "" and "ครั้งที่ 2" in r5804["หมายเหตุ"]
     # completeness: each kind of district told apart
     status = {r["รหัสอำเภอ"]: r for r in table(out, "ความครบถ้วน", "รหัสอำเภอ")}
-    assert {c: r["สถานะ (code)"] for c, r in status.items()} == {
+    assert {c: r["รหัสสถานะ"] for c, r in status.items()} == {
         "5801": "received_errors", "5802": "missing", "5803": "received_errors", "5804": "received_errors",
         "5805": "empty", "5806": "unusable", "5807": "received_errors"}
-    assert status["5806"]["เหตุผล (code)"] == "FILE_NOT_XLSX"
+    assert status["5806"]["รหัสเหตุผล"] == "FILE_NOT_XLSX"
     # duplicate matching: the valid shared person is listed, the mistyped ID is not
     dups = {r["เลขประจำตัวประชาชน"] for r in table(out, "บุคคลซ้ำ", "เลขประจำตัวประชาชน")}
     assert dups == {mask_id(prov["shared_id"])}
@@ -875,7 +879,7 @@ def test_exclude_errors_leaves_districts_with_errors_out_and_says_so(tmp_path: P
     by_code, total = _rows(out, "กสอ.1")
     assert set(by_code) == {"5801"} and total["สมาชิก (คน)"] == independent_counts(SAMPLES[0])["members"]
     text = " ".join(str(r[0]) for r in sheet_rows(out, "กสอ.1"))
-    assert "--exclude-errors" in text and "5803" in text
+    assert "ไม่รวมอำเภอที่มีข้อผิดพลาดในยอดรวม" in text and "5803" in text
 
 
 def test_rule_table_in_the_docs_and_the_catalogue() -> None:
@@ -1087,5 +1091,5 @@ def test_no_full_citizen_id_in_the_provincial_workbook_or_output(tmp_path: Path)
         assert not ID13.search(re.sub(r"\b[0-9a-f]{64}\b", "", content)), where
     full = tmp_path / "full.xlsx"
     assert run("consolidate", str(folder), "-o", str(full), "--full-ids", "--today", "2564-09-30").exit_code == 1
-    messages = " ".join(r["รายละเอียด"] + r["Details (English)"] for r in table(full, "ปัญหา", "รหัสอำเภอ"))
+    messages = " ".join(r["รายละเอียด"] for r in table(full, "ปัญหา", "รหัสอำเภอ"))  # the English: --json
     assert stranger in messages and prov["bad_id"] in messages.replace("-", "")

@@ -160,7 +160,7 @@ def _check_output(case: dict[str, Any], out: Path, target: Path) -> None:
                 if isinstance(c.value, str) and len(c.value) > 32_767]
     assert too_long == []  # Excel's limit per cell: longer district text is cut, never a broken file
     status = _table(wb["ความครบถ้วน"], "รหัสอำเภอ")
-    received = {r["รหัสอำเภอ"] for r in status if r["สถานะ (code)"] == "received"}
+    received = {r["รหัสอำเภอ"] for r in status if r["รหัสสถานะ"] == "received"}
     assert set(GOOD_DISTRICTS) <= received  # the good districts are summarised whatever the bad file is
     ksa1 = {r["รหัสอำเภอ"]: r for r in _table(wb["กสอ.1"], "รหัสอำเภอ")}
     assert all(ksa1[d]["กลุ่มในทะเบียน"] == 3 for d in GOOD_DISTRICTS)

@@ -196,7 +196,7 @@ def test_provincial_workbook_lists_the_new_groups(tmp_path: Path) -> None:
     counts = {}
     for r in rows[heads[0] + 1:]:
         rec = dict(zip(count_head, r, strict=False))
-        if rec["อำเภอ"] == "รวมจังหวัด (total)":
+        if rec["อำเภอ"] == "รวมทั้งจังหวัด":
             total = rec
             break
         counts[rec["รหัสอำเภอ"]] = (rec["กลุ่มจัดตั้งใหม่ (กลุ่ม)"], rec["ผู้ขอจัดตั้ง (คน)"])

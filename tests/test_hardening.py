@@ -55,6 +55,10 @@ def _kill_after_close(module: str, argv: list[str], cwd: Path) -> subprocess.Com
         if {module!r} == "xlsxwriter":
             real = xlsxwriter.Workbook.close
             xlsxwriter.Workbook.close = die
+        elif {module!r} == "provincial":  # the provincial template filled and saved (openpyxl)
+            import kaset_xl.consolidate.writer as pw
+            real = pw._save
+            pw._save = die
         else:
             real = owb.Workbook.save
             owb.Workbook.save = die
@@ -73,33 +77,33 @@ def test_consolidate_killed_before_the_rename_leaves_the_old_output(samples: Pat
     out_dir.mkdir()
     out = out_dir / "province.xlsx"
     args = ["consolidate", str(samples), "-o", str(out), "--jobs", "1"]
-    killed = _kill_after_close("xlsxwriter", args, tmp_path)
+    killed = _kill_after_close("provincial", args, tmp_path)
     assert killed.returncode == -signal.SIGKILL
     assert not out.exists()
     assert all(p.name.startswith(".~kaset-") for p in out_dir.iterdir())  # at most a hidden temporary file
     assert run(*args).exit_code == 1  # written; 3 of 7 districts missing
     good = sha(out)
-    killed = _kill_after_close("xlsxwriter", args, tmp_path)
+    killed = _kill_after_close("provincial", args, tmp_path)
     assert killed.returncode == -signal.SIGKILL
     assert sha(out) == good  # the previous output is whole
 
 
 def test_consolidate_failing_mid_sheet_leaves_nothing(samples: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    import xlsxwriter.worksheet
+    from openpyxl.worksheet._writer import WorksheetWriter
 
     out = tmp_path / "out" / "province.xlsx"
     out.parent.mkdir()
     calls = {"n": 0}
-    real = xlsxwriter.worksheet.Worksheet.write_string
+    real = WorksheetWriter.write_row
 
-    def flaky(self: Any, *args: Any, **kwargs: Any) -> int:
+    def flaky(self: Any, *args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
-        if calls["n"] == 200:
+        if calls["n"] == 60:
             raise OSError(28, "No space left on device")
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(xlsxwriter.worksheet.Worksheet, "write_string", flaky)
+    monkeypatch.setattr(WorksheetWriter, "write_row", flaky)
     result = run("consolidate", str(samples), "-o", str(out), "--jobs", "1")
     assert result.exit_code == 2 and "[OUTPUT_WRITE_FAILED]" in result.output  # a full disk is a message (issue 13)
     assert list(out.parent.iterdir()) == []

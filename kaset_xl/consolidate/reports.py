@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from kaset_xl.consolidate.core import STATUS_TH, Consolidation, DistrictStatus, format_id, mask_id
 from kaset_xl.workbook.programme_sheets import CAPABILITY_AREAS
 
-__all__ = ["Col", "Report", "REPORTS", "KSA3_QUALITY", "report_rows", "mask_ids_in", "NOTE_TH", "totals_note"]
+__all__ = ["Col", "Report", "REPORTS", "KSA3_QUALITY", "report_rows", "mask_ids_in", "NOTE_TH", "totals_note",
+           "SEVERITY_TH", "TOTAL_LABEL", "TARGET_LABEL"]
 
 INT, NUM, PCT, DATE = "#,##0", "#,##0.00", "0.00", "[$-1070000]d/mm/yyyy"
 
@@ -27,6 +29,7 @@ class Col:
     width: float = 12
     num_format: str | None = None  # None: text
     total: bool = True  # a numeric column summed in the total row
+    span: int = 1  # sheet columns the field covers (merged): tables stacked on one sheet share its column grid
 
 
 @dataclass(frozen=True)
@@ -35,13 +38,14 @@ class Report:
     title: str
     columns: tuple[Col, ...]
     totals: bool = False  # a total row (sums of the numeric columns) and a target row below the data
+    key: str = ""  # the prefix of the template's defined names for this table (KSA1_ROW, KSA1_TOTAL, …)
 
 
-_SRC = Col("source", "ไฟล์ต้นทาง", 34)
+_SRC = Col("source", "ไฟล์ต้นทาง", 20)
 _D = (Col("district_code", "รหัสอำเภอ", 10), Col("district", "อำเภอ", 18))
 # the quality behind a district's figures (issue 12): its errors, warnings and status — narrow, so that
 # the sheets still print on one A4 width at a readable size
-_Q = (Col("errors", "ข้อผิดพลาด", 7, INT), Col("warnings", "คำเตือน", 7, INT), Col("status", "สถานะข้อมูล", 11))
+_Q = (Col("errors", "ข้อผิดพลาด", 9, INT), Col("warnings", "คำเตือน", 8, INT), Col("status", "สถานะข้อมูล", 11))
 # what a group row's figures leave out or flag (GroupSummary.notes and registered)
 NOTE_TH = {"UNREGISTERED": "ไม่อยู่ในทะเบียนกลุ่ม",
            "ROUND1_INCOMPLETE": "3ก ครั้งที่ 1 ไม่ครบ: ไม่มีระดับ",
@@ -53,79 +57,97 @@ UNNAMED_GROUP = "(ไม่ระบุกลุ่ม)"
 
 KSA1 = Report("กสอ.1", "กสอ.1 กลุ่ม สมาชิก การเข้าร่วมระยะที่ 1 และผลประเมิน 3ก ครั้งที่ 1 รายอำเภอ", (
     *_D,
-    Col("groups", "กลุ่มในทะเบียน", 11, INT), Col("members", "สมาชิก (คน)", 11, INT),
-    Col("programme_groups", "กลุ่มในโครงการ", 11, INT), Col("phase1", "เข้าร่วมระยะที่ 1 (คน)", 13, INT),
-    Col("round1_assessed", "ประเมิน 3ก ครั้งที่ 1 (กลุ่ม)", 13, INT), Col("round1_mean", "คะแนนเฉลี่ย ครั้งที่ 1", 12, NUM),
-    Col("r1_good", "ระดับดี", 9, INT), Col("r1_fair", "ระดับปานกลาง", 10, INT), Col("r1_improve", "ระดับปรับปรุง", 10, INT),
-    Col("unknown_groups", "กลุ่มที่ไม่อยู่ในทะเบียน", 11, INT), *_Q, _SRC), totals=True)
+    Col("groups", "กลุ่มในทะเบียน", 9, INT), Col("members", "สมาชิก (คน)", 9, INT),
+    Col("programme_groups", "กลุ่มในโครงการ", 10, INT), Col("phase1", "เข้าร่วมระยะที่ 1 (คน)", 11, INT),
+    Col("round1_assessed", "ประเมิน 3ก ครั้งที่ 1 (กลุ่ม)", 11, INT), Col("round1_mean", "คะแนนเฉลี่ย ครั้งที่ 1", 10, NUM),
+    Col("r1_good", "ระดับดี", 8, INT), Col("r1_fair", "ระดับปานกลาง", 12, INT), Col("r1_improve", "ระดับปรับปรุง", 12, INT),
+    Col("unknown_groups", "กลุ่มที่ไม่อยู่ในทะเบียน", 10, INT), *_Q, _SRC), totals=True, key="KSA1")
 
 KSA2 = Report("กสอ.2", "กสอ.2 ผลการประเมินตนเอง Smart Farmer และสถานะแผน IFPP รายอำเภอ", (
     *_D,
-    Col("sf_model", "Smart Farmer ต้นแบบ", 12, INT), Col("sf_existing", "Existing Smart Farmer", 12, INT),
-    Col("sf_developing", "Developing Smart Farmer", 12, INT), Col("sf_total", "ประเมินแล้ว (คน)", 11, INT),
+    Col("sf_model", "Smart Farmer ต้นแบบ", 14, INT), Col("sf_existing", "Existing Smart Farmer", 14, INT),
+    Col("sf_developing", "Developing Smart Farmer", 15, INT), Col("sf_total", "ประเมินแล้ว (คน)", 11, INT),
     Col("ifpp_complete", "IFPP ครบถ้วน", 11, INT), Col("ifpp_total", "IFPP ทั้งหมด", 11, INT),
-    *_Q, _SRC), totals=True)
+    *_Q, Col("source", "ไฟล์ต้นทาง", 30)), totals=True, key="KSA2")
 
 KSA3 = Report("กสอ.3", "กสอ.3 ผลการประเมิน 3ก ครั้งที่ 2 และการเปลี่ยนระดับ รายกลุ่ม", (
-    *_D, Col("group", "กลุ่ม", 28), Col("category", "ประเภท", 8, INT, total=False),
-    Col("round1", "คะแนนครั้งที่ 1", 11, NUM, total=False), Col("round1_level", "ระดับครั้งที่ 1", 11),
-    Col("round2", "คะแนนครั้งที่ 2", 11, NUM, total=False), Col("round2_level", "ระดับครั้งที่ 2", 11),
-    Col("change", "เปลี่ยน (ระดับ)", 10, INT, total=False), Col("goal_met", "บรรลุเป้าหมาย", 11),
-    Col("phase2", "ระยะที่ 2 (คน)", 10, INT),
-    Col("phase2_sf", "ผ่าน SF และอบรมระยะที่ 2 (คน)", 12, INT), Col("seminar", "สัมมนา (คน)", 10, INT),
-    Col("note", "หมายเหตุ", 28), _SRC), totals=True)
+    *_D, Col("group", "กลุ่ม", 22), Col("category", "ประเภท", 7, INT, total=False),
+    Col("round1", "คะแนนครั้งที่ 1", 9, NUM, total=False), Col("round1_level", "ระดับครั้งที่ 1", 10),
+    Col("round2", "คะแนนครั้งที่ 2", 9, NUM, total=False), Col("round2_level", "ระดับครั้งที่ 2", 10),
+    Col("change", "เปลี่ยน (ระดับ)", 8, INT, total=False), Col("goal_met", "บรรลุเป้าหมาย", 9),
+    Col("phase2", "ระยะที่ 2 (คน)", 8, INT),
+    Col("phase2_sf", "ผ่าน SF และอบรมระยะที่ 2 (คน)", 11, INT), Col("seminar", "สัมมนา (คน)", 8, INT),
+    Col("note", "หมายเหตุ", 18), _SRC), totals=True, key="KSA3")
 
 # กสอ.3 is per group: the quality behind each district's rows in a block of its own below (no wider
 # than กสอ.3's own columns: the sheet's column widths are shared)
-KSA3_QUALITY = Report("กสอ.3", "ข้อผิดพลาดและคำเตือนเบื้องหลังตัวเลข รายอำเภอ", (*_D, *_Q))
+KSA3_QUALITY = Report("กสอ.3", "ข้อผิดพลาดและคำเตือนเบื้องหลังตัวเลข รายอำเภอ", (
+    *_D, Col("errors", "ข้อผิดพลาด", 9, INT), Col("warnings", "คำเตือน", 9, INT, span=2),
+    Col("status", "สถานะข้อมูล", 11, span=2)), key="KSA3Q")
+# the round-1 and round-2 levels of กสอ.3's groups, counted (the chart's data)
+LEVELS = Report("กสอ.3", "ระดับ 3ก ก่อนและหลัง (จำนวนกลุ่ม)", (
+    Col("level", "ระดับ", 22, span=2), Col("round1", "ครั้งที่ 1 (กลุ่ม)", 9, INT), Col("round2", "ครั้งที่ 2 (กลุ่ม)", 9, INT,
+                                                                                       span=2)), key="LEVELS")
 
-KSA4 = Report("กสอ.4", "กสอ.4 การประเมินผลกิจกรรม: ตัวชี้วัด 5 ด้าน ศูนย์เรียนรู้ต้นแบบ และงบประมาณ รายอำเภอ", (
-    *_D, Col("evaluated", "สมาชิกที่ประเมิน (คน)", 12, INT),
-    *(Col(f"kpi{k}", f"ด้านที่ {k} (คน)", 9, INT) for k in range(1, CAPABILITY_AREAS + 1)),
-    Col("centres", "ศูนย์เรียนรู้ต้นแบบ", 11, INT),
-    Col("b_phase1", "งบระยะที่ 1 (บาท)", 13, NUM), Col("b_phase2", "งบระยะที่ 2 (บาท)", 13, NUM),
+# กสอ.4 is two tables per district (the five areas, then the money) on one column grid, so that each
+# prints on one A4 width at a readable size; the province-level tables below reuse the same grid
+KSA4 = Report("กสอ.4", "กสอ.4 การประเมินผลกิจกรรม: ตัวชี้วัด 5 ด้านและศูนย์เรียนรู้ต้นแบบ รายอำเภอ", (
+    *_D, Col("evaluated", "สมาชิกที่ประเมิน (คน)", 13, INT),
+    *(Col(f"kpi{k}", f"ด้านที่ {k} (คน)", 13, INT) for k in range(1, CAPABILITY_AREAS + 1)),
+    Col("centres", "ศูนย์เรียนรู้ต้นแบบ", 13, INT), *_Q, _SRC), totals=True, key="KSA4")
+
+KSA4_BUDGET = Report("กสอ.4", "กสอ.4 (ต่อ) งบประมาณที่ใช้ รายอำเภอ", (
+    *_D, Col("b_phase1", "งบระยะที่ 1 (บาท)", 13, NUM), Col("b_phase2", "งบระยะที่ 2 (บาท)", 13, NUM),
     Col("b_materials", "งบวัสดุ (บาท)", 13, NUM), Col("b_seminar", "งบสัมมนา (บาท)", 13, NUM),
-    Col("b_total", "รวมใช้จ่าย (บาท)", 14, NUM),
-    Col("b_materials_flagged", "วัสดุนอกกลุ่มต้นแบบ (บาท)", 12, NUM), *_Q, _SRC), totals=True)
+    Col("b_total", "รวมใช้จ่าย (บาท)", 13, NUM),
+    Col("b_materials_flagged", "วัสดุนอกกลุ่มต้นแบบ (บาท)", 26, NUM, span=2)), totals=True, key="KSA4B")
 
 BUDGET = Report("กสอ.4", "งบประมาณที่ได้รับจัดสรรและที่ใช้ รายกิจกรรม (ระดับจังหวัด)", (
-    Col("activity", "กิจกรรม", 28), Col("allocated", "จัดสรร (บาท)", 14, NUM), Col("used", "ใช้จ่าย (บาท)", 14, NUM),
-    Col("balance", "คงเหลือ (บาท)", 14, NUM), Col("note", "หมายเหตุ", 40)))
+    Col("activity", "กิจกรรม", 22, span=2), Col("allocated", "จัดสรร (บาท)", 13, NUM),
+    Col("used", "ใช้จ่าย (บาท)", 13, NUM), Col("balance", "คงเหลือ (บาท)", 13, NUM),
+    Col("note", "หมายเหตุ", 39, span=3)), key="BUDGET")
 
 KPI_PCT = Report("กสอ.4", "ร้อยละของสมาชิกที่ดำเนินกิจกรรมกลุ่มได้ 5 ด้าน (ระดับจังหวัด)", (
-    Col("area", "ด้าน", 50), Col("capable", "ทำได้ (คน)", 11, INT), Col("evaluated", "ประเมิน (คน)", 11, INT),
-    Col("percent", "ร้อยละ", 10, PCT)))
+    Col("area", "ด้าน", 48, span=4), Col("capable", "ทำได้ (คน)", 13, INT), Col("evaluated", "ประเมิน (คน)", 13, INT),
+    Col("percent", "ร้อยละ", 13, PCT)), key="KPI")
 
 NEW_GROUPS_COUNT = Report("กลุ่มจัดตั้งใหม่", "กลุ่มส่งเสริมอาชีพการเกษตรที่จัดตั้งใหม่ (อนุมัติแล้ว) รายอำเภอ", (
-    *_D, Col("new_groups", "กลุ่มจัดตั้งใหม่ (กลุ่ม)", 13, INT), Col("applicants", "ผู้ขอจัดตั้ง (คน)", 12, INT),
-    Col("committee_complete", "คณะกรรมการครบ (กลุ่ม)", 13, INT), _SRC), totals=True)
+    *_D, Col("new_groups", "กลุ่มจัดตั้งใหม่ (กลุ่ม)", 22, INT, span=2), Col("applicants", "ผู้ขอจัดตั้ง (คน)", 12, INT, span=2),
+    Col("committee_complete", "คณะกรรมการครบ (กลุ่ม)", 16, INT, span=2), Col("source", "ไฟล์ต้นทาง", 29, span=4)),
+    totals=True, key="NEWCOUNT")
 
 NEW_GROUPS = Report("กลุ่มจัดตั้งใหม่", "รายชื่อกลุ่มที่จัดตั้งใหม่ (รายงานอำเภอถึงจังหวัด)", (
-    *_D, Col("group", "ชื่อกลุ่ม", 28), Col("tambon", "ตำบล", 14), Col("main_activity", "กิจกรรมหลัก", 18),
-    Col("applied", "วันที่ยื่นคำขอ", 13, DATE), Col("certificate_no", "เลขที่ใบรับรอง", 14),
-    Col("certificate_date", "วันที่ออกใบรับรอง", 13, DATE), Col("applicants", "ผู้ขอจัดตั้ง (คน)", 11, INT),
-    Col("committee_complete", "คณะกรรมการครบ", 11), _SRC, Col("row", "แถว (ชีตจัดตั้งกลุ่ม)", 10, INT)))
+    *_D, Col("group", "ชื่อกลุ่ม", 22), Col("tambon", "ตำบล", 14), Col("main_activity", "กิจกรรมหลัก", 16),
+    Col("applied", "วันที่ยื่นคำขอ", 15, DATE), Col("certificate_no", "เลขที่ใบรับรอง", 13),
+    Col("certificate_date", "วันที่ออกใบรับรอง", 15, DATE), Col("applicants", "ผู้ขอจัดตั้ง (คน)", 10, INT),
+    Col("committee_complete", "คณะกรรมการครบ", 10), _SRC, Col("row", "แถว (ชีตจัดตั้งกลุ่ม)", 9, INT)), key="NEWLIST")
 
 COMPLETENESS = Report("ความครบถ้วน", "ความครบถ้วนและความทันเวลาของรายงานอำเภอ", (
-    *_D, Col("status", "สถานะ (code)", 10), Col("status_th", "สถานะ", 22), Col("report_date", "วันที่รายงาน", 13, DATE),
-    Col("deadline", "กำหนดส่ง", 13, DATE), Col("late", "ล่าช้า", 8), Col("errors", "ข้อผิดพลาด", 10, INT),
-    Col("warnings", "คำเตือน", 9, INT), Col("reason", "เหตุผล (code)", 22), Col("reason_th", "เหตุผล", 40), _SRC))
+    *_D, Col("status_th", "สถานะ", 18), Col("report_date", "วันที่รายงาน", 15, DATE),
+    Col("deadline", "กำหนดส่ง", 15, DATE), Col("late", "ล่าช้า", 9), Col("errors", "ข้อผิดพลาด", 8, INT),
+    Col("warnings", "คำเตือน", 8, INT), Col("reason_th", "เหตุผล", 24), _SRC,
+    Col("status", "รหัสสถานะ", 15), Col("reason", "รหัสเหตุผล", 20)), key="COMPLETENESS")
 
 ISSUES = Report("ปัญหา", "ปัญหาที่พบในแบบฟอร์มของอำเภอ และการรวมรายงาน", (
-    Col("district_code", "รหัสอำเภอ", 10), _SRC, Col("severity", "ความรุนแรง", 10), Col("code", "รหัสปัญหา", 26),
-    Col("sheet", "ชีต", 14), Col("cell", "เซลล์", 8), Col("message_th", "รายละเอียด", 60),
-    Col("message_en", "Details (English)", 60)))
+    Col("district_code", "รหัสอำเภอ", 10), _SRC, Col("severity", "ความรุนแรง", 11), Col("sheet", "ชีต", 13),
+    Col("cell", "เซลล์", 7), Col("message_th", "รายละเอียด", 70), Col("code", "รหัสปัญหา", 26)), key="ISSUES")
 
 DUPLICATES = Report("บุคคลซ้ำ", "บุคคลที่อาจซ้ำกันระหว่างอำเภอ (เลขประจำตัวประชาชนเดียวกัน) — ให้เจ้าหน้าที่ตรวจสอบ", (
-    Col("citizen_id", "เลขประจำตัวประชาชน", 20), *_D, Col("name", "ชื่อ-สกุล", 24), Col("group", "กลุ่ม", 28), _SRC))
+    Col("citizen_id", "เลขประจำตัวประชาชน", 20), *_D, Col("name", "ชื่อ-สกุล", 24), Col("group", "กลุ่ม", 28),
+    Col("source", "ไฟล์ต้นทาง", 30)), key="DUPLICATES")
 
 PROVENANCE = Report("ที่มา", "ที่มาของข้อมูล: ไฟล์ที่นำเข้า", (
-    _SRC, Col("used", "นำมารวม", 9), Col("reason", "เหตุผล (code)", 28), *_D, Col("size", "ขนาด (ไบต์)", 12, INT),
-    Col("sha256", "SHA-256", 66), Col("template_id", "แบบฟอร์ม", 18), Col("template_version", "รุ่น", 8),
-    Col("mtime", "แก้ไขล่าสุด (UTC)", 20), Col("path", "ตำแหน่งไฟล์", 50)))
+    _SRC, Col("used", "นำมารวม", 8), Col("reason", "รหัสเหตุผล", 22), *_D, Col("size", "ขนาด (ไบต์)", 11, INT),
+    Col("template_id", "แบบฟอร์ม", 24), Col("template_version", "รุ่น", 6),
+    Col("mtime", "แก้ไขล่าสุด (เวลาประเทศไทย)", 22), Col("sha256", "SHA-256", 92), Col("path", "ตำแหน่งไฟล์", 60)),
+    key="PROVENANCE")
 
-REPORTS = (KSA1, KSA2, KSA3, KSA3_QUALITY, KSA4, BUDGET, KPI_PCT, NEW_GROUPS_COUNT, NEW_GROUPS, COMPLETENESS, ISSUES,
-           DUPLICATES, PROVENANCE)
+REPORTS = (KSA1, KSA2, KSA3, KSA3_QUALITY, LEVELS, KSA4, KSA4_BUDGET, BUDGET, KPI_PCT, NEW_GROUPS_COUNT, NEW_GROUPS,
+           COMPLETENESS, ISSUES, DUPLICATES, PROVENANCE)
+# severity in the officer's words (ปัญหา)
+SEVERITY_TH = {"fatal": "ใช้ไม่ได้", "error": "ข้อผิดพลาด", "warning": "คำเตือน", "info": "ข้อสังเกต"}
+BANGKOK = dt.timezone(dt.timedelta(hours=7))  # Thailand's time, for the files' times in ที่มา
+TOTAL_LABEL, TARGET_LABEL = "รวมทั้งจังหวัด", "เป้าหมาย"
 # A citizen ID in a message: 13 digits, bare or written 1-2345-67890-12-3 (spaces or dashes)
 _ID_IN_TEXT = re.compile(r"(?<!\d)\d(?:[ -]?\d){12}(?!\d)")
 
@@ -183,12 +205,13 @@ def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[d
                                     "goal_met": None if g.goal_met is None else ("บรรลุ" if g.goal_met else "ไม่บรรลุ"),
                                     "phase2": g.phase2, "phase2_sf": g.phase2_sf, "seminar": g.seminar,
                                     "note": "; ".join(NOTE_TH[n] for n in notes)})
-        out[KSA4.title].append({**base, **quality, "evaluated": f.kpi_evaluated,
+        out[KSA4.title].append(ksa4 := {**base, **quality, "evaluated": f.kpi_evaluated,
                                 "b_materials_flagged": f.materials_not_model,
                                 **{f"kpi{k + 1}": n for k, n in enumerate(f.kpi_capable)},
                                 "centres": f.learning_centres,
                                 **{f"b_{a.code}": f.budget.get(a.code, 0.0) for a in crit.budget.activities},
                                 "b_total": f.budget_total})
+        out[KSA4_BUDGET.title].append(ksa4)
         # newly established groups (seed 004: the district reports them to the province)
         out[NEW_GROUPS_COUNT.title].append({
             **base, "new_groups": len(f.new_groups), "applicants": sum(a.applicants for a in f.new_groups),
@@ -208,9 +231,10 @@ def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[d
         out[BUDGET.title].append({
             "activity": act.name, "allocated": allocated, "used": used,
             "balance": None if allocated is None else round(allocated - used, 2),
-            "note": "" if allocated is not None else
-            "ไม่มีวงเงินจัดสรรในไฟล์เกณฑ์ — ใส่ allocation ของกิจกรรมในไฟล์เกณฑ์ของจังหวัด (--criteria) "
-            "(no allocation in the criteria: set the activity's allocation in the province's criteria file)"})
+            "note": "" if allocated is not None else "ยังไม่ได้กำหนดวงเงินจัดสรรในเกณฑ์ของจังหวัด"})
+    before = Counter(r.get("round1_level") for r in out[KSA3.title])
+    after = Counter(r.get("round2_level") for r in out[KSA3.title])
+    out[LEVELS.title] = [{"level": level, "round1": before[level], "round2": after[level]} for level in levels]
     evaluated = sum(f.kpi_evaluated for f in c.used)
     for k, area in enumerate(crit.assessment.areas[:CAPABILITY_AREAS]):
         capable = sum(f.kpi_capable[k] for f in c.used if k < len(f.kpi_capable))
@@ -231,7 +255,8 @@ def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[d
         if f.path in c.left_out:
             rows.insert(0, c.left_out[f.path])
         for i in rows:
-            out[ISSUES.title].append({"district_code": f.district_code, "source": f.name, "severity": i.severity,
+            out[ISSUES.title].append({"district_code": f.district_code, "source": f.name,
+                                      "severity": SEVERITY_TH.get(i.severity, i.severity),
                                       "code": i.code, "sheet": i.sheet, "cell": i.cell,
                                       "message_th": _mask(i.message_th, full_ids),
                                       "message_en": _mask(i.message_en, full_ids)})
@@ -248,31 +273,35 @@ def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[d
             "source": f.name, "used": "ใช่" if f.path in used_paths else "ไม่", "reason": reason,
             "district_code": f.district_code, "district": c.district_th(f.district_code) if f.district_code else "",
             "size": f.size, "sha256": f.sha256, "template_id": f.template_id, "template_version": f.template_version,
-            "mtime": dt.datetime.fromtimestamp(f.mtime, dt.UTC).strftime("%Y-%m-%d %H:%M:%S") if f.mtime else "",
+            "mtime": _be_time(f.mtime) if f.mtime else "",
             "path": f.path})
     return out
+
+
+def _be_time(timestamp: float) -> str:
+    """A file time as Thailand's local date and time, Buddhist era: 30/09/2564 23:00."""
+    t = dt.datetime.fromtimestamp(timestamp, BANGKOK)
+    return f"{t.day:02d}/{t.month:02d}/{t.year + 543} {t:%H:%M}"
 
 
 def totals_note(c: Consolidation) -> str:
     """The line under every กสอ. total: what the totals include (errors) or leave out (--exclude-errors)."""
     notes = []
     if c.errors_counted:
-        notes.append(f"รวมข้อมูลที่ยังมีข้อผิดพลาด {c.errors_counted} รายการ — ดูชีตปัญหา "
-                     f"(the totals include data with {c.errors_counted} errors — see the ปัญหา sheet)")
+        notes.append(f"รวมข้อมูลที่ยังมีข้อผิดพลาด {c.errors_counted} รายการ — ดูชีตปัญหา")
     if c.exclude_errors:
         held = [d.code for d in c.districts if d.status == "errors"]
         listed = ", ".join(held) or "-"
-        notes.append(f"ใช้ --exclude-errors: ไม่รวมอำเภอที่มีข้อผิดพลาด {listed} "
-                     f"(--exclude-errors: districts with errors left out of the totals: {listed})")
+        notes.append(f"ไม่รวมอำเภอที่มีข้อผิดพลาดในยอดรวม (ตามที่สั่งให้ตัดออก): {listed}")
     return "; ".join(notes)
 
 
 def targets(c: Consolidation) -> dict[str, dict[str, Any]]:
     """Target rows per report title (the programme's per-province targets)."""
     t = c.criteria.programme
-    return {KSA1.title: {"district": "เป้าหมาย (target)", "programme_groups": t.groups,
+    return {KSA1.title: {"district": TARGET_LABEL, "programme_groups": t.groups,
                          "phase1": t.groups * t.members_phase1_per_group, "round1_assessed": t.groups},
-            KSA2.title: {"district": "เป้าหมาย (target)", "sf_total": t.groups * t.members_phase1_per_group,
+            KSA2.title: {"district": TARGET_LABEL, "sf_total": t.groups * t.members_phase1_per_group,
                          "ifpp_total": t.groups * t.members_phase1_per_group},
-            KSA4.title: {"district": "เป้าหมาย (target)", "evaluated": t.groups * t.members_seminar_per_group,
+            KSA4.title: {"district": TARGET_LABEL, "evaluated": t.groups * t.members_seminar_per_group,
                          "centres": t.model_groups}}

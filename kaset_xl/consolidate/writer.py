@@ -1,44 +1,45 @@
-"""Write the provincial workbook with XlsxWriter (TH SarabunPSK 16, A4 landscape, headers repeated).
+"""Write the provincial workbook: the provincial template (``templates/provincial.xlsx``, or a
+province's own copy given with ``--templates DIR``) filled with openpyxl through its defined names
+(see :mod:`kaset_xl.consolidate.forms`).  The template's styles, widths, page setup, headers and
+footers stay as the province made them; the marked row of each table is repeated per data row.
 
-Text from the districts is always written as text (``write_string``; ``strings_to_formulas`` off),
-so a cell typed "=HYPERLINK(...)" in a district file stays inert.  The file is written to a
-temporary name and renamed only when whole (:func:`kaset_xl.fileio.atomic_output`).
+Charts are drawn at fill time with openpyxl at the template's ``<TABLE>_CHART`` cell: a chart's data
+ranges must follow the rows filled in, and openpyxl does not keep a template's own charts faithfully
+(it re-writes only what it models), so the chart belongs to the code and its place to the template.
+
+Text from the districts is always written as text (:func:`kaset_xl.textcell.write`), so a cell typed
+"=HYPERLINK(...)" in a district file stays inert.  The file is written to a temporary name and
+renamed only when whole (:func:`kaset_xl.fileio.atomic_output`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import Counter
+import re
+from copy import copy
+from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from kaset_xl.consolidate.core import Consolidation
-from kaset_xl.consolidate.reports import BUDGET, KSA2, KSA3, REPORTS, Report, report_rows, targets, totals_note
-from kaset_xl.fileio import atomic_output, scratch_folder
+from kaset_xl.consolidate.forms import CHARTS, FONT_NAME, FONT_SIZE, FORMS, TEMPLATE_FILE, Form, required_names
+from kaset_xl.consolidate.reports import REPORTS, Report, report_rows, targets, totals_note
+from kaset_xl.fileio import atomic_output
+from kaset_xl.issues import KasetError
 from kaset_xl.textcell import write
 from kaset_xl.workbook.package import core_properties
 
-__all__ = ["write_provincial_workbook", "is_provincial_workbook", "SHEETS", "FONT_NAME", "FONT_SIZE"]
+__all__ = ["write_provincial_workbook", "is_provincial_workbook", "SHEETS", "FONT_NAME", "FONT_SIZE",
+           "template_path", "open_template"]
 
-FONT_NAME = "TH SarabunPSK"
-FONT_SIZE = 16
-HEADER_FILL = "#E2EFDA"
 SHEETS = tuple(dict.fromkeys(r.sheet for r in REPORTS))
-LEVEL_TABLE = "ระดับ 3ก ก่อนและหลัง (จำนวนกลุ่ม)"
+NONE_TH = "— ไม่มีรายการ —"
+_MARK = re.compile(r"\{(\w+)\}")
 
 
 TITLE = "รายงานรวมระดับจังหวัด"
 AUTHOR = "kaset-xl"
 STAMP = dt.datetime(2000, 1, 1)  # created and modified: two runs give the same file metadata
-
-
-def _book(path: str | os.PathLike[str], scratch: str) -> xlsxwriter.Workbook:
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "strings_to_numbers": False, "tmpdir": scratch})
-    wb.set_properties({"title": TITLE, "author": AUTHOR, "created": STAMP})
-    return wb
 
 
 def is_provincial_workbook(path: str | os.PathLike[str]) -> bool:
@@ -51,171 +52,368 @@ def is_provincial_workbook(path: str | os.PathLike[str]) -> bool:
             and found.get("modified") == f"{STAMP:%Y-%m-%dT%H:%M:%SZ}")
 
 
-class _Formats:
-    def __init__(self, wb: xlsxwriter.Workbook) -> None:
-        base = {"font_name": FONT_NAME, "font_size": FONT_SIZE, "valign": "top"}
-        self.text = wb.add_format(base)
-        self.title = wb.add_format({**base, "bold": True, "font_size": FONT_SIZE + 2})
-        self.note = wb.add_format({**base, "italic": True, "font_color": "#595959"})
-        self.header = wb.add_format({**base, "bold": True, "text_wrap": True, "border": 1, "bg_color": HEADER_FILL,
-                                     "align": "center", "valign": "vcenter"})
-        self.bold = wb.add_format({**base, "bold": True, "top": 1})
-        self._num: dict[tuple[str, bool], Any] = {}
-        self._wb, self._base = wb, base
+def template_path(templates: str | os.PathLike[str] | None = None) -> Path:
+    """The provincial template: ``templates/provincial.xlsx`` of ``--templates DIR``, else the shipped one."""
+    if templates is None:
+        import importlib.resources
 
-    def num(self, fmt: str, bold: bool = False) -> Any:
-        key = (fmt, bold)
-        if key not in self._num:
-            self._num[key] = self._wb.add_format({**self._base, "num_format": fmt, "bold": bold,
-                                                  **({"top": 1} if bold else {})})
-        return self._num[key]
+        return Path(str(importlib.resources.files("kaset_xl.templates") / TEMPLATE_FILE))
+    path = Path(templates) / TEMPLATE_FILE
+    if not path.is_file():
+        raise KasetError("TEMPLATE_NOT_FOUND", file=str(path), name=TEMPLATE_FILE)
+    return path
 
 
-def _write(ws: Any, row: int, col: int, value: Any, fmt_text: Any, num_format: str | None, f: _Formats,
-           bold: bool = False) -> None:
+def _names(wb: Any) -> dict[str, tuple[str, str]]:
+    """Every defined name of the workbook (workbook or sheet scope) → (sheet, range)."""
+    found: dict[str, tuple[str, str]] = {}
+    scopes = [wb.defined_names, *(ws.defined_names for ws in wb.worksheets)]
+    for scope in scopes:
+        for name, dn in scope.items():
+            try:
+                dest = list(dn.destinations)
+            except Exception:  # noqa: BLE001 - a name that is a formula, not a place
+                continue
+            if len(dest) == 1 and dest[0][0] in wb.sheetnames:
+                found.setdefault(name.upper(), dest[0])
+    return found
+
+
+def open_template(templates: str | os.PathLike[str] | None = None) -> Any:
+    """The provincial template as an openpyxl workbook, checked: every required name present (else
+    TEMPLATE_NAME_MISSING naming it: nothing is written)."""
+    import zipfile
+
+    import openpyxl
+
+    path = template_path(templates)
+    try:
+        wb = openpyxl.load_workbook(path)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise KasetError("TEMPLATE_UNREADABLE", file=str(path), reason=type(exc).__name__) from None
+    names = _names(wb)
+    for name in required_names():
+        if name.upper() not in names:
+            raise KasetError("TEMPLATE_NAME_MISSING", file=str(path), name=name)
+    return wb
+
+
+# ------------------------------------------------------------------------------------------- filling
+
+
+def _bounds(wb: Any, name: str) -> tuple[Any, int, int, int, int] | None:
+    """(sheet, first row, first col, last row, last col) of a defined name, or None."""
+    from openpyxl.utils.cell import range_boundaries
+
+    place = _names(wb).get(name.upper())
+    if place is None:
+        return None
+    c0, r0, c1, r1 = range_boundaries(place[1].replace("$", ""))
+    if None in (c0, r0, c1, r1):  # a whole row or column: not a place to fill
+        return None
+    return wb[place[0]], int(r0 or 0), int(c0 or 0), int(r1 or 0), int(c1 or 0)
+
+
+def _set_name(wb: Any, name: str, ws: Any, r0: int, c0: int, r1: int, c1: int) -> None:
+    from openpyxl.utils.cell import absolute_coordinate, get_column_letter, quote_sheetname
+
+    ref = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"
+    text = f"{quote_sheetname(ws.title)}!{absolute_coordinate(ref)}"
+    for scope in (wb.defined_names, *(s.defined_names for s in wb.worksheets)):
+        for key, dn in scope.items():
+            if key.upper() == name.upper():
+                dn.attr_text = text
+                return
+
+
+def _open_rows(wb: Any, ws: Any, r: int, extra: int) -> None:
+    """Make room for ``extra`` more rows below row ``r``, each a copy of row ``r`` (styles, height,
+    merges); what lies below moves down with its merges, heights and defined names."""
+    heights = {i: d.height for i, d in list(ws.row_dimensions.items()) if i > r and d.height is not None}
+    ws.insert_rows(r + 1, extra)
+    for mr in list(ws.merged_cells.ranges):
+        if mr.min_row > r:
+            mr.shift(0, extra)
+    for i in heights:
+        ws.row_dimensions[i].height = None
+    for i, h in heights.items():
+        ws.row_dimensions[i + extra].height = h
+    _shift_names(wb, ws, r, extra)
+    row_merges = [mr for mr in ws.merged_cells.ranges if mr.min_row == mr.max_row == r]
+    for i in range(1, extra + 1):
+        for col in range(1, ws.max_column + 1):
+            src = ws.cell(r, col)
+            if src.has_style:
+                ws.cell(r + i, col)._style = copy(src._style)
+        for mr in row_merges:
+            ws.merge_cells(start_row=r + i, start_column=mr.min_col, end_row=r + i, end_column=mr.max_col)
+        ws.row_dimensions[r + i].height = ws.row_dimensions[r].height
+
+
+def _shift_names(wb: Any, ws: Any, r: int, extra: int) -> None:
+    """Defined names of ``ws`` below row ``r`` move down ``extra`` rows; a name over row ``r`` grows."""
+    from openpyxl.utils.cell import absolute_coordinate, get_column_letter, quote_sheetname, range_boundaries
+
+    for scope in (wb.defined_names, *(s.defined_names for s in wb.worksheets)):
+        for dn in scope.values():
+            try:
+                dest = list(dn.destinations)
+            except Exception:  # noqa: BLE001
+                continue
+            if len(dest) != 1 or dest[0][0] != ws.title:
+                continue
+            b = range_boundaries(dest[0][1].replace("$", ""))
+            if None in b:
+                continue
+            c0, r0, c1, r1 = (int(v or 0) for v in b)
+            if r0 > r:
+                r0, r1 = r0 + extra, r1 + extra
+            elif r1 >= r:  # a name over the marked row (a print area): it grows
+                r1 += extra
+            else:
+                continue
+            ref = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"
+            dn.attr_text = f"{quote_sheetname(ws.title)}!{absolute_coordinate(ref)}"
+
+
+def _put(cell: Any, value: Any) -> None:
+    """One value into a cell, its style kept: text as text, Booleans in Thai, dates as dates."""
     if value is None or value == "":
-        return
-    if isinstance(value, bool):
-        ws.write_string(row, col, "ใช่" if value else "ไม่", fmt_text)
-    elif isinstance(value, (dt.date, dt.datetime)):
-        ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day)
-                          if not isinstance(value, dt.datetime) else value, f.num(num_format or "yyyy-mm-dd", bold))
+        cell.value = None
+    elif isinstance(value, bool):
+        write(cell, "ใช่" if value else "ไม่")
+    elif isinstance(value, dt.datetime):
+        cell.value = value
+    elif isinstance(value, dt.date):
+        cell.value = dt.datetime(value.year, value.month, value.day)
     elif isinstance(value, (int, float)):
-        ws.write_number(row, col, value, f.num(num_format, bold) if num_format else fmt_text)
+        cell.value = value
     else:
-        write(ws, str(value), row=row, col=col, fmt=fmt_text)  # text from the districts stays text
+        write(cell, str(value))  # text from the districts stays text
 
 
-def _block(ws: Any, row: int, report: Report, rows: list[dict[str, Any]], f: _Formats,
-           target: dict[str, Any] | None, note: str = "") -> tuple[int, int]:
-    """Write one report block from ``row``; return (header row, next free row)."""
-    ws.write_string(row, 0, report.title, f.title)
-    row += 1
-    header_row = row
-    for c, col in enumerate(report.columns):
-        ws.write_string(row, c, col.header, f.header)
-    ws.set_row(row, 90)  # three wrapped lines of 16 pt Thai
-    row += 1
-    first = row
-    for r in rows:
-        for c, col in enumerate(report.columns):
-            _write(ws, row, c, r.get(col.key), f.text, col.num_format, f)
-        row += 1
-    if report.totals:
-        ws.write_string(row, 1, "รวมจังหวัด (total)", f.bold)
-        for c, col in enumerate(report.columns):
-            if col.num_format and col.total and col.key not in ("round1_mean",):
-                total = sum(r.get(col.key) or 0 for r in rows)
-                _write(ws, row, c, round(total, 2) if isinstance(total, float) else total, f.bold, col.num_format,
-                       f, bold=True)
-        row += 1
-        if target:
-            for c, col in enumerate(report.columns):
-                _write(ws, row, c, target.get(col.key), f.text, col.num_format, f)
-            row += 1
-        if note:  # what the totals include (errors) or leave out (--exclude-errors)
-            ws.write_string(row, 0, note, f.note)
-            row += 1
-    if not rows and not report.totals:
-        ws.write_string(row, 0, "— ไม่มีรายการ (none) —", f.note)
-        row += 1
-    del first
-    return header_row, row + 1
+def _fill_cell(cell: Any, values: dict[str, Any]) -> None:
+    """Replace a cell's markers: a cell that is one marker takes the value itself, markers inside a
+    text are replaced by the values as text."""
+    text = cell.value
+    if not isinstance(text, str) or "{" not in text:
+        return
+    whole = _MARK.fullmatch(text.strip())
+    if whole:
+        _put(cell, values.get(whole.group(1)))
+        return
+    write(cell, _MARK.sub(lambda m: "" if values.get(m.group(1)) is None else str(values.get(m.group(1))), text))
 
 
-def _level_chart(wb: xlsxwriter.Workbook, ws: Any, row: int, c: Consolidation, f: _Formats,
-                 ksa3_rows: list[dict[str, Any]]) -> int:
-    levels = c.criteria.assessment.level_names
-    before = Counter(r.get("round1_level") for r in ksa3_rows)
-    after = Counter(r.get("round2_level") for r in ksa3_rows)
-    ws.write_string(row, 0, LEVEL_TABLE, f.title)
-    row += 1
-    ws.write_string(row, 0, "ระดับ", f.header)
-    ws.write_string(row, 1, "ครั้งที่ 1", f.header)
-    ws.write_string(row, 2, "ครั้งที่ 2", f.header)
-    first = row + 1
-    for level in levels:
-        row += 1
-        ws.write_string(row, 0, level, f.text)
-        ws.write_number(row, 1, before[level], f.num("0"))
-        ws.write_number(row, 2, after[level], f.num("0"))
-    last = row
-    chart = wb.add_chart({"type": "column"})
-    name = ws.get_name()
-    for col, label in ((1, "ครั้งที่ 1 (round 1)"), (2, "ครั้งที่ 2 (round 2)")):
-        chart.add_series({"name": label, "categories": [name, first, 0, last, 0],
-                          "values": [name, first, col, last, col]})
-    chart.set_title({"name": "ระดับ 3ก ก่อนและหลัง", "name_font": {"name": FONT_NAME, "size": 16}})
-    chart.set_x_axis({"num_font": {"name": FONT_NAME, "size": 14}})
-    chart.set_y_axis({"name": "กลุ่ม", "major_unit": 1, "num_font": {"name": FONT_NAME, "size": 14}})
-    chart.set_legend({"position": "bottom", "font": {"name": FONT_NAME, "size": 14}})
-    ws.insert_chart(row + 2, 0, chart, {"x_scale": 1.3, "y_scale": 1.2})
-    return row + 22
+def _markers(ws: Any, r: int, c0: int, c1: int) -> dict[int, str]:
+    """Column → the marker text of row ``r`` (cells that are not merged placeholders)."""
+    from openpyxl.cell.cell import MergedCell
+
+    return {c: ws.cell(r, c).value for c in range(c0, c1 + 1)
+            if not isinstance(ws.cell(r, c), MergedCell) and isinstance(ws.cell(r, c).value, str)}
 
 
-def _chart(wb: xlsxwriter.Workbook, ws: Any, row: int, kind: str, title: str,
-           series: list[tuple[str | None, list[Any], list[Any]]]) -> int:
-    chart = wb.add_chart({"type": kind})
-    for label, categories, values in series:
-        spec: dict[str, Any] = {"categories": categories, "values": values}
-        if label:
-            spec["name"] = label
-        if kind == "pie":
-            spec["data_labels"] = {"value": True, "font": {"name": FONT_NAME, "size": 14}}
-        chart.add_series(spec)
-    chart.set_title({"name": title, "name_font": {"name": FONT_NAME, "size": 16}})
-    chart.set_legend({"position": "bottom" if kind != "bar" else "none", "font": {"name": FONT_NAME, "size": 14}})
-    if kind != "pie":
-        chart.set_x_axis({"num_font": {"name": FONT_NAME, "size": 14}})
-        chart.set_y_axis({"num_font": {"name": FONT_NAME, "size": 14}})
-    ws.insert_chart(row, 0, chart, {"x_scale": 1.3, "y_scale": 1.2})
-    return row + 20
+def _widths(ws: Any) -> Any:
+    from openpyxl.utils import get_column_letter
+
+    def width(c0: int, c1: int) -> float:
+        return sum((ws.column_dimensions[get_column_letter(c)].width or 8.43) if
+                   get_column_letter(c) in ws.column_dimensions else 8.43 for c in range(c0, c1 + 1))
+    return width
 
 
-def write_provincial_workbook(c: Consolidation, path: str | os.PathLike[str], *, full_ids: bool = False) -> None:
+def _fit_height(ws: Any, r: int, c0: int, c1: int) -> None:
+    """A data row tall enough for its wrapped texts (Excel does not fit row heights on open)."""
+    from kaset_xl.consolidate.forms import ROW_HEIGHT, _lines
+
+    width = _widths(ws)
+    spans = {mr.min_col: mr.max_col for mr in ws.merged_cells.ranges if mr.min_row == r}
+    lines = 1
+    for c in range(c0, c1 + 1):
+        v = ws.cell(r, c).value
+        if isinstance(v, str) and v:
+            lines = max(lines, _lines(v, width(c, spans.get(c, c))))
+    base = ws.row_dimensions[r].height or ROW_HEIGHT
+    if lines > 1:
+        ws.row_dimensions[r].height = max(base, ROW_HEIGHT * lines + 4)
+
+
+def _total_row(t: Report, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for col in t.columns:
+        if col.num_format and col.total and col.key != "round1_mean":
+            total = sum(r.get(col.key) or 0 for r in rows)
+            out[col.key] = round(total, 2) if isinstance(total, float) else total
+    return out
+
+
+def _fill_table(wb: Any, t: Report, rows: list[dict[str, Any]], aim: dict[str, Any] | None, note: str) -> None:
+    place = _bounds(wb, f"{t.key}_ROW")
+    assert place is not None  # checked when the template was opened
+    ws, r, c0, _r1, c1 = place
+    marks = _markers(ws, r, c0, c1)
+    n = len(rows)
+    if n > 1:
+        _open_rows(wb, ws, r, n - 1)
+    for i, record in enumerate(rows):
+        for c, text in marks.items():
+            cell = ws.cell(r + i, c)
+            cell.value = text
+            _fill_cell(cell, record)
+        _fit_height(ws, r + i, c0, c1)
+    if not rows:
+        for c in marks:
+            ws.cell(r, c).value = None
+        write(ws.cell(r, c0), NONE_TH)
+    _set_name(wb, f"{t.key}_ROW", ws, r, c0, r + max(n, 1) - 1, c1)
+    for kind, values in (("TOTAL", _total_row(t, rows) if t.totals else {}), ("TARGET", aim or {})):
+        spot = _bounds(wb, f"{t.key}_{kind}")
+        if spot is not None:
+            sws, sr, sc0, _sr1, sc1 = spot
+            for c in range(sc0, sc1 + 1):
+                _fill_cell(sws.cell(sr, c), values)
+    spot = _bounds(wb, f"{t.key}_NOTE")
+    if spot is not None:
+        _fill_cell(spot[0].cell(spot[1], spot[2]), {"note": note})
+
+
+def _rich(size: int, bold: bool = False) -> Any:
+    from openpyxl.chart.text import RichText
+    from openpyxl.drawing.text import CharacterProperties, Font, Paragraph, ParagraphProperties
+
+    props = CharacterProperties(sz=size * 100, b=bold, latin=Font(typeface=FONT_NAME), cs=Font(typeface=FONT_NAME))
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
+
+
+def _title(text: str) -> Any:
+    from openpyxl.chart.text import RichText, Text
+    from openpyxl.chart.title import Title
+    from openpyxl.drawing.text import CharacterProperties, Font, Paragraph, ParagraphProperties, RegularTextRun
+
+    props = CharacterProperties(sz=FONT_SIZE * 100, b=True, latin=Font(typeface=FONT_NAME),
+                                cs=Font(typeface=FONT_NAME))
+    para = Paragraph(pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=text)])
+    return Title(tx=Text(rich=RichText(p=[para])), overlay=False)
+
+
+def _chart(wb: Any, t: Report, rows: list[dict[str, Any]], columns: dict[str, int]) -> None:
+    from openpyxl.chart import BarChart, PieChart, Reference
+    from openpyxl.chart.label import DataLabelList
+
+    anchor = _bounds(wb, f"{t.key}_CHART")
+    data = _bounds(wb, f"{t.key}_ROW")
+    if anchor is None or data is None or not rows:
+        return
+    ws, r0, _c0, r1, _c1 = data
+    kind, title = CHARTS[t.key]
+    chart: Any
+    if kind == "pie":
+        total = _bounds(wb, f"{t.key}_TOTAL")
+        keys = ("sf_model", "sf_existing", "sf_developing")
+        if total is None or any(k not in columns for k in keys):
+            return
+        cols = [columns[k] for k in keys]
+        chart = PieChart()
+        chart.add_data(Reference(ws, min_col=min(cols), max_col=max(cols), min_row=total[1]), from_rows=True,
+                       titles_from_data=False)
+        chart.set_categories(Reference(ws, min_col=min(cols), max_col=max(cols), min_row=r0 - 1))
+        labels = DataLabelList()
+        labels.showVal = True
+        labels.showSerName = labels.showCatName = labels.showPercent = labels.showLegendKey = False
+        labels.txPr = _rich(FONT_SIZE)
+        chart.series[0].dLbls = labels
+    else:
+        label_key, value_keys = ("level", ("round1", "round2")) if t.key == "LEVELS" else ("activity", ("used",))
+        if label_key not in columns or any(k not in columns for k in value_keys):
+            return
+        chart = BarChart()
+        chart.type = "col" if kind == "column" else "bar"
+        for k in value_keys:
+            chart.add_data(Reference(ws, min_col=columns[k], min_row=r0 - 1, max_row=r1), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=columns[label_key], min_row=r0, max_row=r1))
+        for axis in (chart.x_axis, chart.y_axis):
+            axis.delete = False
+            axis.txPr = _rich(FONT_SIZE)
+        chart.y_axis.number_format = "#,##0"
+        if chart.y_axis.numFmt is not None:
+            chart.y_axis.numFmt.sourceLinked = False
+        chart.y_axis.majorUnit = 1 if t.key == "LEVELS" else None
+        if kind == "bar":
+            chart.legend = None
+    chart.title = _title(title)
+    if chart.legend is not None:
+        chart.legend.position = "b"
+        chart.legend.txPr = _rich(FONT_SIZE)
+    chart.width, chart.height = 22.0, 11.0  # cm: with its table on one landscape page
+    from openpyxl.utils import get_column_letter
+
+    ws_anchor = anchor[0]
+    ws_anchor.add_chart(chart, f"{get_column_letter(anchor[2])}{anchor[1]}")
+
+
+def _fill_form(wb: Any, form: Form, c: Consolidation, rows: dict[str, list[dict[str, Any]]],
+               aims: dict[str, dict[str, Any]], note: str) -> None:
+    place = f"จังหวัด{c.province_th} ปีงบประมาณ พ.ศ. {c.fiscal_year}"
+    source = "คำนวณใหม่จากข้อมูลที่กรอกในแบบฟอร์มของอำเภอ"
+    if c.criteria.provisional:
+        source += " — ใช้เกณฑ์ชั่วคราว"
+    for name, values in ((f"{form.key}_PLACE", {"place": place}), (f"{form.key}_NOTE", {"source_note": source})):
+        spot = _bounds(wb, name)
+        if spot is not None:
+            _fill_cell(spot[0].cell(spot[1], spot[2]), values)
+    columns: dict[str, dict[str, int]] = {}
+    for t in form.tables:  # the columns of each table, by its markers (before any row moves)
+        spot = _bounds(wb, f"{t.key}_ROW")
+        assert spot is not None
+        columns[t.key] = {m.group(1): col for col, text in _markers(spot[0], spot[1], spot[2], spot[4]).items()
+                          if (m := _MARK.fullmatch(text.strip()))}
+    for t in reversed(form.tables):  # bottom up: a table's rows move only what lies below it
+        _fill_table(wb, t, rows[t.title], aims.get(t.title), note if t.totals else "")
+    for t in form.tables:
+        if t.key in CHARTS:
+            _chart(wb, t, rows[t.title], columns[t.key])
+        for name in (f"{t.key}_PAGE", f"{t.key}_CHARTPAGE"):  # a new page (so a chart is never split)
+            spot = _bounds(wb, name)
+            if spot is not None and spot[1] > 1:
+                from openpyxl.worksheet.pagebreak import Break
+
+                spot[0].row_breaks.append(Break(id=spot[1] - 1))
+
+
+def write_provincial_workbook(c: Consolidation, path: str | os.PathLike[str], *, full_ids: bool = False,
+                              templates: str | os.PathLike[str] | None = None) -> None:
+    """Fill the provincial template (the shipped one, or ``templates/provincial.xlsx`` of a province's
+    folder) with the consolidation and write it to ``path`` atomically."""
+    wb = open_template(templates)
     rows = report_rows(c, full_ids=full_ids)
     aims = targets(c)
-    under_totals = totals_note(c)
-    with atomic_output(path) as tmp, scratch_folder() as scratch:
-        wb = _book(tmp, str(scratch))
-        f = _Formats(wb)
-        for sheet in SHEETS:
-            ws = wb.add_worksheet(sheet)
-            ws.set_landscape()
-            ws.set_paper(9)  # A4
-            ws.fit_to_pages(1, 0)
-            ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-            ws.set_default_row(24)
-            ws.write_string(0, 0, f"จังหวัด{c.province_th} ({c.province_code}) ปีงบประมาณ {c.fiscal_year} — "
-                                  f"{c.province_en}, FY{c.fiscal_year}", f.title)
-            note = "คำนวณใหม่จากข้อมูลที่กรอกในแบบฟอร์มอำเภอ (recomputed from the district entries)"
-            if c.criteria.provisional:
-                note += " — เกณฑ์ชั่วคราว (provisional criteria)"
-            ws.write_string(1, 0, note, f.note)
-            row = 3
-            widths: dict[int, float] = {}
-            header_rows = []
-            for report in (r for r in REPORTS if r.sheet == sheet):
-                hr, row = _block(ws, row, report, rows[report.title], f, aims.get(report.title), under_totals)
-                header_rows.append(hr)
-                for i, col in enumerate(report.columns):
-                    widths[i] = max(widths.get(i, 0), col.width)
-                if report is KSA3:
-                    row = _level_chart(wb, ws, row, c, f, rows[report.title])
-                elif report is KSA2 and rows[report.title]:
-                    total_row = hr + 1 + len(rows[report.title])  # the province's total row
-                    keys = [col.key for col in report.columns]
-                    first, last = keys.index("sf_model"), keys.index("sf_developing")
-                    row = _chart(wb, ws, row, "pie", "Smart Farmer (ระดับจังหวัด)",
-                                 [(None, [ws.get_name(), hr, first, hr, last],
-                                   [ws.get_name(), total_row, first, total_row, last])])
-                elif report is BUDGET:
-                    n = len(rows[report.title])
-                    name = ws.get_name()
-                    row = _chart(wb, ws, row, "bar", "งบประมาณรายกิจกรรม (บาท)",
-                                 [("ใช้จ่าย (used)", [name, hr + 1, 0, hr + n, 0], [name, hr + 1, 2, hr + n, 2])])
-            for i, w in widths.items():
-                ws.set_column(i, i, w)
-            ws.repeat_rows(header_rows[0])
-            ws.freeze_panes(header_rows[0] + 1, 0)
-        wb.close()
+    note = totals_note(c)
+    for form in FORMS:
+        _fill_form(wb, form, c, rows, aims, note)
+    props = wb.properties
+    props.title, props.creator, props.lastModifiedBy = TITLE, AUTHOR, AUTHOR
+    props.created = props.modified = STAMP
+    with atomic_output(path) as tmp:
+        _save(wb, tmp)
+
+
+def _save(wb: Any, path: Path) -> None:
+    """openpyxl's save without its "modified now" stamp and with fixed zip entry times: the fixed stamp
+    marks a workbook this module wrote and nobody saved since (:func:`is_provincial_workbook`), and two
+    runs over the same inputs give the same bytes."""
+    from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    class _SameTimes(ZipFile):
+        def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+            if not isinstance(zinfo_or_arcname, ZipInfo):
+                zinfo_or_arcname = ZipInfo(zinfo_or_arcname, date_time=(1980, 1, 1, 0, 0, 0))
+                zinfo_or_arcname.compress_type = self.compression
+            super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+        def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+            with open(filename, "rb") as f:  # a sheet openpyxl wrote to a scratch file first
+                self.writestr(arcname or os.path.basename(filename), f.read())
+
+    ExcelWriter(wb, _SameTimes(path, "w", ZIP_DEFLATED, allowZip64=True)).save()

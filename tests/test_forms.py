@@ -1,0 +1,207 @@
+"""The provincial forms as Excel templates (templates/provincial.xlsx) and their print.
+
+- the shipped template is what scripts/make_templates.py makes, and has every defined name the filler needs;
+- ``--templates DIR``: a province's restyled copy is used (its wording, fonts, widths kept, the values filled);
+  a copy without a required name is refused (TEMPLATE_NAME_MISSING, exit 2, nothing written);
+- printed through LibreOffice, every page's Thai text is at least 11 pt and every page says "หน้า x / y".
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner, Result
+
+from kaset_xl.certificate import CERT_TEMPLATE, build_certificate_template
+from kaset_xl.cli import cli
+from kaset_xl.consolidate.forms import FORMS, TEMPLATE_FILE, build_provincial_template, required_names
+from support import require_tool
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "templates" / TEMPLATE_FILE
+MIN_PT = 11.0
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.mark.parametrize("name, build", [(TEMPLATE_FILE, build_provincial_template),
+                                         (CERT_TEMPLATE, build_certificate_template)])
+def test_the_shipped_templates_are_what_the_script_makes(tmp_path: Path, name: str, build: Any) -> None:
+    made = tmp_path / name
+    build(made)
+    assert made.read_bytes() == (ROOT / "templates" / name).read_bytes(), "run python scripts/make_templates.py"
+
+
+def test_the_template_is_package_data_with_every_required_name() -> None:
+    shipped = importlib.resources.files("kaset_xl.templates") / TEMPLATE_FILE
+    wb = openpyxl.load_workbook(str(shipped))
+    assert wb.sheetnames == [f.sheet for f in FORMS]
+    assert set(required_names()) <= set(wb.defined_names)
+    # the marked rows hold {key} markers, the place of the province and year one too
+    ksa1 = wb["กสอ.1"]
+    (sheet, ref), = wb.defined_names["KSA1_ROW"].destinations
+    assert sheet == "กสอ.1"
+    marks = [c.value for c in ksa1[ref.replace("$", "")][0]]
+    assert marks[:2] == ["{district_code}", "{district}"] and "{members}" in marks
+
+
+def _restyled(folder: Path) -> Path:
+    """A province's copy: a reworded header, another font in the marked row, a wider column, a new title."""
+    folder.mkdir()
+    copy = folder / TEMPLATE_FILE
+    wb = openpyxl.load_workbook(SHIPPED)
+    ws = wb["กสอ.1"]
+    (_, ref), = wb.defined_names["KSA1_ROW"].destinations
+    row = ws[ref.replace("$", "")][0]
+    header = ws.cell(row[0].row - 1, 2)
+    assert header.value == "อำเภอ"
+    header.value = "ชื่ออำเภอ"
+    for cell in row:
+        cell.font = openpyxl.styles.Font(name="TH Sarabun New", size=15, color="1F3864")
+    ws.column_dimensions["B"].width = 21.5
+    ws["A1"] = "แบบรายงาน กสอ.1 ของจังหวัด (ฉบับปรับปรุง)"
+    wb.save(copy)
+    return copy
+
+
+def test_templates_option_uses_the_provinces_copy(samples: Path, tmp_path: Path) -> None:
+    _restyled(tmp_path / "mine")
+    out = tmp_path / "prov.xlsx"
+    result = run("consolidate", str(samples), "-o", str(out), "--templates", str(tmp_path / "mine"))
+    assert result.exit_code == 1, result.output  # written; districts missing
+    wb = openpyxl.load_workbook(out)
+    ws = wb["กสอ.1"]
+    assert ws["A1"].value == "แบบรายงาน กสอ.1 ของจังหวัด (ฉบับปรับปรุง)"
+    assert ws.column_dimensions["B"].width == 21.5
+    header = next(r for r in ws.iter_rows() if r[1].value == "ชื่ออำเภอ")
+    rows = [r for r in ws.iter_rows(min_row=header[0].row + 1) if str(r[0].value or "").isdigit()]
+    assert [r[0].value for r in rows] == ["5801", "5803", "5804", "5807"]
+    assert all(r[1].font.name == "TH Sarabun New" and r[1].font.sz == 15 for r in rows)  # every filled row
+    assert "{" not in " ".join(str(c.value) for r in ws.iter_rows() for c in r if c.value is not None)
+    # demo takes the same option
+    demo_out = tmp_path / "demo.xlsx"
+    assert run("demo", "-o", str(demo_out), "--templates", str(tmp_path / "mine")).exit_code == 1
+    assert openpyxl.load_workbook(demo_out)["กสอ.1"]["A1"].value.endswith("(ฉบับปรับปรุง)")
+
+
+@pytest.mark.parametrize("command", ["consolidate", "demo"])
+def test_a_template_without_a_required_name_is_refused(samples: Path, tmp_path: Path, command: str) -> None:
+    copy = _restyled(tmp_path / "mine")
+    wb = openpyxl.load_workbook(copy)
+    del wb.defined_names["KSA4B_ROW"]
+    wb.save(copy)
+    out = tmp_path / "out" / "prov.xlsx"
+    out.parent.mkdir()
+    args = [str(samples)] if command == "consolidate" else ["-i", str(samples)]
+    result = run(command, *args, "-o", str(out), "--templates", str(tmp_path / "mine"))
+    assert result.exit_code == 2, result.output
+    assert "[TEMPLATE_NAME_MISSING]" in result.output and "KSA4B_ROW" in result.output
+    assert list(out.parent.iterdir()) == []
+
+
+def test_a_templates_folder_without_the_template_is_refused(samples: Path, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    out = tmp_path / "prov.xlsx"
+    result = run("consolidate", str(samples), "-o", str(out), "--templates", str(tmp_path / "empty"))
+    assert result.exit_code == 2 and "[TEMPLATE_NOT_FOUND]" in result.output and TEMPLATE_FILE in result.output
+    assert not out.exists()
+
+
+def test_a_table_without_rows_and_the_charts(samples: Path, tmp_path: Path) -> None:
+    out = tmp_path / "prov.xlsx"
+    assert run("consolidate", str(samples), "-o", str(out)).exit_code == 1
+    wb = openpyxl.load_workbook(out)
+    assert any(c.value == "— ไม่มีรายการ —" for r in wb["บุคคลซ้ำ"].iter_rows() for c in r)
+    charts = {name: len(wb[name]._charts) for name in ("กสอ.2", "กสอ.3", "กสอ.4")}
+    assert charts == {"กสอ.2": 1, "กสอ.3": 1, "กสอ.4": 1}
+    bar = wb["กสอ.4"]._charts[0]
+    assert bar.y_axis.number_format.formatCode == "#,##0"  # thousands separators on the money axis
+
+
+# ------------------------------------------------------------------------------------------------ print
+
+_WORD = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
+_THAI = re.compile("[\u0e00-\u0e7f]")
+
+
+def _pages(pdf: Path) -> list[list[tuple[float, str]]]:
+    """Per page: (height, text) of every word (pdftotext -bbox)."""
+    html = subprocess.run([require_tool("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [[(float(y1) - float(y0), w) for y0, y1, w in _WORD.findall(page)] for page in html.split("<page ")[1:]]
+
+
+def test_the_provincial_workbook_prints_readable_with_page_numbers(
+        samples: Path, tmp_path: Path, lo_convert: Callable[[Path, str, Path], Path]) -> None:
+    import xlsxwriter
+
+    out = tmp_path / "prov.xlsx"
+    assert run("consolidate", str(samples), "-o", str(out)).exit_code == 1
+    # a 16 pt line at 100 %: how tall LibreOffice's PDF makes a word per point of font size
+    ruler = tmp_path / "ruler.xlsx"
+    book = xlsxwriter.Workbook(str(ruler))
+    book.add_worksheet().write(0, 0, "ทดสอบ กลุ่ม", book.add_format({"font_name": "TH SarabunPSK", "font_size": 16}))
+    book.close()
+    pdfs = tmp_path / "pdf"
+    per_pt = min(h for h, _w in _pages(lo_convert(ruler, "pdf", pdfs))[0]) / 16
+    pages = _pages(lo_convert(out, "pdf", pdfs))
+    assert len(pages) >= len(FORMS)
+    small: list[Any] = []
+    for i, words in enumerate(pages, start=1):
+        thai = [(round(h / per_pt, 1), w) for h, w in words if _THAI.search(w)]
+        assert thai, f"page {i} has no Thai text"
+        small += [(i, size, w) for size, w in thai if size < MIN_PT - 0.05]
+        text = "".join(w for _h, w in words)
+        assert f"หน้า{i}/{len(pages)}" in text, f"page {i}: no footer หน้า {i} / {len(pages)}"
+    assert small == [], small[:10]
+
+
+def test_shipped_template_copies_cleanly(tmp_path: Path) -> None:
+    """A province copies the template folder as it is; the copy is a complete --templates DIR."""
+    mine = tmp_path / "mine"
+    shutil.copytree(ROOT / "templates", mine, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    assert sorted(p.name for p in mine.iterdir()) == [CERT_TEMPLATE, TEMPLATE_FILE]
+
+
+CERTIFIED_GROUP = "กลุ่มแปรรูปกล้วยตาก"  # approved, certificate 5803/2564/01, in the sample of ปาย
+
+
+def test_certificate_from_a_provinces_template(tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    wb = openpyxl.load_workbook(ROOT / "templates" / CERT_TEMPLATE)
+    ws = wb.worksheets[0]
+    line = next(c for r in ws.iter_rows() for c in r if c.value == "ขอรับรองว่า")
+    line.value = "สำนักงานฯ ขอรับรองว่า"
+    name = next(c for r in ws.iter_rows() for c in r if c.value == "{group_name}")
+    name.font = openpyxl.styles.Font(name="TH Sarabun New", size=30, bold=True)
+    wb.save(mine / CERT_TEMPLATE)
+    out = tmp_path / "cert.xlsx"
+    sample = ROOT / "workbooks" / "5803-Pai-2564.xlsx"
+    result = run("certificate", str(sample), "-g", CERTIFIED_GROUP, "-o", str(out), "--templates", str(mine))
+    assert result.exit_code in (0, 1), result.output
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    texts = [c.value for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
+    assert "สำนักงานฯ ขอรับรองว่า" in texts and CERTIFIED_GROUP in texts
+    assert not any("{" in t for t in texts)
+    cell = next(c for r in ws.iter_rows() for c in r if c.value == CERTIFIED_GROUP)
+    assert (cell.font.name, cell.font.sz) == ("TH Sarabun New", 30)
+    assert ws.protection.sheet  # the template's protection kept
+    # a copy without its CERT_AREA name: refused, nothing written
+    wb = openpyxl.load_workbook(mine / CERT_TEMPLATE)
+    del wb.defined_names["CERT_AREA"]
+    wb.save(mine / CERT_TEMPLATE)
+    refused = tmp_path / "refused.pdf"
+    result = run("certificate", str(sample), "-g", CERTIFIED_GROUP, "-o", str(refused), "--templates", str(mine))
+    assert result.exit_code == 2 and "[TEMPLATE_NAME_MISSING]" in result.output and "CERT_AREA" in result.output
+    assert not refused.exists()
