@@ -456,6 +456,14 @@ def main() -> None:  # noqa: C901 - one report, printed in order
               f"(≤ 0.25 s; bare {_spread([b['wall'] for b in startup['bare']], 1, '{:.3f}')} s; one 60-member "
               "workbook read included)")
         print(f"  {big_name} ({len(big)} districts) through the CLI   {_spread(big_wall)} s wall   (≤ 1.0 s)")
+        cf = {k: _med(v["slope"]) for k, v in cpu_fits.items()}
+        cpu_floor = min(cf["floor_path"], cf["floor_bytes"])
+        print(f"  the same ratios in CPU time (what a shared machine cannot stretch): read stage / floor "
+              f"{cf['read_stage'] / cpu_floor:.2f}×, CLI consolidation / floor on its files "
+              f"{cf['cli'] / cf['floor_big']:.2f}×, openpyxl default / read stage "
+              f"{cf['openpyxl_default'] / cf['read_stage']:.1f}×, openpyxl read-only / read stage "
+              f"{cf['openpyxl_ro'] / cf['read_stage']:.1f}×; {big_name} CLI "
+              f"{_spread(cpu_fits['cli']['t2'])} s CPU")
         worst = 0.0
         print("\npeak memory (ru_maxrss, MB; parent + jobs × largest worker bounds what was resident at once):")
         for label, key in (("floor", floor_key), ("read stage", "read_stage"), ("CLI consolidate", "cli"),
