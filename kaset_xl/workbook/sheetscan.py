@@ -44,10 +44,10 @@ FAST_COLUMNS = 256  # IV
 # A <row> far down with no cell in it costs neither reader a cell (LibreOffice writes row 1,048,576 so).
 #
 # A far cell *without* a value costs python-calamine nothing (its grid grows only for cells with values),
-# but it still leaves the fast look: openpyxl (score, register) makes an object of every <c> and its
-# max_row/max_column reach the farthest one, so such a sheet goes to the exact scan, whose element limit
-# (``ExactScan.max_elements``) bounds what openpyxl would build.  The fast look vouches only for what it
-# can see is small.
+# but it still leaves the fast look, which is kept for the openpyxl paths (score, register): openpyxl makes
+# an object of every <c>, with or without a value, and its max_row/max_column reach the farthest one.  Such a
+# sheet goes to the exact scan, which places it exactly and bounds the number of <c> elements
+# (``ExactScan.max_elements``); the fast look vouches only for what it can see is small.
 _SMALL_REF = rb'(?:[A-Z]|[A-H][A-Z]|I[A-V])?[1-9][0-9]{0,3}"'
 _UNUSUAL_CELL = re.compile(rb'<c[\s/>](?!r="' + _SMALL_REF + rb')')
 _PREFIXED_ELEMENT = re.compile(rb':(?:c|row)[\s/>]')  # <x:c …>, <x:row …>: python-calamine reads them too
