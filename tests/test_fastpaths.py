@@ -309,3 +309,15 @@ def test_identifiers_hold_ascii_digits_only() -> None:
         _fiscal_year("256⁴")
     assert caught.value.code == "BAD_FISCAL_YEAR"
     assert _fiscal_year("๒๕๖๔") == 2564
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=12, max_size=12))
+@example("110170020350")
+@example("000000000000")
+def test_the_citizen_id_check_digit_is_python_stdnums(first12: str) -> None:
+    from stdnum.th import pin
+
+    from kaset_xl.domain.registry import _check_digit
+
+    assert _check_digit(first12) == pin.calc_check_digit(first12)

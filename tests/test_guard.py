@@ -106,11 +106,19 @@ def test_the_fast_look_takes_office_xml_and_nothing_else() -> None:
     assert fast_look(usual)
     unusual = [b'<row r="10000"><c r="A10000"/></row>', b'<row r="1"><c r="IW1"/></row>',
                b'<row r="1"><c r="AAA1"/></row>', b'<row r="1"><c r="a1"/></row>', b"<row r='1'><c r='A1'/></row>",
-               b'<row r = "1"><c r="A1"/></row>', b'<row><c r="A1"/></row>', b'<row r="1"><c/></row>',
+               b'<row r="1"><c/></row>',
                b'<row r="1"><c s="1" r="A1"/></row>', b'<x:row r="1"><x:c r="A1"/></x:row>',
                b'<row r="1"><c r="A1" t="e"><v>#N/A</v></c></row>', b"<row r=\"1\"><c r=\"A1\" t='e'/></row>",
                b'<row r="1"><c r="A&#49;"/></row>', b'<row r="01"><c r="A01"/></row>']
     assert not [u for u in unusual if fast_look(u)]
+    # a <row> written another way, or without r, whose cells all carry a small r: every reader places the
+    # cells by their own r, so the row's spelling cannot move them (the exact scan agrees)
+    for odd_row in (b'<row r = "1"><c r="A1"><v>1</v></c></row>', b'<row><c r="B2"><v>1</v></c></row>',
+                    b'<row r="2000000"><c r="C3"><v>1</v></c></row>'):
+        assert fast_look(odd_row)
+        extent = ExactScan(lambda _rows, _cols: None).feed([b"<sheetData>" + odd_row + b"</sheetData>"])
+        assert extent.rows <= 3 and extent.columns <= 3
+    assert not fast_look(b"<row r=\"1\"><c r=\"A1\" t='e\"><v>#N/A</v></c></row>")  # quotes mixed: looked at too
 
 
 def test_the_exact_scan_stops_at_the_limit_and_refuses_a_dtd() -> None:

@@ -508,13 +508,20 @@ def test_time_limit_and_bounded_queue_answer_in_thai(pai: Path, monkeypatch: pyt
 
 
 def test_district_tambons_read_from_geothai_data_agree_with_geothai() -> None:
+    from dataclasses import astuple
+
     import geothai
 
-    from kaset_xl.areas import _tambons
+    from kaset_xl.areas import _tambons, district_area
 
     for province in geothai.provinces():
         for district in geothai.districts(province.code):
-            assert _tambons(district.code) == tuple(geothai.subdistricts(district.code)), district.code
+            assert _tambons(district.code) == tuple(astuple(t) for t in geothai.subdistricts(district.code)), \
+                district.code
+    # the district and province records district_area reads from geothai's data files agree with its API
+    for d in geothai.districts("58") + geothai.districts("10"):
+        area = district_area(d.code)
+        assert tuple(area.district) == astuple(d) and tuple(area.province) == astuple(geothai.province(d.code[:2]))
 
 
 def test_serve_refuses_to_start_without_tokens_or_engine_in_thai(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import io
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -421,9 +422,16 @@ def _table(grid: Grid, table: Table, shown: str,
     plan = [(col.key, index.get(col.key, _ABSENT), parse, col.type is ColType.DATE) for col, parse in inputs]
     data_idx = [index[col.key] for col, _ in inputs if col.counts_as_data and col.key in index]
     rows: list[dict[str, Any]] = []
+    # The rows below a table's entries (formulas pre-filled to its capacity) hold calamine's "" in every data
+    # column: one C-level pick and compare skips such a row; anything else is looked at cell by cell below.
+    far = max(data_idx, default=-1) + 1
+    pick = itemgetter(*data_idx) if data_idx else None
+    nothing = pick([""] * far) if pick is not None else None
     for r in range(h + 1, len(grid)):
         line = grid[r]
         width = len(line)
+        if pick is not None and width >= far and pick(line) == nothing:
+            continue
         for i in data_idx:
             if i < width and (v := line[i]) != "" and v is not None and not _blank(v):
                 break

@@ -8,11 +8,11 @@ only knows Office's own spelling can therefore be walked around.
 
 So there are two looks:
 
-* :func:`fast_look` — for the XML Office, XlsxWriter, openpyxl and LibreOffice write: every ``<row``
-  and ``<c`` element unprefixed and starting with ``r="…"`` (double quotes, upper case) that points
-  no farther than row 9,999 and column IV, and no error value.  Such a sheet's grid is at most
-  9,999 × 256 cells, so nothing more needs to be known.  Two regular expressions and two byte
-  searches: ~0.2 ms for a district workbook's sheet.
+* :func:`fast_look` — for the XML Office, XlsxWriter, openpyxl and LibreOffice write: every ``<c``
+  element unprefixed and starting with ``r="…"`` (double quotes, upper case) that points no farther
+  than row 9,999 and column IV, no prefixed ``<x:c``/``<x:row``, and no error value.  Such a sheet's
+  grid is at most 9,999 × 256 cells, so nothing more needs to be known.  Three regular expressions,
+  each with a literal start the regex engine skips ahead to: ~0.1 ms for a district workbook's sheet.
 * :class:`ExactScan` — for anything else: the sheet is parsed with the standard library's expat (no
   namespace processing, no DTD: a DOCTYPE or entity declaration is refused) and every row and cell
   is placed as python-calamine places it, so the farthest row and column, the area and the error
@@ -36,11 +36,25 @@ __all__ = ["fast_look", "ExactScan", "TooManyElements", "SheetExtent", "col_numb
 FAST_ROWS = 9_999  # the farthest row and column a sheet that passes fast_look can reach
 FAST_COLUMNS = 256  # IV
 
-# A <c> or <row> element not followed at once by a small, upper-case, double-quoted r="…" (a cell up to
-# row 9,999 and column IV): no r, r not first, other quoting or spacing, lower case, a far reference …
+# A <c> element not followed at once by a small, upper-case, double-quoted r="…" (a cell up to row 9,999
+# and column IV): no r, r not first, other quoting or spacing, lower case, a far reference …
+#
+# Only cells are looked at, not <row> elements: python-calamine and openpyxl place a cell by its own r="…"
+# and use the row's r only for a cell without one — which this pattern already sends to the exact scan.
+# A <row> far down with no cell in it costs neither reader a cell (LibreOffice writes row 1,048,576 so).
+#
+# A far cell *without* a value costs python-calamine nothing (its grid grows only for cells with values),
+# but it still leaves the fast look, which is kept for the openpyxl paths (score, register): openpyxl makes
+# an object of every <c>, with or without a value, and its max_row/max_column reach the farthest one.  Such a
+# sheet goes to the exact scan, which places it exactly and bounds the number of <c> elements
+# (``ExactScan.max_elements``); the fast look vouches only for what it can see is small.
 _SMALL_REF = rb'(?:[A-Z]|[A-H][A-Z]|I[A-V])?[1-9][0-9]{0,3}"'
-_UNUSUAL_ELEMENT = re.compile(rb'<(?:c|row)[\s/>](?!r="' + _SMALL_REF + rb')')
+_UNUSUAL_CELL = re.compile(rb'<c[\s/>](?!r="' + _SMALL_REF + rb')')
 _PREFIXED_ELEMENT = re.compile(rb':(?:c|row)[\s/>]')  # <x:c …>, <x:row …>: python-calamine reads them too
+# t="e" (an error cell) in either quoting (or the text "e" in quotes: no harm, the exact scan looks).
+# Written to start at the letter, rare in sheet XML, rather than at a quote, which is everywhere: a byte
+# search for '"e"' costs five times as much.
+_ERROR_VALUE = re.compile(rb'e(?<=["\']e)["\']')
 
 
 @dataclass
@@ -71,9 +85,10 @@ def fast_look(buf: bytes) -> bool:
     """True when ``buf`` (a run of whole rows of a sheet) is written the usual way, reaches no farther
     than row 9,999 and column IV, and holds no error value; False sends the sheet to :class:`ExactScan`
     (which also places the error cells: sheets that hold any are rare)."""
-    if b'"e"' in buf or b"'e'" in buf:  # t="e": an error cell (or the text "e" in quotes: no harm)
-        return False
-    return _UNUSUAL_ELEMENT.search(buf) is None and _PREFIXED_ELEMENT.search(buf) is None
+    # measured on the sample workbooks' sheets (~525 kB of XML a workbook, min of repeats): 1.2 ms a workbook,
+    # against 2.1 ms for the earlier two byte searches and one pattern over <c> and <row> (issue 17)
+    return _ERROR_VALUE.search(buf) is None and _UNUSUAL_CELL.search(buf) is None \
+        and _PREFIXED_ELEMENT.search(buf) is None
 
 
 _REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
