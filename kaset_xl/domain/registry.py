@@ -42,11 +42,12 @@ def phone_ok(digits: str) -> bool:
 
 
 def _check_digit(first12: str) -> str:
-    """The citizen ID's check digit: python-stdnum's ``stdnum.th.pin.calc_check_digit``, written out here
-    because importing python-stdnum (its ``util`` pulls in ssl, pydoc and traceback) costs every ``validate``
-    and button click ~10–30 ms of start-up; ``tests/test_fastpaths.py`` checks the two agree."""
-    s = sum((2 - i) * int(n) for i, n in enumerate(first12)) % 11
-    return str((1 - s) % 10)
+    """The citizen ID's check digit, by python-stdnum (design rule: nothing by hand that a well-kept library
+    does well).  Imported on the first ID checked, not with this module: python-stdnum's ``util`` pulls in ssl,
+    pydoc and traceback (~30 ms), which a click or a ``validate`` of a workbook without IDs need not pay."""
+    from stdnum.th.pin import calc_check_digit
+
+    return str(calc_check_digit(first12))
 
 
 @lru_cache(maxsize=65536)
