@@ -68,7 +68,7 @@ def establish_tables() -> tuple[Table, ...]:
               band="การตรวจสอบเอกสาร"),
             C("decision", "ผลการพิจารณา", "Decision", T.CHOICE, choices="decision", width=9,
               band="การพิจารณาของเกษตรอำเภอ"),
-            C("certificate_no", "เลขที่ใบรับรอง", "Certificate no.", T.TEXT, width=11,
+            C("certificate_no", "เลขที่ใบรับรอง", "Certificate no.", T.TEXT, width=13,
               band="การพิจารณาของเกษตรอำเภอ", hint="ไม่ซ้ำกับเลขที่ใบรับรองอื่นในอำเภอ"),
             C("certificate_date", "วันที่ออกใบรับรอง", "Certificate date", T.DATE, width=10, hint=BE_HINT,
               band="การพิจารณาของเกษตรอำเภอ"),

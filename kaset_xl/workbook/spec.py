@@ -372,7 +372,7 @@ GROUPS = Table(
         C("tambon", "ตำบล", "Tambon", T.TAMBON, required=True, choices="tambon", width=10),
         C("phone", "โทรศัพท์มือถือ", "Mobile phone", T.PHONE, width=11, hint="เช่น 0812345678"),
         C("established", "วันที่จัดตั้ง", "Established", T.DATE, required=True, width=10, hint=BE_HINT),
-        C("certificate_no", "เลขที่ใบรับรอง", "Certificate no.", T.TEXT, width=11),
+        C("certificate_no", "เลขที่ใบรับรอง", "Certificate no.", T.TEXT, width=13),
         C("member_count", "จำนวนสมาชิก (คน)", "Members", T.INT, required=True, width=8, low=0, high=10000),
         C("community_enterprise", "จดทะเบียนวิสาหกิจชุมชน", "Community enterprise", T.YESNO,
           choices="yesno", width=8),
