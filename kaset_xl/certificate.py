@@ -36,7 +36,8 @@ __all__ = ["CertificateData", "APPROVED", "ESTABLISH_TABLE", "APPLICANTS_TABLE",
            "approved_application", "application_errors", "applicants_of", "same_name", "district_tambon",
            "certificate_data", "certificate_lines", "render_certificate", "write_certificate_xlsx",
            "convert_to_pdf", "find_soffice", "wrapped_lines", "SOFFICE_TIMEOUT", "TITLE", "LAYOUT", "CERT_TEMPLATE",
-           "CERT_AREA", "certificate_values", "certificate_template", "build_certificate_template"]
+           "CERT_AREA", "CERT_EMBLEM", "CERT_SEAL", "certificate_values", "certificate_template",
+           "build_certificate_template"]
 
 TITLE = "ใบรับรองการจัดตั้งกลุ่มส่งเสริมอาชีพการเกษตร"
 ESTABLISH_TABLE = "establish"
@@ -204,7 +205,8 @@ class _Line:
 # The certificate's lines, top to bottom (blank lines are spacing); {key} marks a value (templates/certificate.xlsx
 # carries these lines; a province may reword or restyle them in its own copy, --templates DIR)
 LAYOUT = (
-    _Line("", height=24),
+    _Line("", height=72),  # the place of the Garuda emblem (ตราครุฑ): the template's CERT_EMBLEM, an office fills it
+
     _Line("กรมส่งเสริมการเกษตร กระทรวงเกษตรและสหกรณ์", "small", 28),
     _Line("", height=30),
     _Line(TITLE, "title", 48),
@@ -219,7 +221,7 @@ LAYOUT = (
     _Line("ตามหลักเกณฑ์การจัดตั้งกลุ่มส่งเสริมอาชีพการเกษตรของกรมส่งเสริมการเกษตร", "body", 32),
     _Line("", height=30),
     _Line("{date}", "body", 34),
-    _Line("", height=60),
+    _Line("", height=60),  # the place of the office seal (ตราประทับ): the template's CERT_SEAL
     _Line("(ลงชื่อ) ...................................................", "sign", 32),
     _Line("({approver})", "sign", 32),
     _Line("ตำแหน่ง {approver_position}", "sign", 32),
@@ -227,6 +229,9 @@ LAYOUT = (
 )
 CERT_TEMPLATE = "certificate.xlsx"
 CERT_AREA = "CERT_AREA"  # the defined name over the certificate's cells: the template's one required name
+# Image places an office may fill in its copy of the template (Insert → Pictures over the named cells): kept
+# when the certificate is filled (openpyxl keeps a template's pictures with Pillow installed)
+CERT_EMBLEM, CERT_SEAL = "CERT_EMBLEM", "CERT_SEAL"
 
 
 def certificate_values(data: CertificateData, *, thai_digits: bool = False) -> dict[str, str]:
@@ -390,6 +395,10 @@ def _write_certificate_xlsx(lines: list[_Line], path: str | os.PathLike[str], ti
     ws.print_area(0, 0, last + 1, last_col + 2)
     if template:
         wb.define_name(CERT_AREA, f"='ใบรับรอง'!$A$1:${chr(ord('A') + last_col + 2)}${last + 2}")
+        seal = next(i for i, line in enumerate(lines, start=1) if line.text.startswith("(ลงชื่อ)")) - 1
+        columns = f"${chr(ord('A') + first)}${{row}}:${chr(ord('A') + last_col)}${{row}}"
+        wb.define_name(CERT_EMBLEM, "='ใบรับรอง'!" + columns.format(row=2))
+        wb.define_name(CERT_SEAL, "='ใบรับรอง'!" + columns.format(row=seal + 1))
     ws.hide_gridlines(2)
     ws.set_default_row(24)
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})

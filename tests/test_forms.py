@@ -205,3 +205,51 @@ def test_certificate_from_a_provinces_template(tmp_path: Path) -> None:
     result = run("certificate", str(sample), "-g", CERTIFIED_GROUP, "-o", str(refused), "--templates", str(mine))
     assert result.exit_code == 2 and "[TEMPLATE_NAME_MISSING]" in result.output and "CERT_AREA" in result.output
     assert not refused.exists()
+
+
+def _picture(path: Path) -> Any:
+    """A small picture (a stand-in for a logo, the Garuda emblem or a seal), made with Pillow."""
+    from openpyxl.drawing.image import Image as XlImage
+    from PIL import Image
+
+    Image.new("RGB", (60, 60), (128, 0, 0)).save(path)
+    return XlImage(str(path))
+
+
+def _media(path: Path) -> list[str]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return [n for n in z.namelist() if n.startswith("xl/media/")]
+
+
+def test_a_logo_in_the_provinces_template_is_kept(samples: Path, tmp_path: Path) -> None:
+    copy = _restyled(tmp_path / "mine")
+    wb = openpyxl.load_workbook(copy)
+    wb["กสอ.1"].add_image(_picture(tmp_path / "logo.png"), "H1")
+    wb.save(copy)
+    out = tmp_path / "prov.xlsx"
+    assert run("consolidate", str(samples), "-o", str(out), "--templates", str(tmp_path / "mine")).exit_code == 1
+    assert _media(out), "the province's logo was dropped"
+
+
+def test_the_certificate_keeps_places_for_the_emblem_and_the_seal(tmp_path: Path) -> None:
+    from kaset_xl.certificate import CERT_EMBLEM, CERT_SEAL
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    wb = openpyxl.load_workbook(ROOT / "templates" / CERT_TEMPLATE)
+    ws = wb.worksheets[0]
+    places = {name: wb.defined_names[name].attr_text.split("!")[1].replace("$", "")
+              for name in (CERT_EMBLEM, CERT_SEAL)}
+    emblem_row = int(places[CERT_EMBLEM].split(":")[0][1:])
+    assert ws.row_dimensions[emblem_row].height >= 60  # room for the emblem above the department's line
+    assert all(c.value is None for c in ws[places[CERT_EMBLEM]][0])  # an empty place to fill
+    ws.add_image(_picture(tmp_path / "garuda.png"), places[CERT_EMBLEM].split(":")[0])
+    ws.add_image(_picture(tmp_path / "seal.png"), places[CERT_SEAL].split(":")[0])
+    wb.save(mine / CERT_TEMPLATE)
+    out = tmp_path / "cert.xlsx"
+    sample = ROOT / "workbooks" / "5803-Pai-2564.xlsx"
+    result = run("certificate", str(sample), "-g", CERTIFIED_GROUP, "-o", str(out), "--templates", str(mine))
+    assert result.exit_code in (0, 1), result.output
+    assert len(_media(out)) == 2, "the emblem and the seal are kept"
