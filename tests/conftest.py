@@ -107,7 +107,7 @@ def samples(tmp_path: Path) -> Path:
 
 
 # ---------------------------------------------------------------------------------------------- two tiers
-# Tests that take about a second or more are marked ``slow``: ``pytest -m "not slow"`` is the everyday tier,
+# Tests that take a third of a second or more are marked ``slow``: ``pytest -m "not slow"`` is the everyday tier,
 # CI runs everything.  Marked here from one list (tests/slow_tests.txt, made by tests/update_slow_tests.py
 # from a timed run), plus every test that starts LibreOffice, so that test files need no marks of their own.
 SLOW_LIST = Path(__file__).with_name("slow_tests.txt")

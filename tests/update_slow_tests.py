@@ -1,6 +1,6 @@
 """Rewrite tests/slow_tests.txt: the tests whose setup + call take ``--threshold`` seconds or more.
 
-    python tests/update_slow_tests.py            # runs the whole suite once with --durations=0
+    python tests/update_slow_tests.py            # runs the whole suite once with --durations=0 (threshold 0.3 s)
     python tests/update_slow_tests.py OUT.txt    # or reads the output of such a run
 
 Run it after adding slow tests; the list is what ``pytest -m "not slow"`` leaves out.
@@ -31,7 +31,7 @@ def slow_ids(output: str, threshold: float) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("output", nargs="?", help="saved output of a pytest --durations=0 run")
-    parser.add_argument("--threshold", type=float, default=0.7)
+    parser.add_argument("--threshold", type=float, default=0.3)
     args = parser.parse_args()
     if args.output:
         text = Path(args.output).read_text(encoding="utf-8")
