@@ -380,15 +380,7 @@ class Guard:
         lim, shown = self.limits, self.shown
 
         def limit(rows: int, columns: int) -> None:
-            if rows > lim.max_rows:
-                raise KasetError("SHEET_TOO_MANY_ROWS", file=shown, sheet=sheet, rows=f"{rows:,}",
-                                 limit=f"{lim.max_rows:,}")
-            if columns > lim.max_columns:
-                raise KasetError("SHEET_TOO_MANY_COLUMNS", file=shown, sheet=sheet, columns=f"{columns:,}",
-                                 limit=f"{lim.max_columns:,}")
-            if rows * columns > lim.max_cells:
-                raise KasetError("SHEET_TOO_MANY_CELLS", file=shown, sheet=sheet, cells=f"{rows * columns:,}",
-                                 farthest=f"{col_name(columns)}{rows}", limit=f"{lim.max_cells:,}")
+            check_extent(shown, sheet, rows, columns, lim)
 
         assert self._zip is not None
         info = self._zip.getinfo(part)
