@@ -20,7 +20,6 @@ from kaset_xl.criteria import Criteria, load_criteria
 from kaset_xl.domain.establish import ApplicationSummary, summarize_applications
 from kaset_xl.issues import KasetError, Severity
 from kaset_xl.normalize import fiscal_year_be, name_key
-from kaset_xl.workbook.package import core_properties
 from kaset_xl.workbook.sniff import sha256_of
 
 if TYPE_CHECKING:
@@ -147,10 +146,9 @@ def unread_summary(p: Path, fatal: IssueRow | None = None) -> FileSummary:
                        issues=[fatal] if fatal else [], file_id=file_id)
 
 
-def saved_at(path: str | os.PathLike[str]) -> float | None:
+def saved_at(modified: str) -> float | None:
     """The workbook's own last-saved time (``dcterms:modified`` of docProps/core.xml, which Excel and
-    LibreOffice set on every save), or None.  Reads only that small part; never raises."""
-    modified = core_properties(path).get("modified")
+    LibreOffice set on every save, as the reader found it in the bytes it read) in POSIX seconds, or None."""
     if not modified:
         return None
     try:
@@ -249,7 +247,7 @@ def summarise_file(path: str, criteria_path: str | None = None, today: dt.date |
     except OSError:  # gone since it was read
         mtime, file_id = 0.0, None
     out = FileSummary(path=str(p), name=p.name, size=book.size, sha256=book.sha256, mtime=mtime,
-                      saved_at=saved_at(p), file_id=file_id)
+                      saved_at=saved_at(book.modified), file_id=file_id)
     ident = book.identity
     out.template_id, out.template_version = ident.template_id, ident.template_version
     out.province_code, out.district_code, out.fiscal_year = ident.province_code, ident.district_code, ident.fiscal_year

@@ -271,7 +271,7 @@ def map_sheets(zf: zipfile.ZipFile, shown: str) -> dict[str, str]:
     return out
 
 
-def core_properties(path: str | os.PathLike[str]) -> dict[str, str]:
+def core_properties(path: str | os.PathLike[str] | BinaryIO) -> dict[str, str]:
     """The document properties of a workbook (docProps/core.xml: ``creator``, ``lastModifiedBy``, ``title``,
     ``modified`` …, by local name), or ``{}`` when the file or the part cannot be read — a part over 64 kB or
     with a DOCTYPE or an entity is not read.  Never raises."""

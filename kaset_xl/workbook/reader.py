@@ -39,6 +39,7 @@ from kaset_xl.workbook.layout import (
     col_letter,
     normalize_header,
 )
+from kaset_xl.workbook.package import core_properties
 from kaset_xl.workbook.sniff import read_checked
 
 __all__ = ["DistrictBook", "read_district_workbook", "read_district_grids", "parse_value", "HEADER_SEARCH_ROWS"]
@@ -84,6 +85,7 @@ class DistrictBook:
     header_rows: dict[str, int] = field(default_factory=dict)  # table key → its header row as found (1-based)
     size: int = 0  # bytes read from the file (0: the values came from memory, e.g. through xlwings)
     sha256: str = ""  # of exactly those bytes
+    modified: str = ""  # their docProps/core.xml dcterms:modified: the workbook's own last-saved time, as written
 
     def table_rows(self, table: str) -> list[dict[str, Any]]:
         """Typed rows of a table (each with its worksheet ``row``)."""
@@ -137,6 +139,7 @@ def read_district_workbook(path: str | os.PathLike[str], *, criteria: Criteria |
         guard.close()
     result.issues.extend(guard.error_issues(result))
     result.size, result.sha256 = len(data), digest
+    result.modified = core_properties(io.BytesIO(data)).get("modified", "")
     return result
 
 
