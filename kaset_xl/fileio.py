@@ -15,8 +15,10 @@ from typing import Any
 
 from kaset_xl.issues import KasetError
 
-__all__ = ["atomic_output", "check_output", "check_replaceable", "real_target", "same_file", "scratch_folder",
-           "write_failure"]
+__all__ = ["atomic_output", "check_output", "check_replaceable", "read_small_file", "real_target", "same_file",
+           "scratch_folder", "write_failure", "SMALL_FILE_LIMIT"]
+
+SMALL_FILE_LIMIT = 1_000_000  # bytes: a criteria or tokens file is a few kilobytes
 
 
 def _exists(path: Path) -> bool:
@@ -91,6 +93,31 @@ def _quiet_cleanup_failures() -> None:
 
     hook.kaset_quiet = True  # type: ignore[attr-defined]
     sys.unraisablehook = hook
+
+
+def read_small_file(path: str | os.PathLike[str], *, limit: int = SMALL_FILE_LIMIT) -> bytes:
+    """The bytes of a small input file an officer names (criteria, tokens): FILE_NOT_FOUND when there is none,
+    FILE_UNREADABLE when it cannot be read, is not a regular file (a FIFO or a device would block or never end:
+    it is opened without waiting and refused) or is larger than ``limit``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise KasetError("FILE_NOT_FOUND", file=str(path)) from None
+    except OSError as exc:
+        raise KasetError("FILE_UNREADABLE", file=str(path), reason=_reason(exc)) from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+        os.close(fd)
+        reason = "not a regular file" if not stat.S_ISREG(st.st_mode) else f"larger than {limit:,} bytes"
+        raise KasetError("FILE_UNREADABLE", file=str(path), reason=reason)
+    with os.fdopen(fd, "rb") as f:
+        try:
+            data = f.read(limit + 1)
+        except OSError as exc:
+            raise KasetError("FILE_UNREADABLE", file=str(path), reason=_reason(exc)) from None
+    if len(data) > limit:  # grew while read
+        raise KasetError("FILE_UNREADABLE", file=str(path), reason=f"larger than {limit:,} bytes")
+    return data
 
 
 def real_target(path: str | os.PathLike[str]) -> Path:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kaset_xl.fileio import read_small_file
 from kaset_xl.issues import KasetError
 from kaset_xl.workbook.guard import DEFAULT_LIMITS, MB, Limits, check_extent
 
@@ -81,10 +82,8 @@ class TokenBook:
         """Read a tokens file (raises ``KasetError`` on a bad line, a missing or an empty file)."""
         file = Path(path)
         try:
-            text = file.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise KasetError("FILE_NOT_FOUND", file=str(file)) from None
-        except (OSError, UnicodeDecodeError) as exc:
+            text = read_small_file(file).decode("utf-8")
+        except UnicodeDecodeError as exc:
             raise KasetError("FILE_UNREADABLE", file=str(file), reason=type(exc).__name__) from None
         entries: dict[str, str] = {}
         for n, line in enumerate(text.splitlines(), 1):

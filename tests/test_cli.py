@@ -7,6 +7,7 @@ prose; every run also checks that no traceback leaked and that no input file was
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -22,7 +23,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 
+from kaset_xl import remote
 from kaset_xl.cli import cli
+from kaset_xl.criteria import load_criteria
+from kaset_xl.fileio import SMALL_FILE_LIMIT
+from kaset_xl.issues import KasetError
 from kaset_xl.workbook.layout import LAYOUT
 from kaset_xl.workbook.reader import read_district_workbook
 from kaset_xl.workbook.sniff import sha256_of
@@ -375,6 +380,23 @@ def test_validate_bad_criteria(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "[CRITERIA_INVALID]" in result.output
     missing = run("validate", "--criteria", str(tmp_path / "none.toml"), str(SAMPLES[0]))
     assert missing.exit_code == 2 and "[FILE_NOT_FOUND]" in missing.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_criteria_that_is_not_a_small_regular_file_is_refused_without_waiting(tmp_path: Path) -> None:
+    """A FIFO (opening it used to block for ever), a folder and an oversized file: FILE_UNREADABLE, exit 2."""
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"# " + b"x" * (SMALL_FILE_LIMIT + 10) + b"\n")
+    for path in (fifo, big):
+        result = run("validate", "--criteria", str(path), str(SAMPLES[0]))
+        assert result.exit_code == 2 and "[FILE_UNREADABLE]" in result.output, (path, result.output)
+    for load in (lambda p: load_criteria(path=p), remote.TokenBook.load):
+        for path in (fifo, tmp_path, big):  # a folder too (the command line's own check stops it before)
+            with pytest.raises(KasetError) as exc:
+                load(path)
+            assert exc.value.code == "FILE_UNREADABLE"
 
 
 def test_fresh_template_validates_with_required_info_missing(tmp_path: Path) -> None:

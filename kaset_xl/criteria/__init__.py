@@ -13,10 +13,10 @@ import re
 import tomllib
 from functools import cache, cached_property
 from importlib.resources import files
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from kaset_xl.fileio import read_small_file
 from kaset_xl.issues import KasetError
 from kaset_xl.workbook.establish_sheets import DOCUMENT_BAND, REGULATION_BAND, establish_tables
 
@@ -264,12 +264,10 @@ def shipped_years() -> tuple[int, ...]:
 
 def load_criteria(fiscal_year: int | None = None, *, path: str | os.PathLike[str] | None = None) -> Criteria:
     if path is not None:
-        p = Path(path)
+        data = read_small_file(path)  # FILE_NOT_FOUND / FILE_UNREADABLE (also a FIFO, a device, a huge file)
         try:
-            text = p.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise KasetError("FILE_NOT_FOUND", file=str(path)) from None
-        except (OSError, UnicodeDecodeError) as exc:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
             raise KasetError("CRITERIA_INVALID", file=str(path), where="-", detail=str(exc)[:160]) from None
         return _parse(text, str(path))
     return _shipped(fiscal_year)
