@@ -48,6 +48,9 @@ SUMMARY_TITLE = "สรุปผลการคำนวณคะแนนแล
 # The summary's note (its third row) before and after score: its row is as tall as the longer needs.
 SUMMARY_NOT_COMPUTED = "ยังไม่ได้คำนวณ — ใช้คำสั่ง kaset-xl score หรือปุ่มคำนวณคะแนน (not computed yet)"
 SUMMARY_COMPUTED = "คำนวณโดย kaset-xl score จากข้อมูลที่กรอกในแบบฟอร์ม (computed by kaset-xl score from the entries)"
+# Points of a page the rows after the data leave free: Excel rounds row heights to its printer's pixels, and the
+# last of them must not go over onto a page of its own (where the data rows split is computed without it: as printed).
+_SLACK = 6.0
 # A wrapped Thai line: Excel and LibreOffice break Thai only between dictionary words, so 90 % of the width.
 _THAI_WRAP = 0.9
 
@@ -238,7 +241,7 @@ def rows_to_page_end(table: Table, heights: Sequence[float]) -> int:
         if used + h > room and used > 0:
             used = 0.0
         used += h
-    return max(int((room - used) // ROW_HEIGHT), 0)
+    return max(int((room - used - _SLACK) // ROW_HEIGHT), 0)
 
 
 def live_margin(table: Table, heights: Sequence[float]) -> int:
