@@ -28,9 +28,9 @@ from kaset_xl.domain.rules import check_all
 from kaset_xl.issues import Issue, message
 from kaset_xl.textcell import Formula, write
 from kaset_xl.workbook.editing import column_style, open_for_writing, save_workbook, set_print_rows
+from kaset_xl.workbook.printing import SUMMARY_COMPUTED, blank_form_rows, live_rows, summary_title_spans
 from kaset_xl.workbook.programme_sheets import CAPABILITY_AREAS
 from kaset_xl.workbook.reader import DistrictBook, read_district_workbook
-from kaset_xl.workbook.spec import BLANK_FORM_ROWS
 
 __all__ = ["CellWrite", "FormatWrite", "ScoreOutcome", "score_book", "score_file", "SUMMARY_FIRST_ROW",
            "SUMMARY_ROWS", "SUMMARY_COLS", "SUMMARY_HEADER_FILL", "apply_formats"]
@@ -122,8 +122,9 @@ def _formula_values(book: DistrictBook, result: ProgrammeResult, crit: Criteria)
 
 def _formula_writes(book: DistrictBook, result: ProgrammeResult, crit: Criteria,
                     outcome: ScoreOutcome) -> None:
-    """The live formulas of the rows in use and a margin below (:meth:`Table.formula_rows`): a template
-    holds them in its first rows only, so rows typed further down get theirs here; and their cached values.
+    """The live formulas of the rows in use and the rest of the printed page they end on (``printing.live_rows``):
+    a template holds them in its first page's rows only, so rows typed further down get theirs here; and their
+    cached values.
 
     Nothing is written to a table whose columns are not where the template put them: the formulas name
     the template's columns."""
@@ -134,8 +135,8 @@ def _formula_writes(book: DistrictBook, result: ProgrammeResult, crit: Criteria,
         found = book.columns.get(table.key, {})
         if any(found.get(c.key) != table.letter(c.key) for c in table.columns):
             continue
-        used = [r["row"] for r in book.table_rows(table.key)]
-        for row in table.formula_rows(max(used, default=None)):
+        used = {r["row"]: r for r in book.table_rows(table.key)}
+        for row in live_rows(table, used):
             for col in table.formula_columns:
                 cell = f"{table.letter(col.key)}{row}"
                 outcome.writes.append(CellWrite(table.sheet, cell, Formula(table.formula_at(col, row))))
@@ -146,7 +147,7 @@ def _formula_writes(book: DistrictBook, result: ProgrammeResult, crit: Criteria,
 
 def print_rows(book: DistrictBook, added: Mapping[str, Iterable[int]] | None = None) -> dict[str, int]:
     """Sheet → the last row in use of each list sheet (with the rows ``added``, table key → rows, that are
-    about to be written), never above the blank form's first :data:`BLANK_FORM_ROWS` rows.
+    about to be written), never above the blank form's ruled rows (``printing.blank_form_rows``: its first page).
 
     A print area fixed in the file (a workbook made before issue 15) is set down to it by ``score``,
     ``register`` and the buttons; a workbook of today has none and prints its used range."""
@@ -156,8 +157,14 @@ def print_rows(book: DistrictBook, added: Mapping[str, Iterable[int]] | None = N
             continue
         header = book.header_rows.get(table.key, table.header_row)
         used = [r["row"] for r in book.table_rows(table.key)] + list((added or {}).get(table.key, ()))
-        out[table.sheet] = max([header + BLANK_FORM_ROWS, *used])
+        out[table.sheet] = max([header + blank_form_rows(table), *used])
     return out
+
+
+def summary_note_cells() -> list[str]:
+    """The summary's note cells: the third row of the title block of each printed page (the template merges each
+    over its page's own columns; column A, repeated on every page, stays empty)."""
+    return [f"{get_column_letter(span.first + 1)}3" for span in summary_title_spans()]
 
 
 def _reason_th(code: str, book: DistrictBook) -> str:
@@ -189,8 +196,8 @@ def _summary(book: DistrictBook, result: ProgrammeResult, crit: Criteria
     heads.add(len(rows))
     rows.append(["กลุ่ม", "ประเภท", "ผลคัดเลือก", "3ก ครั้งที่ 1", "ระดับ", "3ก ครั้งที่ 2", "ระดับ",
                  "เปลี่ยน (ระดับ)", "บรรลุเป้าหมาย", "ระยะที่ 1 (คน)", "ระยะที่ 2 (คน)", "สัมมนา (คน)",
-                 crit.smart_farmer.class_model, "Existing", "Developing", "IFPP ครบ/ทั้งหมด", "วัสดุ (บาท)",
-                 "กลุ่มต้นแบบ"])
+                 crit.smart_farmer.class_model, "Smart Farmer ที่ผ่านเกณฑ์ (Existing)",
+                 "Smart Farmer ที่ต้องพัฒนา (Developing)", "IFPP ครบ/ทั้งหมด", "วัสดุ (บาท)", "กลุ่มต้นแบบ"])
     sf = crit.smart_farmer
     for g in result.groups:
         rows.append([
@@ -259,8 +266,9 @@ def score_book(book: DistrictBook, *, criteria: Criteria | None = None, today: d
             writes.append(CellWrite(table.sheet, f"{letter}{row}", values.get(row)))
     sheet = layout.summary_sheet
     if sheet:
-        writes.append(CellWrite(sheet, "A3", "คำนวณโดย kaset-xl score จากข้อมูลที่กรอกในแบบฟอร์ม "
-                                             "(computed by kaset-xl score from the entries)"))
+        for cell in summary_note_cells():
+            writes.append(CellWrite(sheet, cell, SUMMARY_COMPUTED))
+        writes.append(CellWrite(sheet, "A3", None))  # a workbook made before the title block moved: its old note
         block, heads, number_formats = _summary(book, result, crit)
         outcome_formats = _summary_formats(sheet, block, heads, number_formats)
         for r in range(SUMMARY_ROWS):

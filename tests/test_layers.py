@@ -120,7 +120,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
               "kaset_xl.domain.models",
               "kaset_xl.workbook", "kaset_xl.workbook.sheetscan", "kaset_xl.workbook.package",
               "kaset_xl.workbook.vba", "kaset_xl.workbook.fontmetrics", "kaset_xl.workbook.textfit")),
-    ("spec", ("kaset_xl.workbook.spec", "kaset_xl.workbook.establish_sheets")),
+    ("spec", ("kaset_xl.workbook.spec", "kaset_xl.workbook.establish_sheets", "kaset_xl.workbook.printing")),
     ("criteria", ("kaset_xl.criteria",)),
     ("sheets", ("kaset_xl.workbook.programme_sheets", "kaset_xl.workbook.layout")),
     ("reader and rules", ("kaset_xl.workbook.guard", "kaset_xl.workbook.sniff", "kaset_xl.workbook.reader",

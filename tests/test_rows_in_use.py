@@ -21,8 +21,9 @@ from kaset_xl.establish_register import register_file
 from kaset_xl.scoring import score_book, score_file
 from kaset_xl.workbook.builder import COMPUTED_FILL
 from kaset_xl.workbook.layout import LAYOUT
+from kaset_xl.workbook.printing import MIN_LIVE_MARGIN, blank_form_rows, live_rows, rows_to_page_end
 from kaset_xl.workbook.reader import read_district_workbook
-from kaset_xl.workbook.spec import LIVE_MARGIN, number_format
+from kaset_xl.workbook.spec import number_format
 from rows_support import build_sixty, sheet_xml_bytes
 from support import require_tool
 from xl_engine_support import apply_actions, fill_of, payload_from_file, remote_engine_problem
@@ -71,20 +72,35 @@ def test_a_sixty_member_workbook_has_at_most_250_kB_of_sheet_xml(tmp_path: Path)
     assert size <= TARGET
 
 
-def test_a_template_holds_the_formulas_in_its_first_rows_only(template_path: Path) -> None:
-    first = IFPP.first_data_row
-    assert _formula_rows(template_path, IFPP, "profit") == list(range(first, first + LIVE_MARGIN))
-    assert _formula_rows(template_path, BUDGET, "amount") == list(range(first, first + LIVE_MARGIN))
-    for col in ASSESSMENT.formula_columns:
-        assert _formula_rows(template_path, ASSESSMENT, col.key) == list(range(first, first + LIVE_MARGIN))
+def test_a_template_holds_the_formulas_in_its_first_page_rows_only(template_path: Path) -> None:
+    areas = ((ASSESSMENT, c.key) for c in ASSESSMENT.formula_columns)
+    for table, key in ((IFPP, "profit"), (BUDGET, "amount"), *areas):
+        first = table.first_data_row
+        assert _formula_rows(template_path, table, key) == list(range(first, first + blank_form_rows(table)))
+        assert blank_form_rows(table) >= 10, f"{table.sheet}: a page holds at least 10 rows"
+
+
+def test_the_margin_ends_with_the_page_the_data_ends_on() -> None:
+    """The rows after the data: those that still fit its printed page (none of them on a page of their own),
+    at least a few; a row that does not fit the rest of a page starts the next one."""
+    per_page = rows_to_page_end(ASSESSMENT, [])
+    assert per_page == blank_form_rows(ASSESSMENT)
+    assert rows_to_page_end(ASSESSMENT, [24.0] * 2) == per_page - 2
+    assert rows_to_page_end(ASSESSMENT, [24.0] * per_page) == 0
+    assert rows_to_page_end(ASSESSMENT, [24.0] * (per_page + 1)) == per_page - 1  # the next page
+    first = ASSESSMENT.first_data_row
+    full = {first + k: {} for k in range(per_page)}
+    assert len(live_rows(ASSESSMENT, full)) == per_page + MIN_LIVE_MARGIN  # a full page: the minimum
 
 
 def test_score_extends_the_formulas_to_the_rows_in_use(template_path: Path, tmp_path: Path) -> None:
     typed = tmp_path / "typed.xlsx"
-    row = _type_ifpp_row(template_path, typed, 3 * LIVE_MARGIN, 1_000.5, 4_000.25)  # far below the first rows
+    row = _type_ifpp_row(template_path, typed, 60, 1_000.5, 4_000.25)  # far below the first rows
     out = tmp_path / "scored.xlsx"
     score_file(typed, out, today=TODAY)
-    assert _formula_rows(out, IFPP, "profit") == list(range(IFPP.first_data_row, row + LIVE_MARGIN + 1))
+    heights = [24.0] * (row - IFPP.first_data_row + 1)
+    end = row + max(rows_to_page_end(IFPP, heights), MIN_LIVE_MARGIN)
+    assert _formula_rows(out, IFPP, "profit") == list(range(IFPP.first_data_row, end + 1))
     profit = IFPP.index("profit")
     assert _cached(out, IFPP.sheet)[row - 1][profit] == 2_999.75  # the library's number, cached
 
@@ -96,14 +112,16 @@ def test_the_score_button_extends_the_formulas_too(template_path: Path, tmp_path
     import xlwings as xw
 
     typed = tmp_path / "typed.xlsx"
-    row = _type_ifpp_row(template_path, typed, 2 * LIVE_MARGIN, 100, 350)
+    row = _type_ifpp_row(template_path, typed, 40, 100, 350)
     book = xw.Book(json=payload_from_file(typed))
     xl.score(book, today=TODAY)
     wb = openpyxl.load_workbook(typed, rich_text=True)
     apply_actions(wb, book.json()["actions"])
     out = tmp_path / "engine.xlsx"
     wb.save(out)
-    assert _formula_rows(out, IFPP, "profit") == list(range(IFPP.first_data_row, row + LIVE_MARGIN + 1))
+    heights = [24.0] * (row - IFPP.first_data_row + 1)
+    end = row + max(rows_to_page_end(IFPP, heights), MIN_LIVE_MARGIN)
+    assert _formula_rows(out, IFPP, "profit") == list(range(IFPP.first_data_row, end + 1))
     cell = openpyxl.load_workbook(out)[IFPP.sheet][f"{IFPP.letter('profit')}{row}"]
     assert cell.value == IFPP.formula_at(IFPP.column("profit"), row)
 

@@ -61,7 +61,7 @@ from kaset_xl.areas import district_area
 from kaset_xl.cli import cli
 from kaset_xl.criteria import load_criteria
 from kaset_xl.domain.budget import BudgetLine, line_amount
-from kaset_xl.scoring import score_book
+from kaset_xl.scoring import score_book, summary_note_cells
 from kaset_xl.validate import validate_file
 from kaset_xl.workbook import builder
 from kaset_xl.workbook.builder import WorkbookData, build_workbook
@@ -612,9 +612,26 @@ def model_group_materials(wb: openpyxl.Workbook) -> tuple[str, float]:
     return ws[f"A{rows[0]}"].value, ws[f"Q{rows[0]}"].value
 
 
+def test_score_keeps_the_merged_title_cells_styled(scored: tuple[Path, Result], out_wb: openpyxl.Workbook) -> None:
+    """Every cell a merged title covers is saved with the title's style: openpyxl leaves unstyled merged cells out
+    of the file, and Excel and LibreOffice then give them their column's, whose borders drew a line across the
+    title (``editing.keep_merged_styles``)."""
+    with zipfile.ZipFile(scored[0]) as z:
+        names = {ws.title: f"xl/worksheets/sheet{i}.xml" for i, ws in enumerate(out_wb.worksheets, start=1)}
+        for ws in out_wb.worksheets:
+            xml = z.read(names[ws.title]).decode()
+            styles = dict(re.findall(r'<c r="([A-Z]+[0-9]+)"[^>]*? s="([0-9]+)"', xml))
+            for m in ws.merged_cells.ranges:
+                if m.min_row > 3:
+                    continue
+                cells = [f"{openpyxl.utils.get_column_letter(c)}{r}" for r in range(m.min_row, m.max_row + 1)
+                         for c in range(m.min_col, m.max_col + 1)]
+                assert {styles.get(c) for c in cells} == {styles[cells[0]]}, f"{ws.title}!{m}"
+
+
 def test_summary_drops_the_not_computed_note(book_in: Path, out_wb: openpyxl.Workbook) -> None:
-    note = _load(book_in)[SUMMARY]["A3"].value
-    assert note and "not computed yet" in note  # the template's note
+    notes = [_load(book_in)[SUMMARY][cell].value for cell in summary_note_cells()]
+    assert all(note and "not computed yet" in note for note in notes)  # the template's note, on each page
     assert all("not computed yet" not in str(c.value) for r in out_wb[SUMMARY].iter_rows() for c in r)
 
 

@@ -43,7 +43,14 @@ from kaset_xl.workbook.builder import (
     page_breaks,
 )
 from kaset_xl.workbook.layout import LAYOUT, STATIC_LISTS, Table, build_layout
-from kaset_xl.workbook.spec import LIVE_MARGIN
+from kaset_xl.workbook.printing import (
+    CONTINUED,
+    blank_form_rows,
+    live_rows,
+    summary_title_spans,
+    table_title_spans,
+    title_text,
+)
 from support import require_tool
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -350,8 +357,14 @@ def test_summary_sheet(spec: dict[str, Any], wb: Workbook) -> None:
     ws = wb[LAYOUT.summary_sheet]
     assert ws.sheet_state == "visible"
     assert ws.protection.sheet
-    assert str(ws["A1"].value).startswith(LAYOUT.summary_sheet)
-    assert "kaset-xl score" in str(ws["A3"].value)
+    # the title block over each printed page's own columns (column A, repeated on every page, holds none of it)
+    spans = summary_title_spans()
+    assert len(spans) == 2 and spans[0].first == 1
+    assert ws["A1"].value is None and ws["A3"].value is None
+    for span in spans:
+        assert str(ws.cell(1, span.first + 1).value).startswith(LAYOUT.summary_sheet)
+        assert str(ws.cell(1, span.first + 1).value).endswith(CONTINUED) == span.continued
+        assert "kaset-xl score" in str(ws.cell(3, span.first + 1).value)
 
 
 def test_schema_lists_computed_columns(spec: dict[str, Any]) -> None:
@@ -435,7 +448,11 @@ def test_table_sheet_matches_schema(spec: dict[str, Any], wb: Workbook, key: str
     hr, first, cap = table["header_row"], table["first_data_row"], table["capacity"]
     last = first + cap - 1
     assert first == hr + 1
-    assert ws["A1"].value == table["title"]
+    # the title: over each printed page's own columns, "(ต่อ)" on the pages after the first (test_print checks the
+    # repeated columns hold none of it); a one-page table's from A1
+    spans = table_title_spans(LAYOUT.table(key))
+    assert [ws.cell(1, s.first + 1).value for s in spans] == [title_text(table["title"], s) for s in spans]
+    assert spans[0].first == (0 if len(spans) == 1 else identifying_columns(LAYOUT.table(key)))
     assert [c["letter"] for c in table["columns"]] == [openpyxl.utils.get_column_letter(i + 1)
                                                        for i in range(len(table["columns"]))]
     for c in table["columns"]:
@@ -488,10 +505,12 @@ def test_table_sheet_matches_schema(spec: dict[str, Any], wb: Workbook, key: str
     titles = ws.print_title_rows
     assert titles and int(titles.split(":")[-1].lstrip("$")) == hr
     assert ws.auto_filter.ref == f"A{hr}:{table['columns'][-1]['letter']}{hr}"
-    # No fixed print area: the used range prints and grows with the data (issue 15); a blank form's first 20
+    # No fixed print area: the used range prints and grows with the data (issue 15); a blank form's first page
     # rows are in it (a written first cell), to be filled in by hand.
     assert not ws.print_area
-    assert all((r, 1) in ws._cells for r in range(first, first + 20))
+    ruled = blank_form_rows(LAYOUT.table(key))
+    assert all((r, 1) in ws._cells for r in range(first, first + ruled))
+    assert not any((r, 1) in ws._cells for r in range(first + ruled, first + ruled + 20)), "no page of blank rows"
     assert ws.page_setup.orientation == ("landscape" if LAYOUT.table(key).landscape else "portrait")
 
 
@@ -511,8 +530,8 @@ def test_computed_columns(spec: dict[str, Any], wb: Workbook, key: str) -> None:
         cells = [ws.cell(r, idx) for r in range(t.first_data_row, t.last_data_row + 1)]
         if c["computed"] == "formula":
             assert ws.cell(t.first_data_row, idx).value == c["formula"], f"{where}: as schema --json says"
-            live = t.formula_rows()
-            assert len(live) == LIVE_MARGIN
+            live = live_rows(t, {})
+            assert len(live) == blank_form_rows(t)
             wrong = [(cell.coordinate, cell.value) for cell in cells if cell.row in live
                      and (cell.data_type != "f" or cell.value != t.formula_at(col, cell.row))]
             assert not wrong, f"{where}: {len(wrong)} rows without their formula, e.g. {wrong[:3]}"
@@ -551,8 +570,10 @@ def test_band_labels(spec: dict[str, Any], wb: Workbook, key: str) -> None:
     expected = {f"{openpyxl.utils.get_column_letter(a)}{band_row}:{openpyxl.utils.get_column_letter(b)}{band_row}"
                 for _, a, b in runs if b > a}
     assert {str(r) for r in ws.merged_cells.ranges if r.min_row > 3} == expected, f"{ws.title}: merged ranges"
-    # the title, subtitle and note: merged over the columns of the first printed page (so the note wraps there)
-    assert {(r.min_row, r.min_col) for r in ws.merged_cells.ranges if r.min_row <= 3} <= {(1, 1), (2, 1), (3, 1)}
+    # the title, subtitle and note: merged over each printed page's own columns (so the note wraps there)
+    spans = table_title_spans(LAYOUT.table(key))
+    assert {(r.min_row, r.min_col, r.max_col) for r in ws.merged_cells.ranges if r.min_row <= 3} == {
+        (row, s.first + 1, s.last + 1) for row in (1, 2, 3) for s in spans if s.last > s.first}
     for band, a, _b in runs:
         cell = ws.cell(band_row, a)
         assert cell.value == band, f"{ws.title}!{cell.coordinate}"
@@ -728,13 +749,10 @@ def table_pages(pages: list[str]) -> list[tuple[int, list[str], Table]]:
 
 
 def clipped_away(text: str, lines: list[str]) -> str:
-    """``text`` (squashed) without the start of each of ``lines``: on the second page of a wide table the
-    title lines print again inside the repeated columns, cut at their edge."""
-    for line in map(squash, lines):
-        for k in range(len(line), 3, -1):
-            if line[:k] in text:
-                text = text.replace(line[:k], "", 1)
-                break
+    """``text`` (squashed) without ``lines`` (the title block, printed whole again on each page of a wide table)
+    and the "(ต่อ)" after the title there."""
+    for line in map(squash, [*lines, CONTINUED]):
+        text = text.replace(line, "", 1)
     return text
 
 
@@ -841,7 +859,9 @@ def test_template_round_trips_through_libreoffice(lo_convert: Callable[[Path, st
     assert meta_values(wb)["district_code"] == "5803"
     for t in LAYOUT.tables:
         ws = wb[t.sheet]
-        assert [c.value for c in ws[t.header_row]] == [c.header_label for c in t.columns]
+        header = [c.value for c in ws[t.header_row]]  # (a last page's title block may reach past the table)
+        assert header[:len(t.columns)] == [c.header_label for c in t.columns]
+        assert not any(header[len(t.columns):]), t.sheet
         assert ws.protection.sheet
         for date_col in (i for i, c in enumerate(t.columns, start=1) if c.type.value == "date"):
             fmt = col_dimension(ws, date_col).number_format
@@ -851,7 +871,7 @@ def test_template_round_trips_through_libreoffice(lo_convert: Callable[[Path, st
             assert any(dv.type == "list" for dv in ws.data_validations.dataValidation), t.sheet
         for i, col in enumerate(t.columns, start=1):
             if col.computed == "formula":  # the live formulas survive, still locked
-                for r in (t.first_data_row, t.formula_rows()[-1]):
+                for r in (t.first_data_row, live_rows(t, {})[-1]):
                     assert ws.cell(r, i).value == t.formula_at(col, r), f"{t.sheet}!{t.letter(col.key)}{r}"
                     assert ws.cell(r, i).protection.locked, f"{t.sheet}!{t.letter(col.key)}{r}"
         bands = {c.band for c in t.columns if c.band}

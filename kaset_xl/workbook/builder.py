@@ -33,26 +33,44 @@ from kaset_xl.workbook.layout import (
     build_layout,
     number_format,
 )
-from kaset_xl.workbook.spec import BLANK_FORM_ROWS, COMPUTED_FILL
+from kaset_xl.workbook.printing import (
+    A4_LANDSCAPE_POINTS,
+    FONT_SIZE,
+    HEADER_HEIGHT,
+    PRINT_SCALE,
+    ROW_HEIGHT,
+    SUMMARY_COMPUTED,
+    SUMMARY_NOT_COMPUTED,
+    SUMMARY_TITLE,
+    SUMMARY_WIDTHS,
+    TITLE_HEIGHT,
+    TITLE_SIZE,
+    TitleSpan,
+    band_height,
+    data_row_height,
+    header_height,
+    identifying_columns,
+    live_rows,
+    page_breaks,
+    summary_title_spans,
+    table_title_spans,
+    title_block_heights,
+    title_text,
+)
+from kaset_xl.workbook.spec import COMPUTED_FILL
 from kaset_xl.workbook.textfit import column_points, lines_height, wrap
 
-__all__ = ["WorkbookData", "build_workbook", "FONT_NAME", "FONT_SIZE", "COMPUTED_FILL"]
+__all__ = ["WorkbookData", "build_workbook", "FONT_NAME", "FONT_SIZE", "COMPUTED_FILL", "PRINT_SCALE", "ROW_HEIGHT",
+           "HEADER_HEIGHT", "SUMMARY_WIDTHS", "header_height", "identifying_columns", "page_breaks"]
 
 # TH SarabunPSK is the government font (ระเบียบสำนักนายกฯ); where it is missing, Excel substitutes
 # and fonts-thai-tlwg maps it to Laksaman (metric-compatible) on Linux.
 FONT_NAME = "TH SarabunPSK"
-FONT_SIZE = 16
-ROW_HEIGHT = 24  # points: TH SarabunPSK 16 pt with its tall Thai vowels and tone marks
-HEADER_HEIGHT = 58  # at least two wrapped header lines (taller where the text needs: textfit)
-# Tables print at a fixed scale: TH SarabunPSK 16 at 70 % is 11.2 pt on paper, the smallest readable.  A table
-# wider than a page goes over pages side by side, broken between columns (at a band's start where one would be
-# cut), the columns saying who the row is about repeated on each.
-PRINT_SCALE = 70
-A4_LANDSCAPE_POINTS = 841.9 - 2 * 0.4 * 72  # printable width between the 0.4-inch margins
-A4_PORTRAIT_POINTS = 595.3 - 2 * 0.4 * 72
+# Table sheets print at PRINT_SCALE (16 pt → 11.2 pt on paper); a table wider than a page goes over pages side by
+# side, broken between columns (at a band's start where one would be cut), the columns saying who the row is about
+# repeated on each, its title block whole on each (kaset_xl.workbook.printing).
 ONE_PAGE_WIDTH = (A4_LANDSCAPE_POINTS * 100 / PRINT_SCALE) / column_points(1) - 1  # characters on one page
 HEADER_FILL = "#E2EFDA"
-TITLE_SIZE = 20
 BORDER_COLOUR = "#808080"  # the tables' cell borders: printed (gridlines are not), lighter than the headers'
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -79,6 +97,9 @@ class _Formats:
         base = {"font_name": FONT_NAME, "font_size": FONT_SIZE, "valign": "vcenter", "font_scheme": "none"}
         self.title = wb.add_format({**base, "bold": True, "font_size": TITLE_SIZE})
         self.subtitle = wb.add_format({**base, "bold": True})
+        # a table's title block: merged over a printed page's columns, wrapped where the page is narrow
+        self.title_block = wb.add_format({**base, "bold": True, "font_size": TITLE_SIZE, "text_wrap": True})
+        self.subtitle_block = wb.add_format({**base, "bold": True, "text_wrap": True})
         self.note = wb.add_format({**base, "italic": True, "font_color": "#595959", "text_wrap": True,
                                    "valign": "top"})
         self.text = wb.add_format({**base, "text_wrap": True, "valign": "top"})
@@ -245,33 +266,6 @@ def _print_setup(ws: Worksheet, *, landscape: bool, repeat_to: int | None = None
     ws.set_footer('&C&"TH SarabunPSK,Regular"&16หน้า &P / &N')
 
 
-def page_breaks(widths: Sequence[float], bands: Sequence[str | None] = (), repeat_columns: int = 0, *,
-                landscape: bool = True, scale: float = PRINT_SCALE) -> list[int]:
-    """The columns (0-based) before which a new page starts when a table of column ``widths`` (characters) prints
-    at ``scale`` % on A4: as many columns as fit each page, the first ``repeat_columns`` again on every page after
-    the first; a break that would cut a band (a run of columns under one label) moves to the band's start."""
-    room = (A4_LANDSCAPE_POINTS if landscape else A4_PORTRAIT_POINTS) * 100 / scale
-    points = [column_points(w) for w in widths]
-    repeated = sum(points[:repeat_columns])
-    band_of = list(bands) + [None] * (len(widths) - len(bands))
-    breaks: list[int] = []
-    start, used = 0, 0.0
-    for i, p in enumerate(points):
-        if used + p > room and i > start:
-            cut = i
-            if band_of[i] is not None and band_of[i - 1] == band_of[i]:
-                first = i
-                while first > start and band_of[first - 1] == band_of[i]:
-                    first -= 1
-                if first > start and first > repeat_columns:
-                    cut = first
-            breaks.append(cut)
-            start = cut
-            used = repeated + sum(points[cut:i])
-        used += p
-    return breaks
-
-
 def _protect(ws: Worksheet) -> None:
     # No password: an officer who must change the form can still do so, but not by accident.
     ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
@@ -286,7 +280,7 @@ def _instructions(ws: Worksheet, fmt: _Formats, layout: Layout, subtitle: str, c
                   buttons: bool = False, *, server: bool = False) -> None:
     ws.set_column(0, 0, 3)
     ws.set_column(1, 1, INSTRUCTIONS_WIDTH)
-    ws.set_row(0, 32)
+    ws.set_row(0, TITLE_HEIGHT)
     ws.write(0, 1, "คำแนะนำการใช้แบบฟอร์มทะเบียนกลุ่มส่งเสริมอาชีพการเกษตร", fmt.title)
     ws.write(1, 1, subtitle, fmt.subtitle)
     lines = [
@@ -361,7 +355,7 @@ def _info_sheet(ws: Worksheet, fmt: _Formats, layout: Layout, area: DistrictArea
     ws.set_column(0, 0, 3)
     ws.set_column(1, 1, 30)
     ws.set_column(2, 2, 50)
-    ws.set_row(0, 32)
+    ws.set_row(0, TITLE_HEIGHT)
     ws.write(0, 1, form.title, fmt.title)
     ws.write(1, 1, "กรอกช่องสีขาว ช่องสีเทากำหนดโดยแบบฟอร์ม", fmt.note)
     prefilled = {"province": area.province.name_th, "district": area.district.name_th, "fiscal_year": year}
@@ -420,22 +414,14 @@ def _table_sheet(ws: Worksheet, fmt: _Formats, table: Table, subtitle: str,
                       else fmt.computed(col.type, col.number_format))
         for r in range(h):  # rows above the header stay locked
             ws.write_blank(r, i, None, fmt.locked)
-    # Title, subtitle and note within the first printed page (merged over its columns, the note wrapped to its
-    # height): otherwise a long note runs on over the page break and prints cut in two.
-    breaks = page_breaks([c.width for c in table.columns], [c.band for c in table.columns],
-                         identifying_columns(table), landscape=table.landscape)
-    first_page = (breaks[0] if breaks else len(table.columns)) - 1
-    page_points = sum(column_points(c.width) for c in table.columns[:first_page + 1])
-    for r, text, cell_fmt in ((0, table.title, fmt.title), (1, subtitle, fmt.subtitle), (2, table.note, fmt.note)):
-        if first_page > 0:
-            ws.merge_range(r, 0, r, first_page, text, cell_fmt)
-        else:
-            ws.write(r, 0, text, cell_fmt)
-    note_lines = len(wrap(table.note, page_points * 0.9))
-    if note_lines > 1:
-        ws.set_row(2, lines_height(note_lines))
+    # The title block (title, subtitle, note) whole on every printed page: over each page's own columns, never in
+    # the columns repeated on every page (where it would print cut at their edge), "(ต่อ)" after the title on the
+    # pages after the first; each row as tall as its most wrapped text.
+    spans = table_title_spans(table)
+    _title_block(ws, fmt, spans, table.title, [subtitle, table.note])
+    for r, height in enumerate(title_block_heights(table.title, table.note, spans)):
+        ws.set_row(r, height)
     _bands(ws, fmt, table, h - 1)
-    ws.set_row(0, 32)
     ws.set_row(h, max(HEADER_HEIGHT, max(header_height(c.header_label, c.width) for c in table.columns)))
     for i, col in enumerate(table.columns):
         ws.write_string(h, i, col.header_label, fmt.header)
@@ -443,9 +429,10 @@ def _table_sheet(ws: Worksheet, fmt: _Formats, table: Table, subtitle: str,
     for i, col in enumerate(table.columns):
         if col.is_input:
             _column_validation(ws, first, last, i, col)
-    # Totals while typing (the library computes the same: tested with LibreOffice), in the rows in use and
-    # a margin below only; the column's own format keeps the rows further down grey and locked.
-    for at in table.formula_rows(table.header_row + len(rows) if rows else None):
+    # Totals while typing (the library computes the same: tested with LibreOffice), in the rows in use and the
+    # rest of the printed page they end on; the column's own format keeps the rows further down grey and locked.
+    live = live_rows(table, {table.first_data_row + n: row for n, row in enumerate(rows)})
+    for at in live:
         for col in table.formula_columns:
             ws.write_formula(at - 1, table.index(col.key), table.formula_at(col, at),
                              fmt.computed(col.type, col.number_format), "")
@@ -456,9 +443,9 @@ def _table_sheet(ws: Worksheet, fmt: _Formats, table: Table, subtitle: str,
                  bands=[c.band for c in table.columns], repeat_columns=identifying_columns(table))
     # No print area: the used range is printed, and it grows with the data (a print area fixed here never
     # grows: 40 members typed into a template, or the rows register adds, would not print; issue 15).
-    # A blank form still prints its first rows, ruled (the input columns' borders), to be filled in by hand:
-    # their first cell is written.
-    for r in range(first + len(rows), first + BLANK_FORM_ROWS):
+    # The rows after the data (a blank form: its first page's rows) print ruled to the end of the page, to be filled
+    # in by hand: their first cell is written.  No further: a page of only blank rows is paper thrown away.
+    for r in range(first + len(rows), live[-1]):
         col0 = table.columns[0]
         ws.write_blank(r, 0, None, fmt.input(col0.type, border=True, num=col0.number_format))
     _protect(ws)
@@ -467,35 +454,17 @@ def _table_sheet(ws: Worksheet, fmt: _Formats, table: Table, subtitle: str,
 def _data_rows(ws: Worksheet, fmt: _Formats, table: Table, rows: Sequence[Mapping[str, Any]], first: int) -> None:
     """The given rows' values (samples, goldens), each row as tall as its longest wrapped text."""
     for n, row in enumerate(rows):
-        lines = max((len(wrap(row[c.key], column_points(c.width) * 0.9)) for c in table.columns
-                     if c.type is ColType.TEXT and isinstance(row.get(c.key), str)), default=1)
-        if lines > 1:  # a long text wraps in its cell: the row as tall as it (Excel does not fit rows on open)
-            ws.set_row(first + n, max(ROW_HEIGHT, lines_height(lines)))
+        height = data_row_height(table, row)
+        if height > ROW_HEIGHT:  # a long text wraps in its cell: the row as tall as it (Excel fits none on open)
+            ws.set_row(first + n, height)
         for i, col in enumerate(table.columns):
             if col.key in row and col.is_input:
                 cell_fmt = fmt.input(col.type, border=True, num=col.number_format)
                 _write_value(ws, first + n, i, row[col.key], cell_fmt, fmt)
 
 
-def header_height(text: str, width: float, *, size: float = FONT_SIZE) -> float:
-    """Row height (points) that shows ``text`` (bold, wrapped) whole in a column ``width`` characters wide.
-
-    Measured with the font's metrics (:mod:`kaset_xl.workbook.textfit`); Thai is wrapped at 90 % of the width,
-    as Excel and LibreOffice break Thai only between words (a dictionary's), never inside one.
-    """
-    return float(lines_height(len(wrap(text, column_points(width) * 0.9, size, bold=True)), size))
-
-
-def identifying_columns(table: Table) -> int:
-    """The columns repeated on every printed page of a wide table: the number and what the row is about (a
-    member's ID and name, or a group's name)."""
-    keys = [c.key for c in table.columns]
-    return 3 if keys[1:3] == ["citizen_id", "name"] else 2
-
-
 def _bands(ws: Worksheet, fmt: _Formats, table: Table, r: int) -> None:
     """Merge the band label (3ก area, Smart Farmer qualification) over its run of columns."""
-    height = float(ROW_HEIGHT)
     i = 0
     while i < len(table.columns):
         band = table.columns[i].band
@@ -507,10 +476,22 @@ def _bands(ws: Worksheet, fmt: _Formats, table: Table, r: int) -> None:
                 ws.merge_range(r, i, r, j, band, fmt.header)
             else:
                 ws.write_string(r, i, band, fmt.header)
-            height = max(height, header_height(band, sum(c.width + 5 / 7 for c in table.columns[i:j + 1]) - 5 / 7))
         i = j + 1
+    height = band_height(table)
     if height > ROW_HEIGHT or any(c.band for c in table.columns):
         ws.set_row(r, height)
+
+
+def _title_block(ws: Worksheet, fmt: _Formats, spans: list[TitleSpan], title: str, lines: list[str]) -> None:
+    """The title (row 1) and the ``lines`` below it (subtitle, notes), each merged over each span's columns."""
+    for span in spans:
+        for r, (text, cell_fmt) in enumerate(((title_text(title, span), fmt.title_block),
+                                              *((t, fmt.subtitle_block if r == 0 else fmt.note)
+                                                for r, t in enumerate(lines)))):
+            if span.last > span.first:
+                ws.merge_range(r, span.first, r, span.last, text, cell_fmt)
+            else:
+                ws.write(r, span.first, text, cell_fmt)
 
 
 def _summary_sheet(ws: Worksheet, fmt: _Formats, subtitle: str, criteria: Criteria) -> None:
@@ -520,19 +501,18 @@ def _summary_sheet(ws: Worksheet, fmt: _Formats, subtitle: str, criteria: Criter
         ws.set_column(i, i, width, fmt.summary_label if i == 0 else fmt.summary)
         for r in range(4):
             ws.write_blank(r, i, None, fmt.locked)
-    ws.set_row(0, 32)
-    ws.write(0, 0, "สรุปผลการคำนวณคะแนนและงบประมาณ", fmt.title)
-    ws.write(1, 0, subtitle, fmt.subtitle)
-    ws.write(2, 0, "ยังไม่ได้คำนวณ — ใช้คำสั่ง kaset-xl score หรือปุ่มคำนวณคะแนน (not computed yet)", fmt.note)
+    # The title block over each printed page's own columns, not in the repeated column A (see _table_sheet);
+    # score writes its note into each page's third row (scoring.summary_note_cells).
+    spans = summary_title_spans()
+    notes = [max((SUMMARY_NOT_COMPUTED, SUMMARY_COMPUTED), key=len)]
     if criteria.provisional:
-        ws.write(3, 0, criteria.meta.note_th, fmt.note)
-    _print_setup(ws, landscape=True, widths=SUMMARY_WIDTHS, repeat_columns=1)
+        notes.append(criteria.meta.note_th)
+    _title_block(ws, fmt, spans, SUMMARY_TITLE, [subtitle, SUMMARY_NOT_COMPUTED, *notes[1:]])
+    for r, height in enumerate(title_block_heights(SUMMARY_TITLE, notes, spans)):
+        ws.set_row(r, height)
+    # the title block on top of every page, as a table's (a long summary goes on over pages below)
+    _print_setup(ws, landscape=True, widths=SUMMARY_WIDTHS, repeat_columns=1, repeat_to=len(notes) + 1)
     _protect(ws)
-
-
-# สรุปผล: the group's name, then 17 narrow columns of figures (score writes 18 columns); printed at 70 % over
-# two pages side by side, the first column repeated.
-SUMMARY_WIDTHS = (34.0, *([9.0] * 17))
 
 
 def _column_validation(ws: Worksheet, first: int, last: int, i: int, col: Column) -> None:

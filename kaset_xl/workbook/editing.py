@@ -15,6 +15,7 @@ import shutil
 import threading
 import zipfile
 from collections.abc import Mapping
+from copy import copy
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,8 @@ from kaset_xl.fileio import atomic_output
 from kaset_xl.issues import KasetError
 from kaset_xl.workbook.guard import open_guard
 
-__all__ = ["open_for_writing", "save_workbook", "column_style", "set_print_rows", "print_area_to_row"]
+__all__ = ["open_for_writing", "save_workbook", "column_style", "set_print_rows", "print_area_to_row",
+           "keep_merged_styles"]
 
 
 def open_for_writing(path: str | os.PathLike[str], output: str | os.PathLike[str] | None = None) -> Any:
@@ -44,9 +46,27 @@ def open_for_writing(path: str | os.PathLike[str], output: str | os.PathLike[str
     finally:
         guard.close()
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), keep_vba=src.suffix.lower() == ".xlsm", rich_text=True)
+        wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=src.suffix.lower() == ".xlsm", rich_text=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged parts
         raise KasetError("FILE_CORRUPT", file=str(path), reason=" ".join(str(exc).split())[:160]) from None
+    for ws in wb.worksheets:
+        keep_merged_styles(ws)
+    return wb
+
+
+def keep_merged_styles(ws: Any) -> None:
+    """The cells a merged range covers keep its first cell's style when saved again.  openpyxl loads them
+    without one and leaves them out of the file; Excel and LibreOffice then give them their column's style,
+    whose borders draw lines across a merged title over bordered table columns (the title blocks)."""
+    for merged in ws.merged_cells.ranges:
+        first = ws._cells.get((merged.min_row, merged.min_col))
+        if first is None or not first.has_style:
+            continue
+        for r in range(merged.min_row, merged.max_row + 1):
+            for c in range(merged.min_col, merged.max_col + 1):
+                cell = ws._cells.get((r, c))
+                if cell is not None and cell is not first and not cell.has_style:
+                    cell._style = copy(first._style)
 
 
 _SAVING = threading.Lock()  # one save at a time: the temporary files of a failed save are told apart by order

@@ -93,10 +93,15 @@ def programme_tables(crit: Criteria) -> tuple[Table, ...]:
     ]
     for area in crit.assessment.areas:
         band = f"ด้านที่ {area.code} {area.name} ({area.points:g} คะแนน)"
+        # 10 4/7 characters (74 pixels: a width the file stores exactly; 12 under an area of one or two): the
+        # headers wrap to 5 lines and the band labels to 4 at most, not 6 and 5 at 9: the band and header rows
+        # take 247 pt, not 300, and a page holds 16 rows, not 14 (fy2564's three pages side by side keep their
+        # breaks)
+        width = 12.0 if len(area.indicators) <= 2 else 74 / 7
         for ind in area.indicators:
             a_cols.append(C(assessment_key(ind.code), f"{ind.code} {ind.name} ({ind.points:g} คะแนน)",
                             f"Indicator {ind.code}",
-                            T.NUMBER, width=9, low=0, high=ind.points, band=band,
+                            T.NUMBER, width=width, low=0, high=ind.points, band=band,
                             hint=f"คะแนน 0–{ind.points:g}"))
     for area in crit.assessment.areas:
         keys = [assessment_key(i.code) for i in area.indicators]

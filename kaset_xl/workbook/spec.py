@@ -22,9 +22,7 @@ __all__ = [
     "ColType",
     "Column",
     "Table",
-    "LIVE_MARGIN",
     "COMPUTED_FILL",
-    "BLANK_FORM_ROWS",
     "Field",
     "FormSheet",
     "Layout",
@@ -128,13 +126,7 @@ class Column:
         return f"{self.header} *" if self.required else self.header
 
 
-# Rows below the last row in use that carry a table's live formulas (a blank template: its first rows).
-# Formulas down to the capacity were 41 % of a workbook's XML (issue 17); an officer who types beyond the
-# margin sees the row's totals after the next ``score`` or button click, which extends them.
-LIVE_MARGIN = 20
 COMPUTED_FILL = "#F2F2F2"  # cells the program fills: locked, grey (the builder's format; the buttons restore it)
-# The data rows a blank form prints, to be filled in by hand; a print area never covers fewer.
-BLANK_FORM_ROWS = 20
 
 
 @dataclass(frozen=True)
@@ -185,15 +177,16 @@ class Table:
         """The columns with a live formula (``computed="formula"``)."""
         return tuple(c for c in self.columns if c.formula)
 
-    def formula_rows(self, last_in_use: int | None = None) -> range:
-        """The worksheet rows that carry the live formulas: from the first data row to :data:`LIVE_MARGIN`
-        rows below ``last_in_use`` (the last row with data; ``None``: none yet), within the capacity.
+    def formula_rows(self, last_in_use: int | None, margin: int) -> range:
+        """The worksheet rows that carry the live formulas: from the first data row to ``margin`` rows below
+        ``last_in_use`` (the last row with data; ``None``: none yet), within the capacity.
 
-        A template holds the formulas in its first :data:`LIVE_MARGIN` rows only, not down to the
-        capacity; ``score``, the buttons and the builder (for a filled workbook) extend them to the rows
-        in use and a margin below (see ``docs/developer.md``, "Live formulas in the rows in use").
+        Formulas down to the capacity were 41 % of a workbook's XML (issue 17): a template holds them in its
+        first page's rows only; ``score``, the buttons and the builder (for a filled workbook) extend them to the
+        rows in use and the rest of the printed page they end on (``printing.live_rows``; see
+        ``docs/developer.md``, "Live formulas in the rows in use").
         """
-        last = max(last_in_use or 0, self.header_row) + LIVE_MARGIN
+        last = max(last_in_use or 0, self.header_row) + margin
         return range(self.first_data_row, min(last, self.last_data_row) + 1)
 
     def formula_at(self, col: Column, row: int) -> str:
