@@ -20,7 +20,7 @@ from kaset_xl.scoring import score_file
 from kaset_xl.workbook.builder import FONT_SIZE, PRINT_SCALE, header_height
 from kaset_xl.workbook.layout import LAYOUT
 from kaset_xl.workbook.printing import CONTINUED, SUMMARY_TITLE, SUMMARY_WIDTHS, identifying_columns, page_breaks
-from kaset_xl.workbook.textfit import CELL_PADDING, column_points, text_width, wrap
+from kaset_xl.workbook.textfit import CELL_PADDING, column_points, lines_height, text_width, wrap
 from print_support import page_text, pdf_pages
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -230,3 +230,25 @@ def test_the_summary_headers_fit_their_cells(tmp_path: Path) -> None:
                 problems.append(f"{w.cell}: “{line}”")
     assert not problems, problems
     assert not any(isinstance(w.value, str) and w.value in ("Existing", "Developing") for w in outcome.writes)
+
+
+def test_no_text_of_the_scored_sample_is_taller_than_its_row(tmp_path: Path) -> None:
+    """Every text in a table of the scored sample — typed, picked from a dropdown or computed by score (a Smart
+    Farmer class) — takes no more wrapped lines, by the font's metrics, than its row holds: nothing prints cut."""
+    scored = tmp_path / "scored.xlsx"
+    shutil.copy(SAMPLE, scored)
+    score_file(scored)
+    wb = openpyxl.load_workbook(scored)
+    problems = []
+    for table in LAYOUT.tables:
+        ws = wb[table.sheet]
+        for r in range(table.first_data_row, ws.max_row + 1):
+            height = ws.row_dimensions[r].height or ws.sheet_format.defaultRowHeight
+            for col in table.columns:
+                value = ws.cell(r, table.index(col.key) + 1).value
+                if isinstance(value, str) and value:
+                    lines = len(wrap(value, column_points(col.width)))
+                    if lines > 1 and lines_height(lines) > height + 2:
+                        where = f"{table.sheet}!{table.letter(col.key)}{r} ({col.key})"
+                        problems.append(f"{where}: {lines} lines in {height} pt")
+    assert not problems, problems

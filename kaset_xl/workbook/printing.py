@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kaset_xl.workbook.spec import ColType, Table
+from kaset_xl.workbook.spec import Table
 from kaset_xl.workbook.textfit import CELL_PADDING, column_points, lines_height, text_width, wrap
 
 __all__ = ["PRINT_SCALE", "FONT_SIZE", "ROW_HEIGHT", "HEADER_HEIGHT", "TITLE_SIZE", "TITLE_HEIGHT", "CONTINUED",
@@ -222,7 +222,7 @@ def data_row_height(table: Table, row: Mapping[str, Any]) -> float:
     """A data row's height: one line, or as tall as its longest wrapped text (what the builder sets; Excel
     fits a row to the text typed into it)."""
     lines = max((len(wrap(row[c.key], column_points(c.width) * _THAI_WRAP)) for c in table.columns
-                 if c.type is ColType.TEXT and isinstance(row.get(c.key), str)), default=1)
+                 if isinstance(row.get(c.key), str)), default=1)  # a dropdown's long item wraps too
     return float(max(ROW_HEIGHT, lines_height(lines))) if lines > 1 else float(ROW_HEIGHT)
 
 

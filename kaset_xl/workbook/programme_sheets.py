@@ -133,7 +133,7 @@ def programme_tables(crit: Criteria) -> tuple[Table, ...]:
             sf_cols.append(C(sf_key(sf_ind.code), f"{sf_ind.code} {sf_ind.name}", f"Indicator {sf_ind.code}",
                              T.YESNO, choices="yesno", width=10, band=band, hint="ใช่ = ผ่านตัวชี้วัดนี้"))
     sf_cols.append(C("sf_class", "ระดับ Smart Farmer (คำนวณ)", "Smart Farmer class (computed)", T.TEXT,
-                     width=16, computed="result"))
+                     width=22, computed="result"))  # "Developing Smart Farmer" on one line
     smart_farmer = Table(
         key="smart_farmer", sheet="Smart Farmer", title="การประเมินตนเองตามคุณสมบัติ Smart Farmer",
         capacity=2000, header_row=PROGRAMME_HEADER_ROW, columns=tuple(sf_cols),

@@ -374,7 +374,7 @@ GROUPS = Table(
         C("activities", "กิจกรรมของกลุ่ม", "Activities", T.TEXT, width=18),
         C("main_activity", "กิจกรรมหลัก", "Main activity", T.TEXT, required=True, width=14),
         C("standard", "มาตรฐานการผลิต", "Production standard", T.CHOICE, choices="standard",
-          strict=False, width=9),
+          strict=False, width=11),  # "เกษตรอินทรีย์" on one line
         C("level", "ระดับการประเมินศักยภาพ", "Assessment level", T.CHOICE, choices="level", width=8),
         C("lat", "ละติจูด", "Latitude", T.NUMBER, width=8, num_format=COORDINATE_FORMAT, hint="องศาทศนิยม เช่น 19.3586"),
         C("lon", "ลองจิจูด", "Longitude", T.NUMBER, width=8, num_format=COORDINATE_FORMAT, hint="องศาทศนิยม เช่น 98.4401"),
