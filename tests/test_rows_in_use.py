@@ -21,7 +21,7 @@ from kaset_xl.establish_register import register_file
 from kaset_xl.scoring import score_book, score_file
 from kaset_xl.workbook.builder import COMPUTED_FILL
 from kaset_xl.workbook.layout import LAYOUT
-from kaset_xl.workbook.printing import MIN_LIVE_MARGIN, blank_form_rows, live_rows, rows_to_page_end
+from kaset_xl.workbook.printing import blank_form_rows, live_rows, rows_to_page_end
 from kaset_xl.workbook.reader import read_district_workbook
 from kaset_xl.workbook.spec import number_format
 from rows_support import build_sixty, sheet_xml_bytes
@@ -81,8 +81,8 @@ def test_a_template_holds_the_formulas_in_its_first_page_rows_only(template_path
 
 
 def test_the_margin_ends_with_the_page_the_data_ends_on() -> None:
-    """The rows after the data: those that still fit its printed page (none of them on a page of their own),
-    at least a few; a row that does not fit the rest of a page starts the next one."""
+    """The rows after the data: those that still fit its printed page (none of them on a page of their own,
+    none when it is full); a row that does not fit the rest of a page starts the next one."""
     per_page = rows_to_page_end(ASSESSMENT, [])
     assert per_page == blank_form_rows(ASSESSMENT)
     assert rows_to_page_end(ASSESSMENT, [24.0] * 2) == per_page - 2
@@ -90,7 +90,7 @@ def test_the_margin_ends_with_the_page_the_data_ends_on() -> None:
     assert rows_to_page_end(ASSESSMENT, [24.0] * (per_page + 1)) == per_page - 1  # the next page
     first = ASSESSMENT.first_data_row
     full = {first + k: {} for k in range(per_page)}
-    assert len(live_rows(ASSESSMENT, full)) == per_page + MIN_LIVE_MARGIN  # a full page: the minimum
+    assert len(live_rows(ASSESSMENT, full)) == per_page  # a full page: no row on the next (a page of blanks)
 
 
 def test_score_extends_the_formulas_to_the_rows_in_use(template_path: Path, tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_score_extends_the_formulas_to_the_rows_in_use(template_path: Path, tmp_
     out = tmp_path / "scored.xlsx"
     score_file(typed, out, today=TODAY)
     heights = [24.0] * (row - IFPP.first_data_row + 1)
-    end = row + max(rows_to_page_end(IFPP, heights), MIN_LIVE_MARGIN)
+    end = row + rows_to_page_end(IFPP, heights)
     assert _formula_rows(out, IFPP, "profit") == list(range(IFPP.first_data_row, end + 1))
     profit = IFPP.index("profit")
     assert _cached(out, IFPP.sheet)[row - 1][profit] == 2_999.75  # the library's number, cached
@@ -120,7 +120,7 @@ def test_the_score_button_extends_the_formulas_too(template_path: Path, tmp_path
     out = tmp_path / "engine.xlsx"
     wb.save(out)
     heights = [24.0] * (row - IFPP.first_data_row + 1)
-    end = row + max(rows_to_page_end(IFPP, heights), MIN_LIVE_MARGIN)
+    end = row + rows_to_page_end(IFPP, heights)
     assert _formula_rows(out, IFPP, "profit") == list(range(IFPP.first_data_row, end + 1))
     cell = openpyxl.load_workbook(out)[IFPP.sheet][f"{IFPP.letter('profit')}{row}"]
     assert cell.value == IFPP.formula_at(IFPP.column("profit"), row)

@@ -18,7 +18,7 @@ from kaset_xl.workbook.textfit import CELL_PADDING, column_points, lines_height,
 __all__ = ["PRINT_SCALE", "FONT_SIZE", "ROW_HEIGHT", "HEADER_HEIGHT", "TITLE_SIZE", "TITLE_HEIGHT", "CONTINUED",
            "TitleSpan", "page_breaks", "identifying_columns", "header_height", "title_spans", "title_text",
            "title_block_heights", "band_height", "data_row_height", "rows_to_page_end", "live_margin",
-           "blank_form_rows", "MIN_LIVE_MARGIN", "SUMMARY_WIDTHS", "SUMMARY_TITLE", "LONGEST_SUBTITLE",
+           "blank_form_rows", "SUMMARY_WIDTHS", "SUMMARY_TITLE", "LONGEST_SUBTITLE",
            "SUMMARY_NOT_COMPUTED", "SUMMARY_COMPUTED", "summary_title_spans", "table_title_spans", "live_rows",
            "repeated_heights"]
 
@@ -38,8 +38,6 @@ CONTINUED = "(ต่อ)"  # after the title on a wide table's pages after the f
 # The subtitle's room is taken for the longest district and province names, so that the title block's height
 # (what every page repeats) is the table's alone, the same in every district's workbook.
 LONGEST_SUBTITLE = "สำนักงานเกษตรอำเภอเฉลิมพระเกียรติ จังหวัดพระนครศรีอยุธยา ปีงบประมาณ พ.ศ. 2564"
-# Rows after the data that carry the live formulas even when the page the data ends on is full.
-MIN_LIVE_MARGIN = 3
 # สรุปผล: the group's name, then 17 narrow columns of figures (score writes 18 columns), the two Smart Farmer
 # classes a little wider for their names "(Existing)", "(Developing)" (a Latin word does not break); printed at
 # 70 % over two pages side by side, the first column repeated.
@@ -246,8 +244,9 @@ def rows_to_page_end(table: Table, heights: Sequence[float]) -> int:
 
 def live_margin(table: Table, heights: Sequence[float]) -> int:
     """The rows after the last row in use (data rows of ``heights``) that carry the live formulas: those that
-    still fit its printed page, at least :data:`MIN_LIVE_MARGIN`."""
-    return max(rows_to_page_end(table, heights), MIN_LIVE_MARGIN)
+    still fit its printed page — none when it is full: rows below it would print a page of blank rows (the
+    formulas reach rows typed further down with the next ``score`` or button click)."""
+    return rows_to_page_end(table, heights)
 
 
 def blank_form_rows(table: Table) -> int:
