@@ -234,7 +234,8 @@ def test_the_summary_headers_fit_their_cells(tmp_path: Path) -> None:
 
 def test_no_text_of_the_scored_sample_is_taller_than_its_row(tmp_path: Path) -> None:
     """Every text in a table of the scored sample — typed, picked from a dropdown or computed by score (a Smart
-    Farmer class) — takes no more wrapped lines, by the font's metrics, than its row holds: nothing prints cut."""
+    Farmer class) — takes no more wrapped lines, by the font's metrics, than its row holds, and one wider than
+    its cell wraps (a long budget item picked from its dropdown): nothing prints cut."""
     scored = tmp_path / "scored.xlsx"
     shutil.copy(SAMPLE, scored)
     score_file(scored)
@@ -246,7 +247,10 @@ def test_no_text_of_the_scored_sample_is_taller_than_its_row(tmp_path: Path) -> 
             height = ws.row_dimensions[r].height or ws.sheet_format.defaultRowHeight
             for col in table.columns:
                 value = ws.cell(r, table.index(col.key) + 1).value
-                if isinstance(value, str) and value:
+                if isinstance(value, str) and value and not value.startswith("="):
+                    cell = ws.cell(r, table.index(col.key) + 1)
+                    if not cell.alignment.wrap_text and text_width(value) > column_points(col.width) - CELL_PADDING:
+                        problems.append(f"{table.sheet}!{cell.coordinate} ({col.key}): wider than its cell, unwrapped")
                     lines = len(wrap(value, column_points(col.width)))
                     if lines > 1 and lines_height(lines) > height + 2:
                         where = f"{table.sheet}!{table.letter(col.key)}{r} ({col.key})"

@@ -87,7 +87,8 @@ class WorkbookData:
 
 
 # Text in a table wraps inside its cell instead of running under the next column or being cut at its edge.
-_WRAP: dict[ColType, dict[str, Any]] = {ColType.TEXT: {"text_wrap": True}}
+_WRAP: dict[ColType, dict[str, Any]] = {t: {"text_wrap": True} for t in
+                                        (ColType.TEXT, ColType.CHOICE, ColType.TAMBON, ColType.GROUP)}
 
 
 class _Formats:
@@ -116,7 +117,7 @@ class _Formats:
         self._base = base
 
     def computed(self, t: ColType, num: str | None = None) -> Format:
-        key = f"computed|{num or number_format(t)}"
+        key = f"computed|{num or number_format(t)}|{t in _WRAP}"
         if key not in self._input:
             self._input[key] = self._wb.add_format({**self._base, "num_format": num or number_format(t),
                                                      "bg_color": COMPUTED_FILL, "locked": True,
@@ -125,7 +126,7 @@ class _Formats:
         return self._input[key]
 
     def input(self, t: ColType, *, border: bool = False, num: str | None = None) -> Format:
-        key = f"{num or number_format(t)}|{border}"
+        key = f"{num or number_format(t)}|{border}|{t in _WRAP}"
         if key not in self._input:
             props: dict[str, Any] = {**self._base, "locked": False, "num_format": num or number_format(t)}
             if border:  # a table's cell: bordered, and long text wraps inside it (IFPP plans, remarks)
