@@ -58,6 +58,7 @@ STAMP = dt.datetime(2000, 1, 1)
 MARK = "{%s}"  # a marker in a template's row: {district}
 WIDTH = 0.66  # reports.py's widths → widths in digits of the Normal font (16 pt TH SarabunPSK)
 ROW_HEIGHT = 24.0  # one line of 16 pt TH SarabunPSK (points)
+PATH_ROOM = 0.9  # the share of a cell's width a wrapped path is counted in (cell_lines)
 TITLE_SIZE, TABLE_TITLE_SIZE = FONT_SIZE + 4, FONT_SIZE + 2  # the form's title, a table's title (bold)
 CHART_ROWS = 14  # rows a chart covers in the shipped template (11 cm)
 # tables with a target row (reports.targets) and tables that start a new page (a chart is never split)
@@ -149,8 +150,9 @@ def needed_points(col: Col, levels: tuple[str, ...] = ()) -> float:
 
 
 def _digits(points: float) -> float:
-    """A column width (digits of the Normal font) of at least ``points``."""
-    return math.ceil((points / (DIGIT_EM * FONT_SIZE) - 5 / 7) * 10) / 10
+    """A column width (digits of the Normal font) of at least ``points`` once XlsxWriter has stored it: in whole
+    pixels, a seventh of a digit each, and its 5-pixel padding (:func:`column_points`)."""
+    return math.ceil((points + 0.1) / (DIGIT_EM * FONT_SIZE) * 7 - 5) / 7
 
 
 def _grid(form: Form, levels: tuple[str, ...] = ()) -> list[float]:
@@ -171,7 +173,7 @@ def _grid(form: Form, levels: tuple[str, ...] = ()) -> list[float]:
             if lack > 0:
                 least[c + col.span - 1] += lack
             c += col.span
-    if sum(least) > PAGE_POINTS:
+    if sum(column_points(_digits(lo)) for lo in least) > PAGE_POINTS:
         raise ValueError(f"{form.sheet}: the columns need {sum(least):.0f} points, the page has {PAGE_POINTS:.0f}")
     # the titles print whole within the sheet's columns (what lies beyond its last column is not printed)
     titles = max(text_width(form.title, TITLE_SIZE, bold=True),
@@ -199,8 +201,12 @@ def row_height(lines: int, size: float = FONT_SIZE) -> float:
 
 def cell_lines(text: str, width_points: float, *, size: float = FONT_SIZE, bold: bool = False,
                indent: int = 0) -> int:
-    """Lines a wrapped text takes in a cell ``width_points`` wide (less its indent)."""
-    return len(wrap(text, width_points - indent * indent_points(size), size, bold=bold))
+    """Lines a wrapped text takes in a cell ``width_points`` wide (less its indent).  A path is counted in
+    :data:`PATH_ROOM` of the width: LibreOffice breaks it a little before where a line is full by the font's
+    widths (measured: /home/kaset/reports/, 156.9 points, is broken in a room where MueangMaeHongSon-, 156.7
+    points, fits; file names broken after their hyphens take the lines textfit counts)."""
+    room = width_points - indent * indent_points(size)
+    return len(wrap(text, room * PATH_ROOM if "/" in text and text.isascii() else room, size, bold=bold))
 
 
 def build_provincial_template(path: str | os.PathLike[str]) -> None:

@@ -45,6 +45,7 @@ class Report:
 
 _SRC = Col("source", "ไฟล์ต้นทาง", 20)
 TOTAL_LABEL, TARGET_LABEL = "รวมทั้งจังหวัด", "เป้าหมาย"  # the district column of the total and target rows
+SHA_LINE = "d" * 16  # a SHA-256 (64 hexadecimal digits) prints in four lines of 16: as wide as 16 of its widest
 SCORE = "100.00"  # the widest score (3ก, out of 100)
 DISTRICT_CODE = "8888"  # a district's code, four digits: its column is wide enough for it on one line
 # the status beside the figures, short (ความครบถ้วน has the long text)
@@ -158,8 +159,8 @@ PROVENANCE = Report("ที่มา", "ที่มาของข้อมู�
     Col("size", "ขนาด (ไบต์)", 11, INT),
     Col("template_id", "แบบฟอร์ม", 24, values=(TEMPLATE_ID,)),
     Col("template_version", "รุ่น", 6, values=(TEMPLATE_VERSION,)),
-    Col("mtime", "แก้ไขล่าสุด (เวลาประเทศไทย)", 22), Col("sha256", "ค่าตรวจสอบ (SHA-256)", 92),
-    Col("path", "ตำแหน่งไฟล์", 60)),
+    Col("mtime", "แก้ไขล่าสุด (เวลาประเทศไทย)", 22), Col("sha256", "ค่าตรวจสอบ (SHA-256)", 26, values=(SHA_LINE,)),
+    Col("path", "ตำแหน่งไฟล์", 70)),
     key="PROVENANCE")
 
 REPORTS = (KSA1, KSA2, KSA3, KSA3_QUALITY, LEVELS, KSA4, KSA4_BUDGET, BUDGET, KPI_PCT, NEW_GROUPS_COUNT, NEW_GROUPS,

@@ -34,6 +34,7 @@ __all__ = ["write_provincial_workbook", "is_provincial_workbook", "SHEETS", "FON
 
 SHEETS = tuple(dict.fromkeys(r.sheet for r in REPORTS))
 NONE_TH = "— ไม่มีรายการ —"
+DEFAULT_WIDTH = 8.43  # a column without a width of its own (Excel's default)
 _MARK = re.compile(r"\{(\w+)\}")
 
 
@@ -218,12 +219,22 @@ def _markers(ws: Any, r: int, c0: int, c1: int) -> dict[int, str]:
             if not isinstance(ws.cell(r, c), MergedCell) and isinstance(ws.cell(r, c).value, str)}
 
 
+def column_widths(ws: Any) -> dict[int, float]:
+    """A sheet's column widths as the file stores them, by column number: a ``<col min max>`` element covers
+    every column of its range (XlsxWriter writes one for neighbours of the same width)."""
+    widths: dict[int, float] = {}
+    for dim in ws.column_dimensions.values():
+        if dim.width and dim.min and dim.max:
+            for c in range(int(dim.min), int(dim.max) + 1):
+                widths[c] = float(dim.width)
+    return widths
+
+
 def _widths(ws: Any) -> Any:
-    from openpyxl.utils import get_column_letter
+    stored = column_widths(ws)
 
     def width(c0: int, c1: int) -> float:
-        return sum((ws.column_dimensions[get_column_letter(c)].width or 8.43) if
-                   get_column_letter(c) in ws.column_dimensions else 8.43 for c in range(c0, c1 + 1))
+        return sum(stored.get(c, DEFAULT_WIDTH) for c in range(c0, c1 + 1))
     return width
 
 
