@@ -459,3 +459,19 @@ def test_file_names_print_whole_and_every_page_has_content(
         if not any(w in content for _x, _y, w in words):
             empty.append(i)
     assert empty == [], f"pages with only repeated headers, the signature and the footer: {empty}"
+
+
+@pytest.mark.parametrize("name", ["5801-MueangMaeHongSon-2564.xlsx", "5807-PangMapha-2564.xlsx",
+                                  "/home/kaset/reports/5803-Pai-2564.xlsx"])
+def test_a_long_latin_word_wraps_after_its_hyphens_then_between_characters(name: str) -> None:
+    from kaset_xl.workbook.textfit import CELL_PADDING, text_width, wrap
+
+    for room in (40.0, 60.0, 90.0, 130.0, 200.0, 400.0):
+        lines = wrap(name, room + CELL_PADDING)
+        assert "".join(lines) == name  # nothing lost, nothing added
+        assert all(text_width(line) <= room or len(line) == 1 for line in lines)
+        whole = re.findall(r"[^-/]*[-/]+|[^-/]+", name)
+        if all(text_width(p) <= room for p in whole):  # every piece fits a line: broken only after - or /
+            assert all(line[-1] in "-/" for line in lines[:-1])
+    assert wrap("5801-MueangMaeHongSon-2564.xlsx", 210) == ["5801-MueangMaeHongSon-", "2564.xlsx"]
+    assert len(wrap("5807-PangMapha-2564.xlsx", text_width("5807-PangMapha-") + CELL_PADDING)) == 2

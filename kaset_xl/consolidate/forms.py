@@ -173,8 +173,9 @@ def _grid(form: Form, levels: tuple[str, ...] = ()) -> list[float]:
             if lack > 0:
                 least[c + col.span - 1] += lack
             c += col.span
-    if sum(column_points(_digits(lo)) for lo in least) > PAGE_POINTS:
-        raise ValueError(f"{form.sheet}: the columns need {sum(least):.0f} points, the page has {PAGE_POINTS:.0f}")
+    need = sum(column_points(_digits(lo)) for lo in least)
+    if need > PAGE_POINTS:  # a header or a value too wide for the page: break it in reports.py ("\n")
+        raise ValueError(f"{form.sheet}: the columns need {need:.0f} points, the page has {PAGE_POINTS:.0f}")
     # the titles print whole within the sheet's columns (what lies beyond its last column is not printed)
     titles = max(text_width(form.title, TITLE_SIZE, bold=True),
                  *(text_width(t.title, TABLE_TITLE_SIZE, bold=True) for t in form.tables)) + CELL_PADDING
