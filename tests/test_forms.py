@@ -285,16 +285,13 @@ def _geometry(ws: Any) -> tuple[Callable[[int], float], Callable[[int], float], 
     return width, height, {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges}
 
 
-def test_no_text_is_clipped_in_the_filled_provincial_workbook(samples: Path, tmp_path: Path) -> None:
-    """Every text of every sheet fits its cell: a wrapped text's lines (textfit) × the line height fit its row's
-    (or merged rows') height, an unwrapped text fits its cell or the empty cells to its right (within the sheet's
-    columns: what lies beyond the last one is not printed)."""
+def _clipped(wb: Any) -> tuple[int, list[tuple[str, str, str]]]:
+    """Every text cell of every sheet checked: (cells checked, the clipped ones)."""
     from openpyxl.cell.cell import MergedCell
 
     from kaset_xl.consolidate.forms import FONT_SIZE, ROW_HEIGHT, cell_lines, indent_points
     from kaset_xl.workbook.textfit import CELL_PADDING, LINE_HEIGHT_16, text_width
 
-    wb = openpyxl.load_workbook(_filled(samples, tmp_path))
     clipped: list[tuple[str, str, str]] = []
     checked = 0
     for ws in wb.worksheets:
@@ -309,10 +306,11 @@ def test_no_text_is_clipped_in_the_filled_provincial_workbook(samples: Path, tmp
                 room = sum(width(c) for c in range(cell.column, c1 + 1))
                 tall = sum(height(r) for r in range(cell.row, r1 + 1))
                 size, bold = float(cell.font.sz or FONT_SIZE), bool(cell.font.b)
+                one_line = ROW_HEIGHT * max(size, FONT_SIZE) / FONT_SIZE
                 indent = int(cell.alignment.indent or 0)
                 if cell.alignment.wrap_text:
                     lines = cell_lines(cell.value, room, size=size, bold=bold, indent=indent)
-                    need = ROW_HEIGHT * size / FONT_SIZE if lines == 1 else lines * LINE_HEIGHT_16 * size / 16
+                    need = one_line if lines == 1 else lines * LINE_HEIGHT_16 * size / 16
                     if need > tall:
                         clipped.append((ws.title, cell.coordinate, f"{lines} lines in {tall} pt: {cell.value!r}"))
                     continue
@@ -322,9 +320,39 @@ def test_no_text_is_clipped_in_the_filled_provincial_workbook(samples: Path, tmp
                     while wide > room and c < ws.max_column and ws.cell(cell.row, c + 1).value in (None, ""):
                         c += 1
                         room += width(c)
-                if wide > room or ROW_HEIGHT * size / FONT_SIZE > tall:
+                if wide > room or one_line > tall:
                     clipped.append((ws.title, cell.coordinate, f"{wide:.0f} pt in {room:.0f} pt: {cell.value!r}"))
+    return checked, clipped
+
+
+def test_no_text_is_clipped_in_the_filled_provincial_workbook(samples: Path, tmp_path: Path) -> None:
+    """Every text of every sheet fits its cell: a wrapped text's lines (textfit) × the line height fit its row's
+    (or merged rows') height, an unwrapped text fits its cell or the empty cells to its right (within the sheet's
+    columns: what lies beyond the last one is not printed)."""
+    checked, clipped = _clipped(openpyxl.load_workbook(_filled(samples, tmp_path)))
     assert checked > 400
+    assert clipped == []
+
+
+def test_filled_rows_take_their_own_height_in_a_provinces_restyled_copy(samples: Path, tmp_path: Path) -> None:
+    """A province's copy with a larger font in the marked row and a taller marked row: each filled row is as tall
+    as its own content in that font (not the marked row's height), and nothing is clipped."""
+    copy = _restyled(tmp_path / "mine")
+    wb = openpyxl.load_workbook(copy)
+    ws = wb["กสอ.1"]
+    (_, ref), = wb.defined_names["KSA1_ROW"].destinations
+    row = ws[ref.replace("$", "")][0]
+    for cell in row:
+        cell.font = openpyxl.styles.Font(name="TH SarabunPSK", size=20)
+    ws.row_dimensions[row[0].row].height = 200
+    wb.save(copy)
+    out = tmp_path / "prov.xlsx"
+    assert run("consolidate", str(samples), "-o", str(out), "--templates", str(tmp_path / "mine")).exit_code == 1
+    filled = openpyxl.load_workbook(out)
+    ws = filled["กสอ.1"]
+    heights = [ws.row_dimensions[r[0].row].height for r in ws.iter_rows() if str(r[0].value or "").isdigit()]
+    assert len(heights) == 4 and all(30 <= h < 200 for h in heights), heights
+    _checked, clipped = _clipped(filled)
     assert clipped == []
 
 

@@ -196,8 +196,10 @@ def _grid(form: Form, levels: tuple[str, ...] = ()) -> list[float]:
 
 
 def row_height(lines: int, size: float = FONT_SIZE) -> float:
-    """A row's height for ``lines`` wrapped lines: one line in the default row, more as :mod:`textfit` counts."""
-    return ROW_HEIGHT if lines <= 1 else max(ROW_HEIGHT, lines_height(lines, size))
+    """A row's height for ``lines`` wrapped lines of ``size`` pt: one line of the form's font in the default row
+    (a larger font's line in a row as much taller), more lines as :mod:`textfit` counts them."""
+    one = ROW_HEIGHT * max(size, FONT_SIZE) / FONT_SIZE
+    return one if lines <= 1 else max(one, lines_height(lines, size))
 
 
 def cell_lines(text: str, width_points: float, *, size: float = FONT_SIZE, bold: bool = False,

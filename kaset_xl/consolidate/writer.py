@@ -246,16 +246,18 @@ def _fit_height(ws: Any, r: int, c0: int, c1: int) -> None:
 
     width = _widths(ws)
     spans = {mr.min_col: mr.max_col for mr in ws.merged_cells.ranges if mr.min_row == r}
-    lines, size = 1, float(FONT_SIZE)
+    height = row_height(1)
     for c in range(c0, c1 + 1):
         cell = ws.cell(r, c)
-        if isinstance(cell.value, str) and cell.value and cell.alignment.wrap_text:
-            cell_size = float(cell.font.sz or FONT_SIZE)
-            n = cell_lines(cell.value, stored_column_points(width(c, spans.get(c, c))), size=cell_size,
-                           bold=bool(cell.font.b), indent=int(cell.alignment.indent or 0))
-            if n > lines or (n == lines and cell_size > size):
-                lines, size = n, cell_size
-    ws.row_dimensions[r].height = row_height(lines, size)
+        if cell.value is None or cell.value == "":
+            continue
+        size = float(cell.font.sz or FONT_SIZE)
+        lines = 1
+        if isinstance(cell.value, str) and cell.alignment.wrap_text:
+            lines = cell_lines(cell.value, stored_column_points(width(c, spans.get(c, c))), size=size,
+                               bold=bool(cell.font.b), indent=int(cell.alignment.indent or 0))
+        height = max(height, row_height(lines, size))
+    ws.row_dimensions[r].height = height
 
 
 def _total_row(t: Report, rows: list[dict[str, Any]]) -> dict[str, Any]:
