@@ -432,16 +432,9 @@ def _cell_texts(wb: Any, sheet: str, rows: set[int] | None = None) -> set[str]:
     return words
 
 
-def test_file_names_print_whole_and_every_page_has_content(
-        samples: Path, tmp_path: Path, lo_convert: Callable[[Path, str, Path], Path]) -> None:
-    """Through LibreOffice: every district's file name is printed whole (the pieces of a wrapped name, on
-    consecutive lines of one cell, join to the name: no line clipped), and no page holds only the repeated
-    header rows, the signature block and the footer."""
-    from kaset_xl.consolidate.forms import CHARTS
-
-    out = _filled(samples, tmp_path)
-    pages = _boxes(lo_convert(out, "pdf", tmp_path / "pdf"))
-    names = sorted(p.name for p in samples.iterdir())
+def _names_printed(pages: list[list[tuple[float, float, str]]], names: list[str]) -> tuple[dict[str, int], list[Any]]:
+    """How often each file name is printed whole (its pieces on consecutive lines of one cell join to it), and
+    the pieces that do not."""
     whole = {name: 0 for name in names}
     broken: list[tuple[int, str]] = []
     for i, words in enumerate(pages, start=1):
@@ -460,16 +453,17 @@ def test_file_names_print_whole_and_every_page_has_content(
                 whole[name] += 1
             else:
                 broken.append((i, text))
-    assert broken == []
-    # every name in กสอ.1–4, กลุ่มจัดตั้งใหม่ (twice), ความครบถ้วน and ที่มา (twice: the name and its path)
-    assert all(n >= 8 for n in whole.values()), whole
+    return whole, broken
 
-    wb = openpyxl.load_workbook(out)
+
+def _pages_without_content(wb: Any, pages: list[list[tuple[float, float, str]]]) -> list[int]:
+    """The pages that hold only a sheet's repeated header rows, the signature block and the footer."""
+    from kaset_xl.consolidate.forms import CHARTS
+
     sheet_of_page: list[str] = []
-    for words in pages:
-        text = " ".join(w for _x, _y, w in words)
-        sheet_of_page.append(next((f.sheet for f in FORMS if f.title in text.replace(" ", "")
-                                   or f.title.replace(" ", "") in text.replace(" ", "")),
+    for words in pages:  # a sheet's first page has its title
+        text = "".join(w for _x, _y, w in words)
+        sheet_of_page.append(next((f.sheet for f in FORMS if f.title.replace(" ", "") in text),
                                   sheet_of_page[-1] if sheet_of_page else FORMS[0].sheet))
     signature = {w for line in ("ผู้รายงาน ....................................................",
                                 "ตำแหน่ง ....................................................",
@@ -486,7 +480,21 @@ def test_file_names_print_whole_and_every_page_has_content(
         content = (_cell_texts(wb, sheet) - _cell_texts(wb, sheet, repeated) - signature) | charts
         if not any(w in content for _x, _y, w in words):
             empty.append(i)
-    assert empty == [], f"pages with only repeated headers, the signature and the footer: {empty}"
+    return empty
+
+
+def test_file_names_print_whole_and_every_page_has_content(
+        samples: Path, tmp_path: Path, lo_convert: Callable[[Path, str, Path], Path]) -> None:
+    """Through LibreOffice: every district's file name is printed whole (the pieces of a wrapped name, on
+    consecutive lines of one cell, join to the name: no line clipped), and no page holds only the repeated
+    header rows, the signature block and the footer."""
+    out = _filled(samples, tmp_path)
+    pages = _boxes(lo_convert(out, "pdf", tmp_path / "pdf"))
+    whole, broken = _names_printed(pages, sorted(p.name for p in samples.iterdir()))
+    assert broken == []
+    # every name in กสอ.1–4, กลุ่มจัดตั้งใหม่ (twice), ความครบถ้วน and ที่มา (twice: the name and its path)
+    assert all(n >= 8 for n in whole.values()), whole
+    assert _pages_without_content(openpyxl.load_workbook(out), pages) == []
 
 
 @pytest.mark.parametrize("name", ["5801-MueangMaeHongSon-2564.xlsx", "5807-PangMapha-2564.xlsx",
