@@ -59,6 +59,8 @@ MARK = "{%s}"  # a marker in a template's row: {district}
 WIDTH = 0.66  # reports.py's widths → widths in digits of the Normal font (16 pt TH SarabunPSK)
 ROW_HEIGHT = 24.0  # one line of 16 pt TH SarabunPSK (points)
 PATH_ROOM = 0.9  # the share of a cell's width a wrapped path is counted in (cell_lines)
+THAI_ROOM = 0.9  # the same for a text with a Thai word wider than its cell (the district templates' 90 %)
+THAI_WORD = 10.0  # points of a line such a text leaves empty in a narrow cell (a part of a word)
 TITLE_SIZE, TABLE_TITLE_SIZE = FONT_SIZE + 4, FONT_SIZE + 2  # the form's title, a table's title (bold)
 CHART_ROWS = 14  # rows a chart covers in the shipped template (11 cm)
 # tables with a target row (reports.targets) and tables that start a new page (a chart is never split)
@@ -207,9 +209,20 @@ def cell_lines(text: str, width_points: float, *, size: float = FONT_SIZE, bold:
     """Lines a wrapped text takes in a cell ``width_points`` wide (less its indent).  A path is counted in
     :data:`PATH_ROOM` of the width: LibreOffice breaks it a little before where a line is full by the font's
     widths (measured: /home/kaset/reports/, 156.9 points, is broken in a room where MueangMaeHongSon-, 156.7
-    points, fits; file names broken after their hyphens take the lines textfit counts)."""
+    points, fits; file names broken after their hyphens take the lines textfit counts).  A text with a Thai
+    word wider than the cell is counted in :data:`THAI_ROOM` of the width and :data:`THAI_WORD` points less."""
     room = width_points - indent * indent_points(size)
-    return len(wrap(text, room * PATH_ROOM if "/" in text and text.isascii() else room, size, bold=bold))
+    if "/" in text and text.isascii():
+        return len(wrap(text, room * PATH_ROOM, size, bold=bold))
+    lines = len(wrap(text, room, size, bold=bold))
+    if any(not word.isascii() and text_width(word, size, bold=bold) > room - CELL_PADDING for word in text.split()):
+        # a Thai word wider than the cell: LibreOffice and Excel break it between dictionary words, textfit
+        # between letters: a line is less full than textfit counts it, by a share of a wide cell (as the district
+        # templates count it) and by a part of a word in a narrow one (measured: กลุ่มเลี้ยงผึ้งโพรงและผลิตภัณฑ์
+        # จากน้ำผึ้ง takes 7 lines in a column 8 digits wide)
+        lines = max(lines, len(wrap(text, room * THAI_ROOM, size, bold=bold)),
+                    len(wrap(text, room - THAI_WORD, size, bold=bold)))
+    return lines
 
 
 def build_provincial_template(path: str | os.PathLike[str]) -> None:
