@@ -183,8 +183,8 @@ def _text_stays_text(case: dict[str, Any], wb: Any) -> None:
 def _table(ws: Any, first_header: str) -> list[dict[str, Any]]:
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     for i, r in enumerate(rows):
-        if r and r[0] == first_header:
-            head = [str(h) for h in r]
+        head = [str(h).replace("\n", "") for h in r]  # a header's explicit line breaks left out
+        if head and head[0] == first_header:
             out = []
             for data in rows[i + 1:]:
                 if not any(v not in (None, "") for v in data):

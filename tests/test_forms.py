@@ -253,3 +253,261 @@ def test_the_certificate_keeps_places_for_the_emblem_and_the_seal(tmp_path: Path
     result = run("certificate", str(sample), "-g", CERTIFIED_GROUP, "-o", str(out), "--templates", str(mine))
     assert result.exit_code in (0, 1), result.output
     assert len(_media(out)) == 2, "the emblem and the seal are kept"
+
+
+# ------------------------------------------------------------------------------------------- no clipping
+
+
+def _filled(samples: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "prov.xlsx"
+    assert run("consolidate", str(samples), "-o", str(out)).exit_code == 1  # written; districts missing
+    return out
+
+
+def _geometry(ws: Any) -> tuple[Callable[[int], float], Callable[[int], float], dict[tuple[int, int], Any]]:
+    """A sheet's column widths and row heights in points, and its merged ranges by their first cell."""
+    from kaset_xl.consolidate.forms import ROW_HEIGHT
+    from kaset_xl.workbook.textfit import stored_column_points
+
+    default_height = ws.sheet_format.defaultRowHeight or ROW_HEIGHT
+    widths: dict[int, float] = {}
+    for dim in ws.column_dimensions.values():  # a <col min max> element covers its range
+        for c in range(int(dim.min or 0), int(dim.max or 0) + 1):
+            widths[c] = float(dim.width or 8.43)
+
+    def width(c: int) -> float:
+        return stored_column_points(widths.get(c, 8.43))
+
+    def height(r: int) -> float:
+        dim = ws.row_dimensions.get(r)
+        return float(dim.height) if dim is not None and dim.height is not None else float(default_height)
+
+    return width, height, {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges}
+
+
+def _clipped(wb: Any) -> tuple[int, list[tuple[str, str, str]]]:
+    """Every text cell of every sheet checked: (cells checked, the clipped ones)."""
+    from openpyxl.cell.cell import MergedCell
+
+    from kaset_xl.consolidate.forms import FONT_SIZE, ROW_HEIGHT, cell_lines, indent_points
+    from kaset_xl.workbook.textfit import CELL_PADDING, LINE_HEIGHT_16, text_width
+
+    clipped: list[tuple[str, str, str]] = []
+    checked = 0
+    for ws in wb.worksheets:
+        width, height, merged = _geometry(ws)
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell, MergedCell) or not isinstance(cell.value, str) or not cell.value.strip():
+                    continue
+                checked += 1
+                span = merged.get((cell.row, cell.column))
+                c1, r1 = (span.max_col, span.max_row) if span else (cell.column, cell.row)
+                room = sum(width(c) for c in range(cell.column, c1 + 1))
+                tall = sum(height(r) for r in range(cell.row, r1 + 1))
+                size, bold = float(cell.font.sz or FONT_SIZE), bool(cell.font.b)
+                one_line = ROW_HEIGHT * max(size, FONT_SIZE) / FONT_SIZE
+                indent = int(cell.alignment.indent or 0)
+                if cell.alignment.wrap_text:
+                    lines = cell_lines(cell.value, room, size=size, bold=bold, indent=indent)
+                    need = one_line if lines == 1 else lines * LINE_HEIGHT_16 * size / 16
+                    if need > tall:
+                        clipped.append((ws.title, cell.coordinate, f"{lines} lines in {tall} pt: {cell.value!r}"))
+                    continue
+                wide = text_width(cell.value, size, bold=bold) + CELL_PADDING + indent * indent_points(size)
+                c = c1
+                if cell.alignment.horizontal not in ("right", "center"):  # it runs on over the empty cells
+                    while wide > room and c < ws.max_column and ws.cell(cell.row, c + 1).value in (None, ""):
+                        c += 1
+                        room += width(c)
+                if wide > room or one_line > tall:
+                    clipped.append((ws.title, cell.coordinate, f"{wide:.0f} pt in {room:.0f} pt: {cell.value!r}"))
+    return checked, clipped
+
+
+def test_no_text_is_clipped_in_the_filled_provincial_workbook(samples: Path, tmp_path: Path) -> None:
+    """Every text of every sheet fits its cell: a wrapped text's lines (textfit) × the line height fit its row's
+    (or merged rows') height, an unwrapped text fits its cell or the empty cells to its right (within the sheet's
+    columns: what lies beyond the last one is not printed)."""
+    checked, clipped = _clipped(openpyxl.load_workbook(_filled(samples, tmp_path)))
+    assert checked > 400
+    assert clipped == []
+
+
+def test_filled_rows_take_their_own_height_in_a_provinces_restyled_copy(samples: Path, tmp_path: Path) -> None:
+    """A province's copy with a larger font in the marked row and a taller marked row: each filled row is as tall
+    as its own content in that font (not the marked row's height), and nothing is clipped."""
+    copy = _restyled(tmp_path / "mine")
+    wb = openpyxl.load_workbook(copy)
+    ws = wb["กสอ.1"]
+    (_, ref), = wb.defined_names["KSA1_ROW"].destinations
+    row = ws[ref.replace("$", "")][0]
+    for cell in row:
+        cell.font = openpyxl.styles.Font(name="TH SarabunPSK", size=20)
+    ws.row_dimensions[row[0].row].height = 200
+    wb.save(copy)
+    out = tmp_path / "prov.xlsx"
+    assert run("consolidate", str(samples), "-o", str(out), "--templates", str(tmp_path / "mine")).exit_code == 1
+    filled = openpyxl.load_workbook(out)
+    ws = filled["กสอ.1"]
+    heights = [ws.row_dimensions[r[0].row].height for r in ws.iter_rows() if str(r[0].value or "").isdigit()]
+    assert len(heights) == 4 and all(30 <= h < 200 for h in heights), heights
+    _checked, clipped = _clipped(filled)
+    assert clipped == []
+
+
+def test_every_header_word_fits_its_column() -> None:
+    """In the shipped template every word of a header (its space-separated tokens and the pieces reports.py
+    breaks with explicit line breaks) fits its column on one line, as does every word of an enumerated column's
+    values (3ก levels, statuses) — LibreOffice and Excel then break no Thai word inside."""
+    from kaset_xl.consolidate.forms import FONT_SIZE, LEVEL_KEYS, header_words, indent_points
+    from kaset_xl.criteria import load_criteria
+    from kaset_xl.workbook.textfit import CELL_PADDING, text_width
+
+    levels = load_criteria().assessment.level_names
+    wb = openpyxl.load_workbook(SHIPPED)
+    narrow: list[tuple[str, str, str]] = []
+    checked = 0
+    for form in FORMS:
+        ws = wb[form.sheet]
+        width, _height, merged = _geometry(ws)
+        for t in form.tables:
+            (_, ref), = wb.defined_names[f"{t.key}_ROW"].destinations
+            marked = ws[ref.replace("$", "")][0]
+            header_row = marked[0].row - 1
+            c = 1
+            for col in t.columns:
+                head = ws.cell(header_row, c)
+                assert str(head.value) == col.header
+                span = merged.get((header_row, c))
+                room = sum(width(x) for x in range(c, (span.max_col if span else c) + 1))
+                words = [(w, True, 0) for w in header_words(col.header)]
+                values = levels if col.key in LEVEL_KEYS else col.values
+                indent = int(ws.cell(marked[0].row, c).alignment.indent or 0)
+                words += [(w, False, indent) for v in values for w in v.split()]
+                for word, bold, ind in words:
+                    checked += 1
+                    if text_width(word, FONT_SIZE, bold=bold) + CELL_PADDING + ind * indent_points() > room:
+                        narrow.append((form.sheet, col.key, word))
+                c += col.span
+    assert checked > 300
+    assert narrow == []
+
+
+_BOX = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>')
+
+
+def _boxes(pdf: Path) -> list[list[tuple[float, float, str]]]:
+    """Per page: (x, y, text) of every word (pdftotext -bbox), the XML's entities undone."""
+    import html
+
+    out = subprocess.run([require_tool("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return [[(float(x), float(y), html.unescape(w)) for x, y, w in _BOX.findall(page)]
+            for page in out.split("<page ")[1:]]
+
+
+def _cell_texts(wb: Any, sheet: str, rows: set[int] | None = None) -> set[str]:
+    """The words (three characters or more) a sheet's cells print: texts, figures, dates (Buddhist era)."""
+    import datetime as dt
+
+    ws = wb[sheet]
+    words: set[str] = set()
+    for row in ws.iter_rows():
+        for cell in row:
+            v = cell.value
+            if v is None or (rows is not None and cell.row not in rows):
+                continue
+            if isinstance(v, dt.datetime):
+                text = f"{v.day}/{v.month:02d}/{v.year + 543}"
+            elif isinstance(v, bool):
+                text = ""
+            elif isinstance(v, int):
+                text = f"{v:,}"
+            elif isinstance(v, float):
+                text = f"{v:,.2f}"
+            else:
+                text = str(v)
+            words.update(w for w in text.split() if len(w) >= 3)
+    return words
+
+
+def _names_printed(pages: list[list[tuple[float, float, str]]], names: list[str]) -> tuple[dict[str, int], list[Any]]:
+    """How often each file name is printed whole (its pieces on consecutive lines of one cell join to it), and
+    the pieces that do not."""
+    whole = {name: 0 for name in names}
+    broken: list[tuple[int, str]] = []
+    for i, words in enumerate(pages, start=1):
+        for x, y, w in words:
+            name = next((n for n in names if n.startswith(w) and w[:4] == n[:4]), None)
+            if name is None or len(w) < 5:
+                continue
+            # the cell's next lines: words starting at the same x, below, in order
+            below = sorted((yy, ww) for xx, yy, ww in words if abs(xx - x) < 1.0 and yy > y)
+            text, last_y = w, y
+            for yy, ww in below:
+                if text == name or yy - last_y > 30 or not name.startswith(text + ww):
+                    break
+                text, last_y = text + ww, yy
+            if text == name:
+                whole[name] += 1
+            else:
+                broken.append((i, text))
+    return whole, broken
+
+
+def _pages_without_content(wb: Any, pages: list[list[tuple[float, float, str]]]) -> list[int]:
+    """The pages that hold only a sheet's repeated header rows, the signature block and the footer."""
+    from kaset_xl.consolidate.forms import CHARTS
+
+    sheet_of_page: list[str] = []
+    for words in pages:  # a sheet's first page has its title
+        text = "".join(w for _x, _y, w in words)
+        sheet_of_page.append(next((f.sheet for f in FORMS if f.title.replace(" ", "") in text),
+                                  sheet_of_page[-1] if sheet_of_page else FORMS[0].sheet))
+    signature = {w for line in ("ผู้รายงาน ....................................................",
+                                "ตำแหน่ง ....................................................",
+                                "วันที่ ........ เดือน .............................. พ.ศ. ..........")
+                 for w in line.split()}
+    charts = {w for _kind, title in CHARTS.values() for w in title.split() if len(w) >= 3}
+    empty: list[int] = []
+    for i, (words, sheet) in enumerate(zip(pages, sheet_of_page, strict=True), start=1):
+        ws = wb[sheet]
+        repeated: set[int] = set()
+        if ws.print_title_rows:
+            first, last = (int(v) for v in ws.print_title_rows.replace("$", "").split(":"))
+            repeated = set(range(first, last + 1))
+        content = (_cell_texts(wb, sheet) - _cell_texts(wb, sheet, repeated) - signature) | charts
+        if not any(w in content for _x, _y, w in words):
+            empty.append(i)
+    return empty
+
+
+def test_file_names_print_whole_and_every_page_has_content(
+        samples: Path, tmp_path: Path, lo_convert: Callable[[Path, str, Path], Path]) -> None:
+    """Through LibreOffice: every district's file name is printed whole (the pieces of a wrapped name, on
+    consecutive lines of one cell, join to the name: no line clipped), and no page holds only the repeated
+    header rows, the signature block and the footer."""
+    out = _filled(samples, tmp_path)
+    pages = _boxes(lo_convert(out, "pdf", tmp_path / "pdf"))
+    whole, broken = _names_printed(pages, sorted(p.name for p in samples.iterdir()))
+    assert broken == []
+    # every name in กสอ.1–4, กลุ่มจัดตั้งใหม่ (twice), ความครบถ้วน and ที่มา (twice: the name and its path)
+    assert all(n >= 8 for n in whole.values()), whole
+    assert _pages_without_content(openpyxl.load_workbook(out), pages) == []
+
+
+@pytest.mark.parametrize("name", ["5801-MueangMaeHongSon-2564.xlsx", "5807-PangMapha-2564.xlsx",
+                                  "/home/kaset/reports/5803-Pai-2564.xlsx"])
+def test_a_long_latin_word_wraps_after_its_hyphens_then_between_characters(name: str) -> None:
+    from kaset_xl.workbook.textfit import CELL_PADDING, text_width, wrap
+
+    for room in (40.0, 60.0, 90.0, 130.0, 200.0, 400.0):
+        lines = wrap(name, room + CELL_PADDING)
+        assert "".join(lines) == name  # nothing lost, nothing added
+        assert all(text_width(line) <= room or len(line) == 1 for line in lines)
+        whole = re.findall(r"[^-/]*[-/]+|[^-/]+", name)
+        if all(text_width(p) <= room for p in whole):  # every piece fits a line: broken only after - or /
+            assert all(line[-1] in "-/" for line in lines[:-1])
+    assert wrap("5801-MueangMaeHongSon-2564.xlsx", 210) == ["5801-MueangMaeHongSon-", "2564.xlsx"]
+    assert len(wrap("5807-PangMapha-2564.xlsx", text_width("5807-PangMapha-") + CELL_PADDING)) == 2

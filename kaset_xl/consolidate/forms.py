@@ -18,6 +18,7 @@ page setup).  kaset_xl finds what to fill through **defined names**:
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -40,8 +41,11 @@ from kaset_xl.consolidate.reports import (
     PROVENANCE,
     TARGET_LABEL,
     TOTAL_LABEL,
+    Col,
     Report,
 )
+from kaset_xl.criteria import load_criteria
+from kaset_xl.workbook.textfit import CELL_PADDING, DIGIT_EM, column_points, lines_height, text_width, wrap
 
 __all__ = ["Form", "FORMS", "TEMPLATE_FILE", "FONT_NAME", "FONT_SIZE", "CHARTS", "required_names",
            "build_provincial_template", "MARK"]
@@ -54,10 +58,14 @@ STAMP = dt.datetime(2000, 1, 1)
 MARK = "{%s}"  # a marker in a template's row: {district}
 WIDTH = 0.66  # reports.py's widths → widths in digits of the Normal font (16 pt TH SarabunPSK)
 ROW_HEIGHT = 24.0  # one line of 16 pt TH SarabunPSK (points)
+PATH_ROOM = 0.9  # the share of a cell's width a wrapped path is counted in (cell_lines)
+THAI_ROOM = 0.9  # the same for a text with a Thai word wider than its cell (the district templates' 90 %)
+THAI_WORD = 10.0  # points of a line such a text leaves empty in a narrow cell (a part of a word)
+TITLE_SIZE, TABLE_TITLE_SIZE = FONT_SIZE + 4, FONT_SIZE + 2  # the form's title, a table's title (bold)
 CHART_ROWS = 14  # rows a chart covers in the shipped template (11 cm)
 # tables with a target row (reports.targets) and tables that start a new page (a chart is never split)
 TARGETED = {"KSA1", "KSA2", "KSA4"}
-NEW_PAGE = {"KSA3Q", "LEVELS", "KSA4B", "BUDGET", "KPI"}
+NEW_PAGE = {"KSA3Q", "LEVELS", "KSA4B", "BUDGET", "KPI", "NEWLIST"}
 # the charts the filler draws: table key → (kind, title)
 CHARTS = {"LEVELS": ("column", "ระดับ 3ก ก่อนและหลัง (จำนวนกลุ่ม)"),
           "KSA2": ("pie", "Smart Farmer ระดับจังหวัด (คน)"),
@@ -73,6 +81,7 @@ class Form:
     tables: tuple[Report, ...]
     signed: bool = True  # a block for the reporting officer's name, position and date
     pages_wide: int = 1  # 2: a wide table printed over two pages side by side, its first column repeated
+    repeat: str = ""  # the table whose header row repeats on every page (default: the only table, without a chart)
 
 
 FORMS = (
@@ -83,11 +92,12 @@ FORMS = (
          (KSA3, KSA3_QUALITY, LEVELS)),
     Form("F4", "กสอ.4", "แบบ กสอ.4", "รายงานการประเมินผลกิจกรรม ศูนย์เรียนรู้ต้นแบบ และงบประมาณ",
          (KSA4, KSA4_BUDGET, BUDGET, KPI_PCT)),
-    Form("NEW", "กลุ่มจัดตั้งใหม่", "", "รายงานกลุ่มส่งเสริมอาชีพการเกษตรที่จัดตั้งใหม่", (NEW_GROUPS_COUNT, NEW_GROUPS)),
+    Form("NEW", "กลุ่มจัดตั้งใหม่", "", "รายงานกลุ่มส่งเสริมอาชีพการเกษตรที่จัดตั้งใหม่", (NEW_GROUPS_COUNT, NEW_GROUPS),
+         repeat="NEWLIST"),
     Form("DONE", "ความครบถ้วน", "", "ความครบถ้วนและความทันเวลาของรายงานอำเภอ", (COMPLETENESS,)),
     Form("ISSUES", "ปัญหา", "", "ปัญหาที่พบในแบบฟอร์มของอำเภอและการรวมรายงาน", (ISSUES,), signed=False),
     Form("DUPS", "บุคคลซ้ำ", "", "บุคคลที่อาจซ้ำกันระหว่างอำเภอ — ให้เจ้าหน้าที่ตรวจสอบ", (DUPLICATES,), signed=False),
-    Form("FILES", "ที่มา", "", "ที่มาของข้อมูล: ไฟล์ที่นำเข้า", (PROVENANCE,), signed=False, pages_wide=2),
+    Form("FILES", "ที่มา", "", "ที่มาของข้อมูล: ไฟล์ที่นำเข้า", (PROVENANCE,), signed=False),
 )
 
 
@@ -96,42 +106,122 @@ def required_names() -> list[str]:
     return [*(f"{f.key}_PLACE" for f in FORMS), *(f"{t.key}_ROW" for f in FORMS for t in f.tables)]
 
 
-def _grid(form: Form) -> list[float]:
-    """The sheet's column widths: the widest table's columns; the others span onto them.
-    reports.py gives widths in the units of an 11 pt Latin font; here the unit is a digit of 16 pt TH
-    SarabunPSK (the Normal style), about 1.5 times as wide."""
-    widths: list[float] = []
+LEVEL_KEYS = frozenset({"round1_level", "round2_level", "level"})  # columns of 3ก levels (the criteria's names)
+# a file name of a typical length: the ไฟล์ต้นทาง columns are wide enough for it in two lines (broken after a hyphen)
+TYPICAL_SOURCE = "5807-PangMapha-2564.xlsx"
+# a sheet's width (points) that prints on A4 landscape (0.4-inch margins: 784 points) at 70 %: fitted to the page
+# width, TH SarabunPSK 16 prints at 11.2 pt
+PAGE_POINTS = 1120.0
+# the widest figure of a number format (bold, in the total row)
+_FIGURES = {"#,##0": "99,999", "#,##0.00": "999,999.00", "0.00": "100.00", "[$-1070000]d/mm/yyyy": "30/09/2564"}
+
+
+def indent_points(size: float = FONT_SIZE) -> float:
+    """The left indent of a text cell (indent 1: three spaces' width, as LibreOffice and Excel draw it)."""
+    return 3 * text_width(" ", size)
+
+
+def header_words(header: str) -> list[str]:
+    """A header's words: its space-separated tokens, and the pieces of a long word that reports.py breaks with an
+    explicit line break (กลุ่มที่ไม่\\nอยู่ใน\\nทะเบียน)."""
+    return header.split()
+
+
+def _source_points() -> float:
+    """Points the typical file name takes in two lines, broken after one of its hyphens."""
+    name = TYPICAL_SOURCE
+    return min(max(text_width(name[:i + 1]), text_width(name[i + 1:])) for i, ch in enumerate(name) if ch == "-")
+
+
+def needed_points(col: Col, levels: tuple[str, ...] = ()) -> float:
+    """The narrowest a column may be: every word of its header (bold) on one line, every word of an enumerated
+    column's values, the widest figure of its number format, two lines for a typical file name."""
+    need = max(text_width(word, bold=True) for word in header_words(col.header))
+    number = bool(col.num_format and col.num_format != "@")
+    values = levels if col.key in LEVEL_KEYS else col.values
+    words = [w for v in values for w in v.split()]
+    if words:  # a figure is bold in the total row
+        need = max(need, max(text_width(w, bold=number) for w in words) + (0.0 if number else indent_points()))
+    elif col.num_format in _FIGURES:
+        need = max(need, text_width(_FIGURES[col.num_format], bold=True))
+    if col.key == "district":  # the total and target rows' labels, bold
+        need = max(need, max(text_width(label, bold=True) for label in (TOTAL_LABEL, TARGET_LABEL)) + indent_points())
+    if col.key == "source":
+        need = max(need, _source_points() + indent_points())
+    return need + CELL_PADDING
+
+
+def _digits(points: float) -> float:
+    """A column width (digits of the Normal font) of at least ``points`` once XlsxWriter has stored it: in whole
+    pixels, a seventh of a digit each, and its 5-pixel padding (:func:`column_points`)."""
+    return math.ceil((points + 0.1) / (DIGIT_EM * FONT_SIZE) * 7 - 5) / 7
+
+
+def _grid(form: Form, levels: tuple[str, ...] = ()) -> list[float]:
+    """The sheet's column widths: the widest table's columns; the others span onto them.  reports.py's widths
+    (in the units of an 11 pt Latin font; here a digit of 16 pt TH SarabunPSK, about 1.5 times as wide) are
+    scaled down to the page's width (:data:`PAGE_POINTS`), but no column narrower than it needs
+    (:func:`needed_points`)."""
     widest = max(form.tables, key=lambda t: (sum(col.span for col in t.columns), len(t.columns)))
+    base: list[float] = []
+    least: list[float] = []
     for col in widest.columns:
-        widths += [round(max(5.0, col.width * WIDTH / col.span), 1)] * col.span
-    return widths
+        base += [column_points(max(5.0, col.width * WIDTH / col.span))] * col.span
+        least += [needed_points(col, levels) / col.span] * col.span
+    for t in form.tables:  # a column of another table spans onto the grid: its last grid column takes what lacks
+        c = 0
+        for col in t.columns:
+            lack = needed_points(col, levels) - sum(least[c:c + col.span])
+            if lack > 0:
+                least[c + col.span - 1] += lack
+            c += col.span
+    need = sum(column_points(_digits(lo)) for lo in least)
+    if need > PAGE_POINTS:  # a header or a value too wide for the page: break it in reports.py ("\n")
+        raise ValueError(f"{form.sheet}: the columns need {need:.0f} points, the page has {PAGE_POINTS:.0f}")
+    # the titles print whole within the sheet's columns (what lies beyond its last column is not printed)
+    titles = max(text_width(form.title, TITLE_SIZE, bold=True),
+                 *(text_width(t.title, TABLE_TITLE_SIZE, bold=True) for t in form.tables)) + CELL_PADDING
+
+    def widths(scale: float) -> list[float]:
+        return [_digits(max(lo, b * scale)) for lo, b in zip(least, base, strict=True)]
+
+    def total(grid: list[float], upto: int | None = None) -> float:
+        return sum(column_points(w) for w in grid[:upto])
+
+    scale = 1.0
+    while total(widths(scale)) > PAGE_POINTS:
+        scale -= 0.005
+    # a narrow sheet grows to its titles' width (the form's number takes the last column of the title's row)
+    while total(widths(scale + 0.005)) <= PAGE_POINTS and total(widths(scale), -1 if form.code else None) < titles:
+        scale += 0.005
+    return widths(scale)
 
 
-_MARKS = set("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
+def row_height(lines: int, size: float = FONT_SIZE) -> float:
+    """A row's height for ``lines`` wrapped lines of ``size`` pt: one line of the form's font in the default row
+    (a larger font's line in a row as much taller), more lines as :mod:`textfit` counts them."""
+    one = ROW_HEIGHT * max(size, FONT_SIZE) / FONT_SIZE
+    return one if lines <= 1 else max(one, lines_height(lines, size))
 
 
-def _text_width(text: str) -> float:
-    """An estimate of a text's width in digits of 16 pt TH SarabunPSK (Thai vowels and tone marks
-    above and below take no width; Latin letters are about as wide as a digit)."""
-    return sum(0.0 if ch in _MARKS else 0.55 if ch in " .,:;()-/|il" else 1.05 for ch in text)
-
-
-def _lines(text: str, width: float) -> int:
-    """Lines a wrapped text takes in a column ``width`` digits wide (greedy, breaking at spaces and
-    after hyphens; one padding digit per line)."""
-    room = max(1.0, width - 1.0)
-    lines = 0
-    for part in text.split("\n"):
-        words = [w for w in part.replace("-", "- ").replace("/", "/ ").split(" ") if w] or [""]
-        used, n = 0.0, 1
-        for w in words:
-            need = _text_width(w)
-            if used and used + 0.55 + need > room:
-                n, used = n + 1, 0.0
-            used += (0.55 if used else 0.0) + need
-            while used > room:  # a word longer than the line breaks inside
-                n, used = n + 1, used - room
-        lines += n
+def cell_lines(text: str, width_points: float, *, size: float = FONT_SIZE, bold: bool = False,
+               indent: int = 0) -> int:
+    """Lines a wrapped text takes in a cell ``width_points`` wide (less its indent).  A path is counted in
+    :data:`PATH_ROOM` of the width: LibreOffice breaks it a little before where a line is full by the font's
+    widths (measured: /home/kaset/reports/, 156.9 points, is broken in a room where MueangMaeHongSon-, 156.7
+    points, fits; file names broken after their hyphens take the lines textfit counts).  A text with a Thai
+    word wider than the cell is counted in :data:`THAI_ROOM` of the width and :data:`THAI_WORD` points less."""
+    room = width_points - indent * indent_points(size)
+    if "/" in text and text.isascii():
+        return len(wrap(text, room * PATH_ROOM, size, bold=bold))
+    lines = len(wrap(text, room, size, bold=bold))
+    if any(not word.isascii() and text_width(word, size, bold=bold) > room - CELL_PADDING for word in text.split()):
+        # a Thai word wider than the cell: LibreOffice and Excel break it between dictionary words, textfit
+        # between letters: a line is less full than textfit counts it, by a share of a wide cell (as the district
+        # templates count it) and by a part of a word in a narrow one (measured: กลุ่มเลี้ยงผึ้งโพรงและผลิตภัณฑ์
+        # จากน้ำผึ้ง takes 7 lines in a column 8 digits wide)
+        lines = max(lines, len(wrap(text, room * THAI_ROOM, size, bold=bold)),
+                    len(wrap(text, room - THAI_WORD, size, bold=bold)))
     return lines
 
 
@@ -148,6 +238,7 @@ def build_provincial_template(path: str | os.PathLike[str]) -> None:
     wb.set_properties({"title": "แม่แบบรายงานรวมระดับจังหวัด (kaset-xl)", "author": "kaset-xl", "created": STAMP})
     base = {"font_name": FONT_NAME, "font_size": FONT_SIZE, "valign": "top"}
     fmt: dict[Any, Any] = {}
+    levels = load_criteria().assessment.level_names  # the 3ก levels' names (the shipped year's criteria)
 
     def f(**kw: Any) -> Any:
         key = tuple(sorted(kw.items()))
@@ -165,19 +256,19 @@ def build_provincial_template(path: str | os.PathLike[str]) -> None:
         ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.7)
         ws.set_footer(f'&C&"{FONT_NAME},Regular"&16หน้า &P / &N', {"margin": 0.3})
         ws.set_default_row(ROW_HEIGHT)
-        grid = _grid(form)
+        grid = _grid(form, levels)
         for i, w in enumerate(grid):
             ws.set_column(i, i, w)
         last_col = len(grid) - 1
         if form.code:
             ws.write_string(0, last_col, form.code, f(bold=True, align="right"))
-        ws.write_string(0, 0, form.title, f(bold=True, font_size=FONT_SIZE + 4))
+        ws.write_string(0, 0, form.title, f(bold=True, font_size=TITLE_SIZE))
         ws.set_row(0, 30)
         ws.write_string(1, 0, MARK % "place", f(bold=True))
         wb.define_name(f"{form.key}_PLACE", f"='{form.sheet}'!$A$2")
         ws.write_string(2, 0, MARK % "source_note", f(italic=True, font_color="#404040"))
         wb.define_name(f"{form.key}_NOTE", f"='{form.sheet}'!$A$3")
-        row, first_header = _tables(ws, wb, form, grid, f, 4)
+        row, headers = _tables(ws, wb, form, grid, f, 4)
         if form.signed:
             row += 1
             half = max(1, (last_col + 1) // 2)
@@ -186,24 +277,24 @@ def build_provincial_template(path: str | os.PathLike[str]) -> None:
                                       "วันที่ ........ เดือน .............................. พ.ศ. ..........")):
                 ws.write_string(row + i, half, text, f())
         if len(form.tables) == 1 and form.tables[0].key not in CHARTS:  # one table: its header on every page
-            assert first_header is not None
-            ws.repeat_rows(first_header)
+            ws.repeat_rows(headers[form.tables[0].key])
+        elif form.repeat:  # a table that starts a page of its own: its header on the pages after (none before it)
+            ws.repeat_rows(headers[form.repeat])
     wb.close()
 
 
-def _tables(ws: Any, wb: Any, form: Form, grid: list[float], f: Any, row: int) -> tuple[int, int | None]:
+def _tables(ws: Any, wb: Any, form: Form, grid: list[float], f: Any, row: int) -> tuple[int, dict[str, int]]:
     """The form's tables from ``row``: title, header, marked row, total, target and note rows, the
-    chart's place; returns the next free row and the first header row."""
+    chart's place; returns the next free row and each table's header row."""
     cell = {"border": 1, "text_wrap": True}
-    first_header = None
+    headers: dict[str, int] = {}
     for t in form.tables:
         if t.key in NEW_PAGE:
             wb.define_name(f"{t.key}_PAGE", f"='{form.sheet}'!$A${row + 1}")
-        ws.write_string(row, 0, t.title, f(bold=True, font_size=FONT_SIZE + 2))
+        ws.write_string(row, 0, t.title, f(bold=True, font_size=TABLE_TITLE_SIZE))
         ws.set_row(row, 27)
         row += 1
-        if first_header is None:
-            first_header = row
+        headers[t.key] = row
         c = 0
         height = 1
         for col in t.columns:
@@ -213,9 +304,9 @@ def _tables(ws: Any, wb: Any, form: Form, grid: list[float], f: Any, row: int) -
                 ws.merge_range(row, c, row, c + col.span - 1, col.header, style)
             else:
                 ws.write_string(row, c, col.header, style)
-            height = max(height, _lines(col.header, width))
+            height = max(height, cell_lines(col.header, column_points(width), bold=True))
             c += col.span
-        ws.set_row(row, ROW_HEIGHT * height + 4)
+        ws.set_row(row, row_height(height))
         row += 1
         _marked_row(ws, wb, row, t, grid, f, cell, "ROW", {col.key: MARK % col.key for col in t.columns})
         row += 1
@@ -240,15 +331,21 @@ def _tables(ws: Any, wb: Any, form: Form, grid: list[float], f: Any, row: int) -
             wb.define_name(f"{t.key}_CHART", f"='{form.sheet}'!$A${row + 1}")
             row += CHART_ROWS
         row += 1
-    return row, first_header
+    return row, headers
 
 
 def _marked_row(ws: Any, wb: Any, row: int, t: Report, grid: list[float], f: Any, cell: dict[str, Any], kind: str,
                 values: dict[str, str], **style: Any) -> None:
     c = 0
+    lines = 1
     for col in t.columns:
         text = values.get(col.key, "")
-        align = {"align": "right"} if col.num_format and col.num_format != "@" else {"align": "left", "indent": 1}
+        number = bool(col.num_format and col.num_format != "@")
+        align = {"align": "right"} if number else {"align": "left", "indent": 1}
+        # a marker is wrapped in its cell like any text: the row is tall enough to read it (a filled row takes
+        # its own content's height)
+        lines = max(lines, cell_lines(text, column_points(sum(grid[c:c + col.span])), bold=bool(style.get("bold")),
+                                      indent=0 if number else 1))
         fm = f(num_format=col.num_format or "@", **align, **cell, **style)
         if col.span > 1:
             ws.merge_range(row, c, row, c + col.span - 1, text, fm)
@@ -257,6 +354,7 @@ def _marked_row(ws: Any, wb: Any, row: int, t: Report, grid: list[float], f: Any
         else:
             ws.write_blank(row, c, None, fm)
         c += col.span
+    ws.set_row(row, row_height(lines))
     last = c - 1
     from xlsxwriter.utility import xl_rowcol_to_cell
 

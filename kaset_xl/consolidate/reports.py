@@ -13,8 +13,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from kaset_xl.consolidate.core import STATUS_TH, Consolidation, DistrictStatus, format_id, mask_id
+from kaset_xl.consolidate.core import STATUS_TH, STATUSES, Consolidation, DistrictStatus, format_id, mask_id
 from kaset_xl.workbook.programme_sheets import CAPABILITY_AREAS
+from kaset_xl.workbook.spec import TEMPLATE_ID, TEMPLATE_VERSION
 
 __all__ = ["Col", "Report", "REPORTS", "KSA3_QUALITY", "report_rows", "mask_ids_in", "NOTE_TH", "totals_note",
            "SEVERITY_TH", "TOTAL_LABEL", "TARGET_LABEL"]
@@ -30,6 +31,7 @@ class Col:
     num_format: str | None = None  # None: text
     total: bool = True  # a numeric column summed in the total row
     span: int = 1  # sheet columns the field covers (merged): tables stacked on one sheet share its column grid
+    values: tuple[str, ...] = ()  # an enumerated column's values: the column is wide enough for each of their words
 
 
 @dataclass(frozen=True)
@@ -42,48 +44,61 @@ class Report:
 
 
 _SRC = Col("source", "ไฟล์ต้นทาง", 20)
-_D = (Col("district_code", "รหัสอำเภอ", 10), Col("district", "อำเภอ", 18))
+TOTAL_LABEL, TARGET_LABEL = "รวมทั้งจังหวัด", "เป้าหมาย"  # the district column of the total and target rows
+SHA_LINE = "d" * 16  # a SHA-256 (64 hexadecimal digits) prints in four lines of 16: as wide as 16 of its widest
+SCORE = "100.00"  # the widest score (3ก, out of 100)
+DISTRICT_CODE = "8888"  # a district's code, four digits: its column is wide enough for it on one line
+# the status beside the figures, short (ความครบถ้วน has the long text)
+STATUS_SHORT_TH = {"received": "ถูกต้อง", "received_errors": "มีข้อผิดพลาด", "errors": "ไม่นำมารวม",
+                   "empty": "ว่าง", "unusable": "ใช้ไม่ได้", "missing": "ยังไม่ได้รับ"}
+LATE_TH = " ล่าช้า"  # after a short status
+YES_NO_TH = ("ใช่", "ไม่")
+GOAL_TH = ("บรรลุ", "ไม่บรรลุ")
+LATE_VALUES_TH = ("ล่าช้า", "ตรงเวลา")
+# severity in the officer's words (ปัญหา)
+SEVERITY_TH = {"fatal": "ใช้ไม่ได้", "error": "ข้อผิดพลาด", "warning": "คำเตือน", "info": "ข้อสังเกต"}
+_D = (Col("district_code", "รหัส\nอำเภอ", 10, values=(DISTRICT_CODE,)), Col("district", "อำเภอ", 18))
 # the quality behind a district's figures (issue 12): its errors, warnings and status — narrow, so that
 # the sheets still print on one A4 width at a readable size
-_Q = (Col("errors", "ข้อผิดพลาด", 9, INT), Col("warnings", "คำเตือน", 8, INT), Col("status", "สถานะข้อมูล", 11))
+_Q = (Col("errors", "ข้อผิด\nพลาด", 9, INT), Col("warnings", "คำเตือน", 8, INT), Col("status", "สถานะข้อมูล", 11,
+                                                                        values=(*STATUS_SHORT_TH.values(), LATE_TH)))
 # what a group row's figures leave out or flag (GroupSummary.notes and registered)
 NOTE_TH = {"UNREGISTERED": "ไม่อยู่ในทะเบียนกลุ่ม",
            "ROUND1_INCOMPLETE": "3ก ครั้งที่ 1 ไม่ครบ: ไม่มีระดับ",
            "ROUND2_INCOMPLETE": "3ก ครั้งที่ 2 ไม่ครบ: ไม่มีระดับ"}
-# the status beside the figures, short (ความครบถ้วน has the long text)
-STATUS_SHORT_TH = {"received": "ถูกต้อง", "received_errors": "มีข้อผิดพลาด", "errors": "ไม่นำมารวม",
-                   "empty": "ว่าง", "unusable": "ใช้ไม่ได้", "missing": "ยังไม่ได้รับ"}
 UNNAMED_GROUP = "(ไม่ระบุกลุ่ม)"
 
 KSA1 = Report("กสอ.1", "กสอ.1 กลุ่ม สมาชิก การเข้าร่วมระยะที่ 1 และผลประเมิน 3ก ครั้งที่ 1 รายอำเภอ", (
     *_D,
-    Col("groups", "กลุ่มในทะเบียน", 9, INT), Col("members", "สมาชิก (คน)", 9, INT),
-    Col("programme_groups", "กลุ่มในโครงการ", 10, INT), Col("phase1", "เข้าร่วมระยะที่ 1 (คน)", 11, INT),
-    Col("round1_assessed", "ประเมิน 3ก ครั้งที่ 1 (กลุ่ม)", 11, INT), Col("round1_mean", "คะแนนเฉลี่ย ครั้งที่ 1", 10, NUM),
-    Col("r1_good", "ระดับดี", 8, INT), Col("r1_fair", "ระดับปานกลาง", 12, INT), Col("r1_improve", "ระดับปรับปรุง", 12, INT),
-    Col("unknown_groups", "กลุ่มที่ไม่อยู่ในทะเบียน", 10, INT), *_Q, _SRC), totals=True, key="KSA1")
+    Col("groups", "กลุ่มใน\nทะเบียน", 9, INT), Col("members", "สมาชิก (คน)", 9, INT),
+    Col("programme_groups", "กลุ่มใน\nโครงการ", 10, INT), Col("phase1", "เข้าร่วม\nระยะที่ 1 (คน)", 11, INT),
+    Col("round1_assessed", "ประเมิน 3ก ครั้งที่ 1 (กลุ่ม)", 11, INT),
+    Col("round1_mean", "คะแนน\nเฉลี่ย ครั้งที่ 1", 10, NUM, values=(SCORE,)),
+    Col("r1_good", "ระดับดี", 8, INT), Col("r1_fair", "ระดับ\nปานกลาง", 12, INT),
+    Col("r1_improve", "ระดับ\nปรับปรุง", 12, INT),
+    Col("unknown_groups", "กลุ่มที่ไม่\nอยู่ใน\nทะเบียน", 10, INT), *_Q, _SRC), totals=True, key="KSA1")
 
 KSA2 = Report("กสอ.2", "กสอ.2 ผลการประเมินตนเอง Smart Farmer และสถานะแผน IFPP รายอำเภอ", (
     *_D,
-    Col("sf_model", "Smart Farmer ต้นแบบ", 14, INT), Col("sf_existing", "Existing Smart Farmer", 14, INT),
-    Col("sf_developing", "Developing Smart Farmer", 15, INT), Col("sf_total", "ประเมินแล้ว (คน)", 11, INT),
+    Col("sf_model", "Smart Farmer ต้นแบบ", 14, INT), Col("sf_existing", "Smart Farmer ที่ผ่านเกณฑ์ (Existing)", 14, INT),
+    Col("sf_developing", "Smart Farmer ที่ต้องพัฒนา (Developing)", 15, INT), Col("sf_total", "ประเมินแล้ว (คน)", 11, INT),
     Col("ifpp_complete", "IFPP ครบถ้วน", 11, INT), Col("ifpp_total", "IFPP ทั้งหมด", 11, INT),
     *_Q, Col("source", "ไฟล์ต้นทาง", 30)), totals=True, key="KSA2")
 
 KSA3 = Report("กสอ.3", "กสอ.3 ผลการประเมิน 3ก ครั้งที่ 2 และการเปลี่ยนระดับ รายกลุ่ม", (
     *_D, Col("group", "กลุ่ม", 22), Col("category", "ประเภท", 7, INT, total=False),
-    Col("round1", "คะแนนครั้งที่ 1", 9, NUM, total=False), Col("round1_level", "ระดับครั้งที่ 1", 10),
-    Col("round2", "คะแนนครั้งที่ 2", 9, NUM, total=False), Col("round2_level", "ระดับครั้งที่ 2", 10),
-    Col("change", "เปลี่ยน (ระดับ)", 8, INT, total=False), Col("goal_met", "บรรลุเป้าหมาย", 9),
+    Col("round1", "คะแนน\nครั้งที่ 1", 9, NUM, total=False, values=(SCORE,)), Col("round1_level", "ระดับ\nครั้งที่ 1", 10),
+    Col("round2", "คะแนน\nครั้งที่ 2", 9, NUM, total=False, values=(SCORE,)), Col("round2_level", "ระดับ\nครั้งที่ 2", 10),
+    Col("change", "เปลี่ยน (ระดับ)", 8, INT, total=False), Col("goal_met", "บรรลุ\nเป้าหมาย", 9, values=GOAL_TH),
     Col("phase2", "ระยะที่ 2 (คน)", 8, INT),
-    Col("phase2_sf", "ผ่าน SF และอบรมระยะที่ 2 (คน)", 11, INT), Col("seminar", "สัมมนา (คน)", 8, INT),
+    Col("phase2_sf", "ผ่าน SF และอบรม\nระยะที่ 2 (คน)", 11, INT), Col("seminar", "สัมมนา (คน)", 8, INT),
     Col("note", "หมายเหตุ", 18), _SRC), totals=True, key="KSA3")
 
 # กสอ.3 is per group: the quality behind each district's rows in a block of its own below (no wider
 # than กสอ.3's own columns: the sheet's column widths are shared)
 KSA3_QUALITY = Report("กสอ.3", "ข้อผิดพลาดและคำเตือนเบื้องหลังตัวเลข รายอำเภอ", (
-    *_D, Col("errors", "ข้อผิดพลาด", 9, INT), Col("warnings", "คำเตือน", 9, INT, span=2),
-    Col("status", "สถานะข้อมูล", 11, span=2)), key="KSA3Q")
+    *_D, Col("errors", "ข้อผิด\nพลาด", 9, INT), Col("warnings", "คำเตือน", 9, INT, span=2),
+    Col("status", "สถานะข้อมูล", 11, span=2, values=(*STATUS_SHORT_TH.values(), LATE_TH))), key="KSA3Q")
 # the round-1 and round-2 levels of กสอ.3's groups, counted (the chart's data)
 LEVELS = Report("กสอ.3", "ระดับ 3ก ก่อนและหลัง (จำนวนกลุ่ม)", (
     Col("level", "ระดับ", 22, span=2), Col("round1", "ครั้งที่ 1 (กลุ่ม)", 9, INT), Col("round2", "ครั้งที่ 2 (กลุ่ม)", 9, INT,
@@ -92,15 +107,15 @@ LEVELS = Report("กสอ.3", "ระดับ 3ก ก่อนและหล
 # กสอ.4 is two tables per district (the five areas, then the money) on one column grid, so that each
 # prints on one A4 width at a readable size; the province-level tables below reuse the same grid
 KSA4 = Report("กสอ.4", "กสอ.4 การประเมินผลกิจกรรม: ตัวชี้วัด 5 ด้านและศูนย์เรียนรู้ต้นแบบ รายอำเภอ", (
-    *_D, Col("evaluated", "สมาชิกที่ประเมิน (คน)", 13, INT),
+    *_D, Col("evaluated", "สมาชิก\nที่ประเมิน (คน)", 13, INT),
     *(Col(f"kpi{k}", f"ด้านที่ {k} (คน)", 13, INT) for k in range(1, CAPABILITY_AREAS + 1)),
-    Col("centres", "ศูนย์เรียนรู้ต้นแบบ", 13, INT), *_Q, _SRC), totals=True, key="KSA4")
+    Col("centres", "ศูนย์เรียนรู้\nต้นแบบ", 13, INT), *_Q, _SRC), totals=True, key="KSA4")
 
 KSA4_BUDGET = Report("กสอ.4", "กสอ.4 (ต่อ) งบประมาณที่ใช้ รายอำเภอ", (
     *_D, Col("b_phase1", "งบระยะที่ 1 (บาท)", 13, NUM), Col("b_phase2", "งบระยะที่ 2 (บาท)", 13, NUM),
     Col("b_materials", "งบวัสดุ (บาท)", 13, NUM), Col("b_seminar", "งบสัมมนา (บาท)", 13, NUM),
     Col("b_total", "รวมใช้จ่าย (บาท)", 13, NUM),
-    Col("b_materials_flagged", "วัสดุนอกกลุ่มต้นแบบ (บาท)", 26, NUM, span=2)), totals=True, key="KSA4B")
+    Col("b_materials_flagged", "วัสดุนอก\nกลุ่มต้นแบบ (บาท)", 26, NUM, span=2)), totals=True, key="KSA4B")
 
 BUDGET = Report("กสอ.4", "งบประมาณที่ได้รับจัดสรรและที่ใช้ รายกิจกรรม (ระดับจังหวัด)", (
     Col("activity", "กิจกรรม", 22, span=2), Col("allocated", "จัดสรร (บาท)", 13, NUM),
@@ -118,18 +133,21 @@ NEW_GROUPS_COUNT = Report("กลุ่มจัดตั้งใหม่", "�
 
 NEW_GROUPS = Report("กลุ่มจัดตั้งใหม่", "รายชื่อกลุ่มที่จัดตั้งใหม่ (รายงานอำเภอถึงจังหวัด)", (
     *_D, Col("group", "ชื่อกลุ่ม", 22), Col("tambon", "ตำบล", 14), Col("main_activity", "กิจกรรมหลัก", 16),
-    Col("applied", "วันที่ยื่นคำขอ", 15, DATE), Col("certificate_no", "เลขที่ใบรับรอง", 13),
-    Col("certificate_date", "วันที่ออกใบรับรอง", 15, DATE), Col("applicants", "ผู้ขอจัดตั้ง (คน)", 10, INT),
-    Col("committee_complete", "คณะกรรมการครบ", 10), _SRC, Col("row", "แถว (ชีตจัดตั้งกลุ่ม)", 9, INT)), key="NEWLIST")
+    Col("applied", "วันที่\nยื่นคำขอ", 15, DATE), Col("certificate_no", "เลขที่\nใบรับรอง", 13),
+    Col("certificate_date", "วันที่ออก\nใบรับรอง", 15, DATE), Col("applicants", "ผู้ขอจัดตั้ง (คน)", 10, INT),
+    Col("committee_complete", "คณะกรรมการ\nครบ", 10, values=YES_NO_TH), _SRC,
+    Col("row", "แถว (ชีต\nจัดตั้งกลุ่ม)", 9, INT)), key="NEWLIST")
 
 COMPLETENESS = Report("ความครบถ้วน", "ความครบถ้วนและความทันเวลาของรายงานอำเภอ", (
-    *_D, Col("status_th", "สถานะ", 18), Col("report_date", "วันที่รายงาน", 15, DATE),
-    Col("deadline", "กำหนดส่ง", 15, DATE), Col("late", "ล่าช้า", 9), Col("errors", "ข้อผิดพลาด", 8, INT),
+    *_D, Col("status_th", "สถานะ", 18, values=tuple(STATUS_TH.values())), Col("report_date", "วันที่รายงาน", 15, DATE),
+    Col("deadline", "กำหนดส่ง", 15, DATE), Col("late", "ล่าช้า", 9, values=LATE_VALUES_TH),
+    Col("errors", "ข้อผิด\nพลาด", 8, INT),
     Col("warnings", "คำเตือน", 8, INT), Col("reason_th", "เหตุผล", 24), _SRC,
-    Col("status", "รหัสสถานะ", 15), Col("reason", "รหัสเหตุผล", 20)), key="COMPLETENESS")
+    Col("status", "รหัสสถานะ", 15, values=STATUSES), Col("reason", "รหัสเหตุผล", 20)), key="COMPLETENESS")
 
 ISSUES = Report("ปัญหา", "ปัญหาที่พบในแบบฟอร์มของอำเภอ และการรวมรายงาน", (
-    Col("district_code", "รหัสอำเภอ", 10), _SRC, Col("severity", "ความรุนแรง", 11), Col("sheet", "ชีต", 13),
+    Col("district_code", "รหัส\nอำเภอ", 10, values=(DISTRICT_CODE,)), _SRC,
+    Col("severity", "ความ\nรุนแรง", 11, values=tuple(SEVERITY_TH.values())), Col("sheet", "ชีต", 13),
     Col("cell", "เซลล์", 7), Col("message_th", "รายละเอียด", 70), Col("code", "รหัสปัญหา", 26)), key="ISSUES")
 
 DUPLICATES = Report("บุคคลซ้ำ", "บุคคลที่อาจซ้ำกันระหว่างอำเภอ (เลขประจำตัวประชาชนเดียวกัน) — ให้เจ้าหน้าที่ตรวจสอบ", (
@@ -137,17 +155,17 @@ DUPLICATES = Report("บุคคลซ้ำ", "บุคคลที่อา�
     Col("source", "ไฟล์ต้นทาง", 30)), key="DUPLICATES")
 
 PROVENANCE = Report("ที่มา", "ที่มาของข้อมูล: ไฟล์ที่นำเข้า", (
-    _SRC, Col("used", "นำมารวม", 8), Col("reason", "รหัสเหตุผล", 22), *_D, Col("size", "ขนาด (ไบต์)", 11, INT),
-    Col("template_id", "แบบฟอร์ม", 24), Col("template_version", "รุ่น", 6),
-    Col("mtime", "แก้ไขล่าสุด (เวลาประเทศไทย)", 22), Col("sha256", "SHA-256", 92), Col("path", "ตำแหน่งไฟล์", 60)),
+    _SRC, Col("used", "นำมา\nรวม", 8, values=YES_NO_TH), Col("reason", "รหัสเหตุผล", 22), *_D,
+    Col("size", "ขนาด (ไบต์)", 11, INT),
+    Col("template_id", "แบบฟอร์ม", 24, values=(TEMPLATE_ID,)),
+    Col("template_version", "รุ่น", 6, values=(TEMPLATE_VERSION,)),
+    Col("mtime", "แก้ไขล่าสุด (เวลาประเทศไทย)", 22), Col("sha256", "ค่าตรวจสอบ (SHA-256)", 26, values=(SHA_LINE,)),
+    Col("path", "ตำแหน่งไฟล์", 70)),
     key="PROVENANCE")
 
 REPORTS = (KSA1, KSA2, KSA3, KSA3_QUALITY, LEVELS, KSA4, KSA4_BUDGET, BUDGET, KPI_PCT, NEW_GROUPS_COUNT, NEW_GROUPS,
            COMPLETENESS, ISSUES, DUPLICATES, PROVENANCE)
-# severity in the officer's words (ปัญหา)
-SEVERITY_TH = {"fatal": "ใช้ไม่ได้", "error": "ข้อผิดพลาด", "warning": "คำเตือน", "info": "ข้อสังเกต"}
 BANGKOK = dt.timezone(dt.timedelta(hours=7))  # Thailand's time, for the files' times in ที่มา
-TOTAL_LABEL, TARGET_LABEL = "รวมทั้งจังหวัด", "เป้าหมาย"
 # A citizen ID in a message: 13 digits, bare or written 1-2345-67890-12-3 (spaces or dashes)
 _ID_IN_TEXT = re.compile(r"(?<!\d)\d(?:[ -]?\d){12}(?!\d)")
 
@@ -162,7 +180,7 @@ def _status_th(d: DistrictStatus | None, *, short: bool = False) -> str:
     if d is None:
         return ""
     if short:
-        return STATUS_SHORT_TH[d.status] + (" ล่าช้า" if d.late else "")
+        return STATUS_SHORT_TH[d.status] + (LATE_TH if d.late else "")
     return STATUS_TH[d.status] + (" — ส่งล่าช้า" if d.late else "")
 
 
@@ -202,7 +220,7 @@ def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[d
             out[KSA3.title].append({**base, "group": g.name or UNNAMED_GROUP, "category": g.category,
                                     "round1": g.round1, "round1_level": g.round1_level, "round2": g.round2,
                                     "round2_level": g.round2_level, "change": g.change,
-                                    "goal_met": None if g.goal_met is None else ("บรรลุ" if g.goal_met else "ไม่บรรลุ"),
+                                    "goal_met": None if g.goal_met is None else GOAL_TH[0 if g.goal_met else 1],
                                     "phase2": g.phase2, "phase2_sf": g.phase2_sf, "seminar": g.seminar,
                                     "note": "; ".join(NOTE_TH[n] for n in notes)})
         out[KSA4.title].append(ksa4 := {**base, **quality, "evaluated": f.kpi_evaluated,
@@ -220,7 +238,8 @@ def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[d
             out[NEW_GROUPS.title].append({
                 **base, "group": a.name, "tambon": a.tambon, "main_activity": a.main_activity, "applied": a.applied,
                 "certificate_no": a.certificate_no, "certificate_date": a.certificate_date,
-                "applicants": a.applicants, "committee_complete": "ใช่" if a.committee_complete else "ไม่", "row": a.row})
+                "applicants": a.applicants, "committee_complete": YES_NO_TH[0 if a.committee_complete else 1],
+                "row": a.row})
     # province-level budget: an activity's allocation from the criteria (a province sets its own with
     # --criteria); materials default to cap × model groups (seed 000 §5.1.4)
     for act in crit.budget.activities:
@@ -245,7 +264,7 @@ def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[d
         out[COMPLETENESS.title].append({
             "district_code": d.code, "district": d.name_th, "status": d.status, "status_th": _status_th(d),
             "report_date": d.report_date, "deadline": d.deadline,
-            "late": None if d.late is None else ("ล่าช้า" if d.late else "ตรงเวลา"),
+            "late": None if d.late is None else LATE_VALUES_TH[0 if d.late else 1],
             "errors": d.errors if d.status not in ("missing", "unusable") else None,
             "warnings": d.warnings if d.status not in ("missing", "unusable") else None, "source": d.file,
             "reason": d.reason.code if d.reason else "",
@@ -270,7 +289,7 @@ def report_rows(c: Consolidation, *, full_ids: bool = False) -> dict[str, list[d
         reason = (f.fatal.code if f.fatal else c.left_out[f.path].code if f.path in c.left_out
                   else "" if f.path in used_paths else next((d.status for d in c.districts if d.file == f.name), ""))
         out[PROVENANCE.title].append({
-            "source": f.name, "used": "ใช่" if f.path in used_paths else "ไม่", "reason": reason,
+            "source": f.name, "used": YES_NO_TH[0 if f.path in used_paths else 1], "reason": reason,
             "district_code": f.district_code, "district": c.district_th(f.district_code) if f.district_code else "",
             "size": f.size, "sha256": f.sha256, "template_id": f.template_id, "template_version": f.template_version,
             "mtime": _be_time(f.mtime) if f.mtime else "",

@@ -34,6 +34,7 @@ __all__ = ["write_provincial_workbook", "is_provincial_workbook", "SHEETS", "FON
 
 SHEETS = tuple(dict.fromkeys(r.sheet for r in REPORTS))
 NONE_TH = "— ไม่มีรายการ —"
+DEFAULT_WIDTH = 8.43  # a column without a width of its own (Excel's default)
 _MARK = re.compile(r"\{(\w+)\}")
 
 
@@ -139,6 +140,11 @@ def _open_rows(wb: Any, ws: Any, r: int, extra: int) -> None:
     for i, h in heights.items():
         ws.row_dimensions[i + extra].height = h
     _shift_names(wb, ws, r, extra)
+    titles = ws.print_title_rows  # the header rows repeated on every page: "15:15"
+    if titles:
+        first, last = (int(v) for v in titles.replace("$", "").split(":"))
+        if first > r:
+            ws.print_title_rows = f"{first + extra}:{last + extra}"
     row_merges = [mr for mr in ws.merged_cells.ranges if mr.min_row == mr.max_row == r]
     for i in range(1, extra + 1):
         for col in range(1, ws.max_column + 1):
@@ -213,29 +219,45 @@ def _markers(ws: Any, r: int, c0: int, c1: int) -> dict[int, str]:
             if not isinstance(ws.cell(r, c), MergedCell) and isinstance(ws.cell(r, c).value, str)}
 
 
+def column_widths(ws: Any) -> dict[int, float]:
+    """A sheet's column widths as the file stores them, by column number: a ``<col min max>`` element covers
+    every column of its range (XlsxWriter writes one for neighbours of the same width)."""
+    widths: dict[int, float] = {}
+    for dim in ws.column_dimensions.values():
+        if dim.width and dim.min and dim.max:
+            for c in range(int(dim.min), int(dim.max) + 1):
+                widths[c] = float(dim.width)
+    return widths
+
+
 def _widths(ws: Any) -> Any:
-    from openpyxl.utils import get_column_letter
+    stored = column_widths(ws)
 
     def width(c0: int, c1: int) -> float:
-        return sum((ws.column_dimensions[get_column_letter(c)].width or 8.43) if
-                   get_column_letter(c) in ws.column_dimensions else 8.43 for c in range(c0, c1 + 1))
+        return sum(stored.get(c, DEFAULT_WIDTH) for c in range(c0, c1 + 1))
     return width
 
 
 def _fit_height(ws: Any, r: int, c0: int, c1: int) -> None:
-    """A data row tall enough for its wrapped texts (Excel does not fit row heights on open)."""
-    from kaset_xl.consolidate.forms import ROW_HEIGHT, _lines
+    """A filled row as tall as its wrapped texts (Excel does not fit row heights on open), and no taller: the
+    template's marked row is as tall as its ``{markers}``, a filled row takes its own content's height."""
+    from kaset_xl.consolidate.forms import cell_lines, row_height
+    from kaset_xl.workbook.textfit import stored_column_points
 
     width = _widths(ws)
     spans = {mr.min_col: mr.max_col for mr in ws.merged_cells.ranges if mr.min_row == r}
-    lines = 1
+    height = row_height(1)
     for c in range(c0, c1 + 1):
-        v = ws.cell(r, c).value
-        if isinstance(v, str) and v:
-            lines = max(lines, _lines(v, width(c, spans.get(c, c))))
-    base = ws.row_dimensions[r].height or ROW_HEIGHT
-    if lines > 1:
-        ws.row_dimensions[r].height = max(base, ROW_HEIGHT * lines + 4)
+        cell = ws.cell(r, c)
+        if cell.value is None or cell.value == "":
+            continue
+        size = float(cell.font.sz or FONT_SIZE)
+        lines = 1
+        if isinstance(cell.value, str) and cell.alignment.wrap_text:
+            lines = cell_lines(cell.value, stored_column_points(width(c, spans.get(c, c))), size=size,
+                               bold=bool(cell.font.b), indent=int(cell.alignment.indent or 0))
+        height = max(height, row_height(lines, size))
+    ws.row_dimensions[r].height = height
 
 
 def _total_row(t: Report, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -265,6 +287,12 @@ def _fill_table(wb: Any, t: Report, rows: list[dict[str, Any]], aim: dict[str, A
         for c in marks:
             ws.cell(r, c).value = None
         write(ws.cell(r, c0), NONE_TH)
+        from openpyxl.styles import Alignment
+
+        none = ws.cell(r, c0)  # on one line, over the empty cells to its right
+        al = none.alignment
+        none.alignment = Alignment(horizontal=al.horizontal, vertical=al.vertical, indent=al.indent, wrap_text=False)
+        _fit_height(ws, r, c0, c1)
     _set_name(wb, f"{t.key}_ROW", ws, r, c0, r + max(n, 1) - 1, c1)
     for kind, values in (("TOTAL", _total_row(t, rows) if t.totals else {}), ("TARGET", aim or {})):
         spot = _bounds(wb, f"{t.key}_{kind}")
@@ -272,6 +300,7 @@ def _fill_table(wb: Any, t: Report, rows: list[dict[str, Any]], aim: dict[str, A
             sws, sr, sc0, _sr1, sc1 = spot
             for c in range(sc0, sc1 + 1):
                 _fill_cell(sws.cell(sr, c), values)
+            _fit_height(sws, sr, sc0, sc1)
     spot = _bounds(wb, f"{t.key}_NOTE")
     if spot is not None:
         _fill_cell(spot[0].cell(spot[1], spot[2]), {"note": note})

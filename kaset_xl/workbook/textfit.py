@@ -16,13 +16,15 @@ import re
 
 from kaset_xl.workbook.fontmetrics import BOLD, REGULAR
 
-__all__ = ["text_width", "column_points", "wrap", "lines_height", "LINE_HEIGHT_16", "DIGIT_EM", "CELL_PADDING"]
+__all__ = ["text_width", "column_points", "stored_column_points", "wrap", "lines_height", "LINE_HEIGHT_16", "DIGIT_EM",
+           "CELL_PADDING"]
 
 DIGIT_EM = 0.544  # the digit's advance (Excel's "maximum digit width"), in em
 LINE_HEIGHT_16 = 26.5  # points a wrapped line of 16 pt takes (LibreOffice with Laksaman)
 CELL_PADDING = 4.0  # points of a cell's width that text does not use (inset on both sides)
 _DEFAULT_EM = 0.6  # a character the table lacks
 _BREAK = re.compile(r"(\s+)")
+_HYPHENATED = re.compile(r"[^-/]*[-/]+|[^-/]+")  # a Latin word's pieces, each with the hyphens or slashes after it
 
 
 def text_width(text: str, size: float = 16, *, bold: bool = False) -> float:
@@ -36,18 +38,30 @@ def column_points(width: float, size: float = 16) -> float:
     return (width + 5 / 7) * DIGIT_EM * size
 
 
+def stored_column_points(width: float, size: float = 16) -> float:
+    """Points of a column whose width the file stores as ``width`` (what openpyxl reads: XlsxWriter adds the
+    5-pixel padding to the width it is given, :func:`column_points`)."""
+    return width * DIGIT_EM * size
+
+
 def _split_long(token: str, room: float, size: float, bold: bool) -> list[str]:
-    """A word wider than the cell: Thai breaks between letters (a mark stays with its letter); a Latin word
-    is left whole (it cannot break, :func:`wrap`'s caller sees it too wide)."""
-    if token.isascii():
-        return [token]
+    """A word wider than the cell, broken as LibreOffice breaks it.  Thai breaks between letters (a mark stays
+    with its letter).  A Latin word (a file name: 5801-MueangMaeHongSon-2564.xlsx, a path) breaks after a hyphen
+    or a slash, and a piece still wider than the cell between characters."""
     parts: list[str] = []
     current = ""
-    for ch in token:
-        if current and text_width(current + ch, size, bold=bold) > room and text_width(ch, size, bold=bold) > 0:
+    for piece in _HYPHENATED.findall(token) if token.isascii() else list(token):
+        if text_width(current + piece, size, bold=bold) <= room or not text_width(piece, size, bold=bold):
+            current += piece  # it fits (a Thai mark stays with its letter)
+            continue
+        if current:
             parts.append(current)
             current = ""
-        current += ch
+        for ch in piece:  # a piece wider than the cell: between characters
+            if current and text_width(current + ch, size, bold=bold) > room:
+                parts.append(current)
+                current = ""
+            current += ch
     return [*parts, current] if current else parts
 
 
