@@ -31,7 +31,8 @@ class Col:
     num_format: str | None = None  # None: text
     total: bool = True  # a numeric column summed in the total row
     span: int = 1  # sheet columns the field covers (merged): tables stacked on one sheet share its column grid
-    values: tuple[str, ...] = ()  # an enumerated column's values: the column is wide enough for each of their words
+    # an enumerated column's values (or the widest form of a coded one): the column is wide enough for each word
+    values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,8 @@ NEW_GROUPS_COUNT = Report("กลุ่มจัดตั้งใหม่", "�
 
 NEW_GROUPS = Report("กลุ่มจัดตั้งใหม่", "รายชื่อกลุ่มที่จัดตั้งใหม่ (รายงานอำเภอถึงจังหวัด)", (
     *_D, Col("group", "ชื่อกลุ่ม", 22), Col("tambon", "ตำบล", 14), Col("main_activity", "กิจกรรมหลัก", 16),
-    Col("applied", "วันที่\nยื่นคำขอ", 15, DATE), Col("certificate_no", "เลขที่\nใบรับรอง", 13),
+    Col("applied", "วันที่\nยื่นคำขอ", 15, DATE),
+    Col("certificate_no", "เลขที่\nใบรับรอง", 13, values=("5801/2564/01",)),  # a number on one line
     Col("certificate_date", "วันที่ออก\nใบรับรอง", 15, DATE), Col("applicants", "ผู้ขอจัดตั้ง (คน)", 10, INT),
     Col("committee_complete", "คณะกรรมการ\nครบ", 10, values=YES_NO_TH), _SRC,
     Col("row", "แถว (ชีต\nจัดตั้งกลุ่ม)", 9, INT)), key="NEWLIST")
