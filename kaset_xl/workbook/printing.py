@@ -219,7 +219,7 @@ def repeated_heights(table: Table) -> list[float]:
 def data_row_height(table: Table, row: Mapping[str, Any]) -> float:
     """A data row's height: one line, or as tall as its longest wrapped text (what the builder sets; Excel
     fits a row to the text typed into it)."""
-    lines = max((len(wrap(row[c.key], column_points(c.width) * _THAI_WRAP)) for c in table.columns
+    lines = max((_lines(row[c.key], column_points(c.width), FONT_SIZE, bold=False) for c in table.columns
                  if isinstance(row.get(c.key), str)), default=1)  # a dropdown's long item wraps too
     return float(max(ROW_HEIGHT, lines_height(lines))) if lines > 1 else float(ROW_HEIGHT)
 
