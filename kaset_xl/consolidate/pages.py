@@ -19,6 +19,7 @@ rows on top.  The manual breaks the filler set (a table or chart that starts a p
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from copy import copy
 from dataclasses import dataclass
 from typing import Any
@@ -87,7 +88,18 @@ def _titles(ws: Any) -> tuple[int, int] | None:
     return first, last
 
 
-def _plan(ws: Any, tables: list[Table], forced: set[int], last_row: int) -> tuple[list[int], dict[int, Table]]:
+def _blank(ws: Any, r: int, solid: set[int]) -> bool:
+    """Whether row ``r`` prints nothing (no value, no chart over it)."""
+    return r not in solid and all(ws.cell(r, c).value in (None, "") for c in range(1, ws.max_column + 1))
+
+
+def _next(forced: set[int], r: int, last_row: int) -> int:
+    """The next row after ``r`` that starts a page of its own, or the row after the last."""
+    return min([f for f in forced if f > r] + [last_row + 1])
+
+
+def _plan(ws: Any, tables: list[Table], forced: set[int], last_row: int,
+          solid: set[int]) -> tuple[list[int], dict[int, Table]]:
     """Where pages start (rows) and which of them start with a copy of a table's header (row → table)."""
     cap = page_capacity(ws)
     titles = _titles(ws)
@@ -102,6 +114,9 @@ def _plan(ws: Any, tables: list[Table], forced: set[int], last_row: int) -> tupl
             start, y = r, _top(r, titles, repeated)
             starts.append(r)
         h = _height(ws, r)
+        if y + h > cap and r > start and all(_blank(ws, p, solid) for p in range(r, _next(forced, r, last_row))):
+            r = _next(forced, r, last_row)  # only empty rows until the next page or the end: nothing to print
+            continue
         if y + h > cap and r > start:
             b = next((p for p in range(r, start, -1) if p not in glue), r)
             table = next((t for t in own if t.first <= b <= (t.tail[-1] if t.tail else t.last)), None)
@@ -145,14 +160,15 @@ def _last_row(ws: Any) -> int:
     return 1
 
 
-def paginate(wb: Any, ws: Any, tables: list[Table], forced: set[int]) -> list[int]:
-    """Cut ``ws`` into pages (see the module); ``forced``: rows that start a page of their own.  Sets the sheet's
-    manual row breaks and inserts the header copies; returns the rows that start a page after it."""
+def paginate(wb: Any, ws: Any, tables: list[Table], forced: set[int], solid: Collection[int] = ()) -> list[int]:
+    """Cut ``ws`` into pages (see the module); ``forced``: rows that start a page of their own; ``solid``: empty
+    rows that print something all the same (a chart drawn over them later).  Sets the sheet's manual row breaks
+    and inserts the header copies; returns the rows that start a page after the first."""
     from openpyxl.worksheet.pagebreak import Break, RowBreak
 
     forced = forced | {b.id + 1 for b in ws.row_breaks.brk}
     last_row = max([_last_row(ws), *forced, *(t.tail[-1] if t.tail else t.last for t in tables)])
-    starts, copies = _plan(ws, tables, forced, last_row)
+    starts, copies = _plan(ws, tables, forced, last_row, set(solid))
     starts = sorted(set(starts) | {f for f in forced if f > 1})
     for b in sorted(copies, reverse=True):  # bottom up: an insertion moves only what lies below it
         _insert_header(wb, ws, b, copies[b].header)

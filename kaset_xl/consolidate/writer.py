@@ -37,6 +37,7 @@ SHEETS = tuple(dict.fromkeys(r.sheet for r in REPORTS))
 NONE_TH = "— ไม่มีรายการ —"
 DEFAULT_WIDTH = 8.43  # a column without a width of its own (Excel's default)
 _MARK = re.compile(r"\{(\w+)\}")
+CHART_HEIGHT_CM = 11.0
 
 
 TITLE = "รายงานรวมระดับจังหวัด"
@@ -374,7 +375,7 @@ def _chart(wb: Any, t: Report, rows: list[dict[str, Any]], columns: dict[str, in
     if chart.legend is not None:
         chart.legend.position = "b"
         chart.legend.txPr = _rich(FONT_SIZE)
-    chart.width, chart.height = 22.0, 11.0  # cm: with its table on one landscape page
+    chart.width, chart.height = 22.0, CHART_HEIGHT_CM  # cm: with its table on one landscape page
     from openpyxl.utils import get_column_letter
 
     ws_anchor = anchor[0]
@@ -411,6 +412,7 @@ def _paginate(wb: Any, form: Form) -> None:
     never split)."""
     tables: list[Table] = []
     forced: set[int] = set()
+    solid: set[int] = set()
     ws = None
     for t in form.tables:
         spot = _bounds(wb, f"{t.key}_ROW")
@@ -423,8 +425,15 @@ def _paginate(wb: Any, form: Form) -> None:
             place = _bounds(wb, name)
             if place is not None and place[0] is ws and place[1] > 1:
                 forced.add(place[1])
+        anchor = _bounds(wb, f"{t.key}_CHART") if t.key in CHARTS else None
+        if anchor is not None and anchor[0] is ws:  # the rows the chart will cover print something
+            r, covered = anchor[1], 0.0
+            while covered < CHART_HEIGHT_CM * 72 / 2.54:
+                solid.add(r)
+                covered += ws.row_dimensions[r].height or ws.sheet_format.defaultRowHeight or 15
+                r += 1
     if ws is not None:
-        paginate(wb, ws, tables, forced)
+        paginate(wb, ws, tables, forced, solid)
 
 
 def write_provincial_workbook(c: Consolidation, path: str | os.PathLike[str], *, full_ids: bool = False,
