@@ -667,3 +667,35 @@ def test_a_big_provinces_pages_each_start_with_their_tables_header(
     small = [(i, w) for i, page in enumerate(_pages(pdf), start=1) for h, w in page
              if _THAI.search(w) and h / per_pt < MIN_PT - 0.05]
     assert small == [], small[:10]
+
+
+def test_a_big_province_in_a_provinces_restyled_copy_repeats_its_own_header(
+        big_province: tuple[Path, Any], tmp_path: Path) -> None:
+    """A province's copy with กสอ.3's header reworded, filled in another colour and taller: the copies after the
+    breaks are of that header as the province made it, and no filled data row is lost or doubled."""
+    from kaset_xl.consolidate import write_provincial_workbook
+    from kaset_xl.consolidate.reports import KSA3, KSA3_QUALITY, report_rows
+
+    _out, result = big_province
+    copy = _restyled(tmp_path / "mine")
+    wb = openpyxl.load_workbook(copy)
+    ws = wb["กสอ.3"]
+    (_, ref), = wb.defined_names["KSA3_ROW"].destinations
+    header = int(ref.replace("$", "").split(":")[0][1:]) - 1
+    ws.cell(header, 3).value = "ชื่อกลุ่มเกษตรกร"
+    ws.cell(header, 3).fill = openpyxl.styles.PatternFill("solid", fgColor="FFFFCC00")
+    ws.row_dimensions[header].height = 130
+    wb.save(copy)
+    out = tmp_path / "prov.xlsx"
+    write_provincial_workbook(result, out, templates=tmp_path / "mine")
+    ws = openpyxl.load_workbook(out)["กสอ.3"]
+    copies = [r[0].row for r in ws.iter_rows() if r[2].value == "ชื่อกลุ่มเกษตรกร"]
+    assert len(copies) >= 2  # the template's header and a copy on each later page of the table
+    breaks = {b.id for b in ws.row_breaks.brk}
+    for r in copies[1:]:
+        assert r - 1 in breaks
+        assert ws.row_dimensions[r].height == 130
+        assert ws.cell(r, 3).fill.fgColor.rgb == "FFFFCC00"
+    groups = [r[2].value for r in ws.iter_rows(min_row=copies[0] + 1) if str(r[0].value or "").isdigit()]
+    rows = report_rows(result)
+    assert len(groups) == len(rows[KSA3.title]) + len(rows[KSA3_QUALITY.title])  # KSA3's rows and the quality rows
