@@ -88,9 +88,9 @@ def _titles(ws: Any) -> tuple[int, int] | None:
     return first, last
 
 
-def _blank(ws: Any, r: int, solid: set[int]) -> bool:
-    """Whether row ``r`` prints nothing (no value, no chart over it)."""
-    return r not in solid and all(ws.cell(r, c).value in (None, "") for c in range(1, ws.max_column + 1))
+def _filled(ws: Any) -> set[int]:
+    """The rows that hold a value (read from the sheet's cells: ``ws.cell`` would create the empty ones)."""
+    return {r for (r, _c), cell in ws._cells.items() if cell.value not in (None, "")}
 
 
 def _next(forced: set[int], r: int, last_row: int) -> int:
@@ -99,13 +99,13 @@ def _next(forced: set[int], r: int, last_row: int) -> int:
 
 
 def _plan(ws: Any, tables: list[Table], forced: set[int], last_row: int,
-          solid: set[int]) -> tuple[list[int], dict[int, Table]]:
+          printed: set[int]) -> tuple[list[int], dict[int, Table]]:
     """Where pages start (rows) and which of them start with a copy of a table's header (row → table)."""
     cap = page_capacity(ws)
     titles = _titles(ws)
     repeated = sum(_height(ws, r) for r in range(titles[0], titles[1] + 1)) if titles else 0.0
     own = [t for t in tables if not (titles and titles[0] <= t.header <= titles[1])]
-    glue = _glue(ws, tables, last_row)
+    glue = _glue(tables, last_row, printed)
     starts: list[int] = []
     copies: dict[int, Table] = {}
     start, r, y = 1, 1, 0.0
@@ -114,7 +114,7 @@ def _plan(ws: Any, tables: list[Table], forced: set[int], last_row: int,
             start, y = r, _top(r, titles, repeated)
             starts.append(r)
         h = _height(ws, r)
-        if y + h > cap and r > start and all(_blank(ws, p, solid) for p in range(r, _next(forced, r, last_row))):
+        if y + h > cap and r > start and not printed & set(range(r, _next(forced, r, last_row))):
             r = _next(forced, r, last_row)  # only empty rows until the next page or the end: nothing to print
             continue
         if y + h > cap and r > start:
@@ -137,7 +137,7 @@ def _top(r: int, titles: tuple[int, int] | None, repeated: float) -> float:
     return repeated if titles and r > titles[1] else 0.0
 
 
-def _glue(ws: Any, tables: list[Table], last_row: int) -> set[int]:
+def _glue(tables: list[Table], last_row: int, printed: set[int]) -> set[int]:
     """The rows before which no page may start."""
     glue: set[int] = set()
     for t in tables:
@@ -147,17 +147,9 @@ def _glue(ws: Any, tables: list[Table], last_row: int) -> set[int]:
     if tables:  # the signature block with the last table's end
         end = max(t.tail[-1] if t.tail else t.last for t in tables)
         last = max(tables, key=lambda t: t.header)
-        if any(ws.cell(r, c).value not in (None, "") for r in range(end + 1, last_row + 1)
-               for c in range(1, ws.max_column + 1)):
+        if any(end < r <= last_row for r in printed):
             glue |= set(range(max(last.first + 1, last.last), last_row + 1))
     return glue
-
-
-def _last_row(ws: Any) -> int:
-    for r in range(ws.max_row, 0, -1):
-        if any(ws.cell(r, c).value not in (None, "") for c in range(1, ws.max_column + 1)):
-            return r
-    return 1
 
 
 def paginate(wb: Any, ws: Any, tables: list[Table], forced: set[int], solid: Collection[int] = ()) -> list[int]:
@@ -167,8 +159,9 @@ def paginate(wb: Any, ws: Any, tables: list[Table], forced: set[int], solid: Col
     from openpyxl.worksheet.pagebreak import Break, RowBreak
 
     forced = forced | {b.id + 1 for b in ws.row_breaks.brk}
-    last_row = max([_last_row(ws), *forced, *(t.tail[-1] if t.tail else t.last for t in tables)])
-    starts, copies = _plan(ws, tables, forced, last_row, set(solid))
+    printed = _filled(ws) | set(solid)  # the rows that print something: a value, or a chart over them
+    last_row = max([1, *printed, *forced, *(t.tail[-1] if t.tail else t.last for t in tables)])
+    starts, copies = _plan(ws, tables, forced, last_row, printed)
     starts = sorted(set(starts) | {f for f in forced if f > 1})
     for b in sorted(copies, reverse=True):  # bottom up: an insertion moves only what lies below it
         _insert_header(wb, ws, b, copies[b].header)
