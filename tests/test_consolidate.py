@@ -53,7 +53,8 @@ def flat(header: Any) -> str:
 
 
 def table(path: Path, sheet: str, first_header: str, second_header: str | None = None) -> list[dict[str, Any]]:
-    """The rows of the block whose header row starts with ``first_header`` (to the next blank row)."""
+    """The rows of the block whose header row starts with ``first_header`` (to the next blank row; a copy of the
+    header row at the top of a printed page is not a data row)."""
     rows = sheet_rows(path, sheet)
     for i, r in enumerate(rows):
         head = [flat(h) for h in r]  # a header's explicit line breaks (reports.py) left out
@@ -62,7 +63,8 @@ def table(path: Path, sheet: str, first_header: str, second_header: str | None =
             for data in rows[i + 1:]:
                 if not any(v != "" for v in data):
                     break
-                out.append(dict(zip(head, data, strict=False)))
+                if list(data) != list(r):
+                    out.append(dict(zip(head, data, strict=False)))
             return out
     raise AssertionError(f"no block {first_header!r} in {sheet}")
 

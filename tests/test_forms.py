@@ -511,3 +511,191 @@ def test_a_long_latin_word_wraps_after_its_hyphens_then_between_characters(name:
             assert all(line[-1] in "-/" for line in lines[:-1])
     assert wrap("5801-MueangMaeHongSon-2564.xlsx", 210) == ["5801-MueangMaeHongSon-", "2564.xlsx"]
     assert len(wrap("5807-PangMapha-2564.xlsx", text_width("5807-PangMapha-") + CELL_PADDING)) == 2
+
+
+# ------------------------------------------------------------------------------- a big province's pages
+
+BIG_DISTRICTS = 12  # Bangkok's first districts: กสอ.1–4 and ความครบถ้วน run over 2+ pages (กสอ.3's groups: 3)
+_CODE = re.compile(r"^10\d\d$")  # a Bangkok district's code: the first column of a data row
+_FIRST_COLUMN = 120.0  # points from the page's left edge: the first column
+
+
+@pytest.fixture(scope="module")
+def big_province(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """Bangkok's first districts, each a generated district workbook (tests/sample_data.py, as the benchmark
+    makes them), consolidated: (the provincial workbook, the consolidation)."""
+    import sample_data
+    from kaset_xl.areas import district_area
+    from kaset_xl.consolidate import consolidate, write_provincial_workbook
+    from kaset_xl.workbook.builder import build_workbook
+
+    folder = tmp_path_factory.mktemp("bangkok")
+    plans = list(dict.fromkeys(sample_data.PROGRAMME_PLAN[c] for c in sample_data.SAMPLE_DISTRICTS))
+    for i in range(BIG_DISTRICTS):
+        code = f"10{i + 1:02d}"
+        plan = sample_data.PROGRAMME_PLAN.setdefault(code, plans[i % len(plans)])
+        try:
+            data = next(d for k in range(20) if (d := _sample_or_none(sample_data, code, 2564 + k)) is not None)
+        finally:
+            if sample_data.PROGRAMME_PLAN.get(code) is plan and code not in sample_data.SAMPLE_DISTRICTS:
+                del sample_data.PROGRAMME_PLAN[code]
+        build_workbook(folder / sample_data.sample_filename(code, 2564), district_area(code), 2564, data=data)
+    out = tmp_path_factory.mktemp("bangkok-out") / "prov.xlsx"
+    result = consolidate([folder], jobs=1)
+    write_provincial_workbook(result, out)
+    return out, result
+
+
+def _sample_or_none(sample_data: Any, code: str, seed: int) -> Any:
+    try:
+        return sample_data.sample_data(code, seed=seed)
+    except (IndexError, ValueError):  # no selectable group with this seed
+        return None
+
+
+_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+
+
+def _bare(text: str) -> str:
+    """A text without its Thai marks above and below (pdftotext puts some of them after the next letter)."""
+    return _MARKS.sub("", text).replace(" ", "")
+
+
+def _sheet_of_pages(pages: list[list[tuple[float, float, str]]]) -> list[str]:
+    """The sheet each page belongs to: a sheet's first page has its title."""
+    sheets: list[str] = []
+    for words in pages:
+        text = _bare("".join(w for _x, _y, w in words))
+        sheets.append(next((f.sheet for f in FORMS if _bare(f.title) in text),
+                           sheets[-1] if sheets else FORMS[0].sheet))
+    return sheets
+
+
+def _expected_codes(result: Any) -> dict[str, dict[str, int]]:
+    """Per sheet: how many data rows of each district its tables have (one per district, one per group …)."""
+    from collections import Counter
+
+    from kaset_xl.consolidate.reports import report_rows
+
+    rows = report_rows(result)
+    out: dict[str, dict[str, int]] = {}
+    for form in FORMS:
+        codes: Counter[str] = Counter()
+        for t in form.tables:
+            if t.columns[0].key == "district_code":
+                codes.update(str(r["district_code"]) for r in rows[t.title])
+        out[form.sheet] = dict(codes)
+    return out
+
+
+def test_a_big_provinces_header_copies_are_the_templates_header_rows(big_province: tuple[Path, Any]) -> None:
+    """Each row break inside a table of a sheet of several tables is followed by a copy of that table's header
+    row (values, fill, height, merges); no header copy on the one-table sheets (Print_Titles repeats theirs)."""
+    out, _result = big_province
+    wb = openpyxl.load_workbook(out)
+    copies = 0
+    for form in FORMS:
+        ws = wb[form.sheet]
+        (_, ref), = wb.defined_names[f"{form.tables[0].key}_ROW"].destinations
+        first = int(ref.replace("$", "").split(":")[0][1:])
+        header = [c.value for c in ws[first - 1]]
+        same = [r[0].row for r in ws.iter_rows() if [c.value for c in r] == header and header[0]]
+        if ws.print_title_rows:
+            assert len(same) == 1, form.sheet
+            continue
+        for r in same[1:]:
+            copies += 1
+            assert r - 1 in {b.id for b in ws.row_breaks.brk}, (form.sheet, r)  # a page starts with it
+            assert ws.row_dimensions[r].height == ws.row_dimensions[first - 1].height
+            assert ws.cell(r, 1).fill.fgColor.rgb == ws.cell(first - 1, 1).fill.fgColor.rgb
+            spans = {(m.min_col, m.max_col) for m in ws.merged_cells.ranges if m.min_row == m.max_row == r}
+            assert spans == {(m.min_col, m.max_col) for m in ws.merged_cells.ranges
+                             if m.min_row == m.max_row == first - 1}
+    assert copies >= 3  # กสอ.2, กสอ.3 (twice), กสอ.4
+
+
+def test_a_big_provinces_pages_each_start_with_their_tables_header(
+        big_province: tuple[Path, Any], tmp_path: Path, lo_convert: Callable[[Path, str, Path], Path]) -> None:
+    """Printed through LibreOffice: every page that holds a table's rows has that table's header above its first
+    row; no page holds only a signature block or only a header; every district's rows print exactly as often as
+    the report has them (once per district, once per group in กสอ.3); every Thai word ≥ 11 pt."""
+    from collections import Counter
+
+    from kaset_xl.consolidate.forms import header_words
+
+    out, result = big_province
+    pdf = lo_convert(out, "pdf", tmp_path / "pdf")
+    pages = _boxes(pdf)
+    sheets = _sheet_of_pages(pages)
+    assert sheets.count("กสอ.3") >= 3 and sheets.count("กสอ.1") >= 2
+    headers = {_bare(w) for f in FORMS for t in f.tables for col in t.columns for w in col.header.split()}
+    titles = {_bare(w) for f in FORMS for t in f.tables for w in t.title.split()}
+    signature = {_bare(w) for line in ("ผู้รายงาน ....................................................",
+                                "ตำแหน่ง ....................................................",
+                                "วันที่ ........ เดือน .............................. พ.ศ. ..........")
+                 for w in line.split()}
+    printed: dict[str, Counter[str]] = {f.sheet: Counter() for f in FORMS}
+    continued = 0
+    for i, (words, sheet) in enumerate(zip(pages, sheets, strict=True), start=1):
+        footer = {w for w in ("หน้า", f"{i}", "/", f"{len(pages)}")}
+        content = [w for _x, _y, w in words if _bare(w) not in headers | titles | signature | footer]
+        assert content, f"page {i} ({sheet}) holds only headers, titles, a signature block"
+        rows = [(y, w) for x, y, w in words if x < _FIRST_COLUMN and _CODE.match(w)]
+        printed[sheet].update(w for _y, w in rows)
+        if not rows:
+            continue
+        top = min(y for y, _w in rows)
+        first_words = {_bare(w) for f in FORMS if f.sheet == sheet for t in f.tables
+                       for w in header_words(t.columns[0].header)}
+        above = [w for x, y, w in words if y < top and x < _FIRST_COLUMN and _bare(w) in first_words]
+        assert above, f"page {i} ({sheet}): a table's rows without its header above them"
+        continued += sheets[:i - 1].count(sheet) > 0
+    assert continued >= 5  # pages after a sheet's first that hold its rows
+    expected = _expected_codes(result)
+    for sheet, codes in printed.items():
+        if expected[sheet]:
+            assert dict(codes) == expected[sheet], sheet
+    assert sum(expected["กสอ.3"].values()) >= 2 * BIG_DISTRICTS  # a row a group (KSA3), a row a district
+    # readable: every Thai word at least 11 pt
+    import xlsxwriter
+
+    ruler = tmp_path / "ruler.xlsx"
+    book = xlsxwriter.Workbook(str(ruler))
+    book.add_worksheet().write(0, 0, "ทดสอบ กลุ่ม", book.add_format({"font_name": "TH SarabunPSK", "font_size": 16}))
+    book.close()
+    per_pt = min(h for h, _w in _pages(lo_convert(ruler, "pdf", tmp_path / "ruler"))[0]) / 16
+    small = [(i, w) for i, page in enumerate(_pages(pdf), start=1) for h, w in page
+             if _THAI.search(w) and h / per_pt < MIN_PT - 0.05]
+    assert small == [], small[:10]
+
+
+def test_a_big_province_in_a_provinces_restyled_copy_repeats_its_own_header(
+        big_province: tuple[Path, Any], tmp_path: Path) -> None:
+    """A province's copy with กสอ.3's header reworded, filled in another colour and taller: the copies after the
+    breaks are of that header as the province made it, and no filled data row is lost or doubled."""
+    from kaset_xl.consolidate import write_provincial_workbook
+    from kaset_xl.consolidate.reports import KSA3, KSA3_QUALITY, report_rows
+
+    _out, result = big_province
+    copy = _restyled(tmp_path / "mine")
+    wb = openpyxl.load_workbook(copy)
+    ws = wb["กสอ.3"]
+    (_, ref), = wb.defined_names["KSA3_ROW"].destinations
+    header = int(ref.replace("$", "").split(":")[0][1:]) - 1
+    ws.cell(header, 3).value = "ชื่อกลุ่มเกษตรกร"
+    ws.cell(header, 3).fill = openpyxl.styles.PatternFill("solid", fgColor="FFFFCC00")
+    ws.row_dimensions[header].height = 130
+    wb.save(copy)
+    out = tmp_path / "prov.xlsx"
+    write_provincial_workbook(result, out, templates=tmp_path / "mine")
+    ws = openpyxl.load_workbook(out)["กสอ.3"]
+    copies = [r[0].row for r in ws.iter_rows() if r[2].value == "ชื่อกลุ่มเกษตรกร"]
+    assert len(copies) >= 2  # the template's header and a copy on each later page of the table
+    breaks = {b.id for b in ws.row_breaks.brk}
+    for r in copies[1:]:
+        assert r - 1 in breaks
+        assert ws.row_dimensions[r].height == 130
+        assert ws.cell(r, 3).fill.fgColor.rgb == "FFFFCC00"
+    groups = [r[2].value for r in ws.iter_rows(min_row=copies[0] + 1) if str(r[0].value or "").isdigit()]
+    rows = report_rows(result)
+    assert len(groups) == len(rows[KSA3.title]) + len(rows[KSA3_QUALITY.title])  # KSA3's rows and the quality rows

@@ -81,7 +81,6 @@ class Form:
     tables: tuple[Report, ...]
     signed: bool = True  # a block for the reporting officer's name, position and date
     pages_wide: int = 1  # 2: a wide table printed over two pages side by side, its first column repeated
-    repeat: str = ""  # the table whose header row repeats on every page (default: the only table, without a chart)
 
 
 FORMS = (
@@ -92,8 +91,7 @@ FORMS = (
          (KSA3, KSA3_QUALITY, LEVELS)),
     Form("F4", "กสอ.4", "แบบ กสอ.4", "รายงานการประเมินผลกิจกรรม ศูนย์เรียนรู้ต้นแบบ และงบประมาณ",
          (KSA4, KSA4_BUDGET, BUDGET, KPI_PCT)),
-    Form("NEW", "กลุ่มจัดตั้งใหม่", "", "รายงานกลุ่มส่งเสริมอาชีพการเกษตรที่จัดตั้งใหม่", (NEW_GROUPS_COUNT, NEW_GROUPS),
-         repeat="NEWLIST"),
+    Form("NEW", "กลุ่มจัดตั้งใหม่", "", "รายงานกลุ่มส่งเสริมอาชีพการเกษตรที่จัดตั้งใหม่", (NEW_GROUPS_COUNT, NEW_GROUPS)),
     Form("DONE", "ความครบถ้วน", "", "ความครบถ้วนและความทันเวลาของรายงานอำเภอ", (COMPLETENESS,)),
     Form("ISSUES", "ปัญหา", "", "ปัญหาที่พบในแบบฟอร์มของอำเภอและการรวมรายงาน", (ISSUES,), signed=False),
     Form("DUPS", "บุคคลซ้ำ", "", "บุคคลที่อาจซ้ำกันระหว่างอำเภอ — ให้เจ้าหน้าที่ตรวจสอบ", (DUPLICATES,), signed=False),
@@ -276,10 +274,10 @@ def build_provincial_template(path: str | os.PathLike[str]) -> None:
                                       "ตำแหน่ง ....................................................",
                                       "วันที่ ........ เดือน .............................. พ.ศ. ..........")):
                 ws.write_string(row + i, half, text, f())
-        if len(form.tables) == 1 and form.tables[0].key not in CHARTS:  # one table: its header on every page
+        # one table: its header on every page; the other sheets get a copy of a table's header row after each
+        # break inside the table when filled (writer, pages.py: one row range repeats per sheet)
+        if len(form.tables) == 1 and form.tables[0].key not in CHARTS:
             ws.repeat_rows(headers[form.tables[0].key])
-        elif form.repeat:  # a table that starts a page of its own: its header on the pages after (none before it)
-            ws.repeat_rows(headers[form.repeat])
     wb.close()
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from kaset_xl.consolidate.core import Consolidation
 from kaset_xl.consolidate.forms import CHARTS, FONT_NAME, FONT_SIZE, FORMS, TEMPLATE_FILE, Form, required_names
+from kaset_xl.consolidate.pages import Table, paginate
 from kaset_xl.consolidate.reports import REPORTS, Report, report_rows, targets, totals_note
 from kaset_xl.fileio import atomic_output
 from kaset_xl.issues import KasetError
@@ -36,6 +37,7 @@ SHEETS = tuple(dict.fromkeys(r.sheet for r in REPORTS))
 NONE_TH = "— ไม่มีรายการ —"
 DEFAULT_WIDTH = 8.43  # a column without a width of its own (Excel's default)
 _MARK = re.compile(r"\{(\w+)\}")
+CHART_HEIGHT_CM = 11.0
 
 
 TITLE = "รายงานรวมระดับจังหวัด"
@@ -373,7 +375,7 @@ def _chart(wb: Any, t: Report, rows: list[dict[str, Any]], columns: dict[str, in
     if chart.legend is not None:
         chart.legend.position = "b"
         chart.legend.txPr = _rich(FONT_SIZE)
-    chart.width, chart.height = 22.0, 11.0  # cm: with its table on one landscape page
+    chart.width, chart.height = 22.0, CHART_HEIGHT_CM  # cm: with its table on one landscape page
     from openpyxl.utils import get_column_letter
 
     ws_anchor = anchor[0]
@@ -398,15 +400,40 @@ def _fill_form(wb: Any, form: Form, c: Consolidation, rows: dict[str, list[dict[
                           if (m := _MARK.fullmatch(text.strip()))}
     for t in reversed(form.tables):  # bottom up: a table's rows move only what lies below it
         _fill_table(wb, t, rows[t.title], aims.get(t.title), note if t.totals else "")
+    _paginate(wb, form)  # before the charts are drawn: a header copy moves what lies below it
     for t in form.tables:
         if t.key in CHARTS:
             _chart(wb, t, rows[t.title], columns[t.key])
-        for name in (f"{t.key}_PAGE", f"{t.key}_CHARTPAGE"):  # a new page (so a chart is never split)
-            spot = _bounds(wb, name)
-            if spot is not None and spot[1] > 1:
-                from openpyxl.worksheet.pagebreak import Break
 
-                spot[0].row_breaks.append(Break(id=spot[1] - 1))
+
+def _paginate(wb: Any, form: Form) -> None:
+    """The form's sheet cut into pages, every page that continues a table starting with its header
+    (:mod:`kaset_xl.consolidate.pages`); a table or a chart below a table starts a page of its own (a chart is
+    never split)."""
+    tables: list[Table] = []
+    forced: set[int] = set()
+    solid: set[int] = set()
+    ws = None
+    for t in form.tables:
+        spot = _bounds(wb, f"{t.key}_ROW")
+        assert spot is not None
+        ws, r0, _c0, r1, _c1 = spot
+        tail = sorted(s[1] for kind in ("TOTAL", "TARGET", "NOTE")
+                      if (s := _bounds(wb, f"{t.key}_{kind}")) is not None and s[0] is ws and s[1] > r1)
+        tables.append(Table(header=r0 - 1, first=r0, last=r1, tail=tuple(tail)))
+        for name in (f"{t.key}_PAGE", f"{t.key}_CHARTPAGE"):
+            place = _bounds(wb, name)
+            if place is not None and place[0] is ws and place[1] > 1:
+                forced.add(place[1])
+        anchor = _bounds(wb, f"{t.key}_CHART") if t.key in CHARTS else None
+        if anchor is not None and anchor[0] is ws:  # the rows the chart will cover print something
+            r, covered = anchor[1], 0.0
+            while covered < CHART_HEIGHT_CM * 72 / 2.54:
+                solid.add(r)
+                covered += ws.row_dimensions[r].height or ws.sheet_format.defaultRowHeight or 15
+                r += 1
+    if ws is not None:
+        paginate(wb, ws, tables, forced, solid)
 
 
 def write_provincial_workbook(c: Consolidation, path: str | os.PathLike[str], *, full_ids: bool = False,
