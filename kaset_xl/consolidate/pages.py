@@ -26,7 +26,7 @@ from typing import Any
 
 from kaset_xl.workbook.textfit import stored_column_points
 
-__all__ = ["paginate", "page_capacity", "SAFETY", "Table"]
+__all__ = ["paginate", "page_capacity", "column_widths", "shift_names", "SAFETY", "Table"]
 
 SAFETY = 0.05  # the share of a page left unused: our break always comes before the application's own
 _PAPER = {9: (595.28, 841.89), 1: (612.0, 792.0)}  # points, portrait (A4, Letter)
@@ -43,7 +43,9 @@ class Table:
     tail: tuple[int, ...]  # total, target, note rows
 
 
-def _widths(ws: Any) -> dict[int, float]:
+def column_widths(ws: Any) -> dict[int, float]:
+    """A sheet's column widths as the file stores them, by column number: a ``<col min max>`` element covers
+    every column of its range (XlsxWriter writes one for neighbours of the same width)."""
     widths: dict[int, float] = {}
     for dim in ws.column_dimensions.values():
         if dim.width and dim.min and dim.max:
@@ -62,7 +64,7 @@ def page_capacity(ws: Any) -> float:
     printable_h = height - 72 * (float(m.top or 0.75) + float(m.bottom or 0.75))
     fit = ws.sheet_properties.pageSetUpPr is not None and bool(ws.sheet_properties.pageSetUpPr.fitToPage)
     if fit and (ps.fitToWidth is None or int(ps.fitToWidth) > 0):
-        stored = _widths(ws)
+        stored = column_widths(ws)
         sheet_w = sum(stored_column_points(stored.get(c, DEFAULT_WIDTH)) for c in range(1, ws.max_column + 1))
         pages = int(ps.fitToWidth or 1)
         scale = min(1.0, pages * printable_w / sheet_w) if sheet_w else 1.0
@@ -183,7 +185,7 @@ def _insert_header(wb: Any, ws: Any, at: int, header: int) -> None:
         ws.row_dimensions[i].height = None
     for i, h in heights.items():
         ws.row_dimensions[i + 1].height = h
-    _move_names(wb, ws, at)
+    shift_names(wb, ws, at, 1)
     titles = _titles(ws)
     if titles and titles[0] >= at:
         ws.print_title_rows = f"{titles[0] + 1}:{titles[1] + 1}"
@@ -203,10 +205,12 @@ def _insert_header(wb: Any, ws: Any, at: int, header: int) -> None:
     ws.row_dimensions[at].height = ws.row_dimensions[header].height
 
 
-def _move_names(wb: Any, ws: Any, at: int) -> None:
-    """Defined names of ``ws`` from row ``at`` move down a row; a name over row ``at`` grows."""
+def shift_names(wb: Any, ws: Any, first: int, extra: int, *, grow_from: int | None = None) -> None:
+    """Defined names of ``ws`` that start at row ``first`` or below move down ``extra`` rows; one that starts above
+    and reaches row ``grow_from`` (default ``first``) grows by them (a print area, a marked row repeated)."""
     from openpyxl.utils.cell import absolute_coordinate, get_column_letter, quote_sheetname, range_boundaries
 
+    grow = first if grow_from is None else grow_from
     for scope in (wb.defined_names, *(s.defined_names for s in wb.worksheets)):
         for dn in scope.values():
             try:
@@ -219,10 +223,10 @@ def _move_names(wb: Any, ws: Any, at: int) -> None:
             if None in b:
                 continue
             c0, r0, c1, r1 = (int(v or 0) for v in b)
-            if r0 >= at:
-                r0, r1 = r0 + 1, r1 + 1
-            elif r1 >= at:
-                r1 += 1
+            if r0 >= first:
+                r0, r1 = r0 + extra, r1 + extra
+            elif r1 >= grow:
+                r1 += extra
             else:
                 continue
             ref = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"

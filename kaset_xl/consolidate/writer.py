@@ -23,7 +23,7 @@ from typing import Any
 
 from kaset_xl.consolidate.core import Consolidation
 from kaset_xl.consolidate.forms import CHARTS, FONT_NAME, FONT_SIZE, FORMS, TEMPLATE_FILE, Form, required_names
-from kaset_xl.consolidate.pages import Table, paginate
+from kaset_xl.consolidate.pages import Table, column_widths, paginate, shift_names
 from kaset_xl.consolidate.reports import REPORTS, Report, report_rows, targets, totals_note
 from kaset_xl.fileio import atomic_output
 from kaset_xl.issues import KasetError
@@ -141,7 +141,7 @@ def _open_rows(wb: Any, ws: Any, r: int, extra: int) -> None:
         ws.row_dimensions[i].height = None
     for i, h in heights.items():
         ws.row_dimensions[i + extra].height = h
-    _shift_names(wb, ws, r, extra)
+    shift_names(wb, ws, r + 1, extra, grow_from=r)  # a name over the marked row (a print area) grows
     titles = ws.print_title_rows  # the header rows repeated on every page: "15:15"
     if titles:
         first, last = (int(v) for v in titles.replace("$", "").split(":"))
@@ -156,32 +156,6 @@ def _open_rows(wb: Any, ws: Any, r: int, extra: int) -> None:
         for mr in row_merges:
             ws.merge_cells(start_row=r + i, start_column=mr.min_col, end_row=r + i, end_column=mr.max_col)
         ws.row_dimensions[r + i].height = ws.row_dimensions[r].height
-
-
-def _shift_names(wb: Any, ws: Any, r: int, extra: int) -> None:
-    """Defined names of ``ws`` below row ``r`` move down ``extra`` rows; a name over row ``r`` grows."""
-    from openpyxl.utils.cell import absolute_coordinate, get_column_letter, quote_sheetname, range_boundaries
-
-    for scope in (wb.defined_names, *(s.defined_names for s in wb.worksheets)):
-        for dn in scope.values():
-            try:
-                dest = list(dn.destinations)
-            except Exception:  # noqa: BLE001
-                continue
-            if len(dest) != 1 or dest[0][0] != ws.title:
-                continue
-            b = range_boundaries(dest[0][1].replace("$", ""))
-            if None in b:
-                continue
-            c0, r0, c1, r1 = (int(v or 0) for v in b)
-            if r0 > r:
-                r0, r1 = r0 + extra, r1 + extra
-            elif r1 >= r:  # a name over the marked row (a print area): it grows
-                r1 += extra
-            else:
-                continue
-            ref = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"
-            dn.attr_text = f"{quote_sheetname(ws.title)}!{absolute_coordinate(ref)}"
 
 
 def _put(cell: Any, value: Any) -> None:
@@ -219,17 +193,6 @@ def _markers(ws: Any, r: int, c0: int, c1: int) -> dict[int, str]:
 
     return {c: ws.cell(r, c).value for c in range(c0, c1 + 1)
             if not isinstance(ws.cell(r, c), MergedCell) and isinstance(ws.cell(r, c).value, str)}
-
-
-def column_widths(ws: Any) -> dict[int, float]:
-    """A sheet's column widths as the file stores them, by column number: a ``<col min max>`` element covers
-    every column of its range (XlsxWriter writes one for neighbours of the same width)."""
-    widths: dict[int, float] = {}
-    for dim in ws.column_dimensions.values():
-        if dim.width and dim.min and dim.max:
-            for c in range(int(dim.min), int(dim.max) + 1):
-                widths[c] = float(dim.width)
-    return widths
 
 
 def _widths(ws: Any) -> Any:

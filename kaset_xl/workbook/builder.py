@@ -47,6 +47,7 @@ from kaset_xl.workbook.printing import (
     TITLE_SIZE,
     TitleSpan,
     band_height,
+    band_runs,
     data_row_height,
     header_height,
     identifying_columns,
@@ -466,18 +467,11 @@ def _data_rows(ws: Worksheet, fmt: _Formats, table: Table, rows: Sequence[Mappin
 
 def _bands(ws: Worksheet, fmt: _Formats, table: Table, r: int) -> None:
     """Merge the band label (3ก area, Smart Farmer qualification) over its run of columns."""
-    i = 0
-    while i < len(table.columns):
-        band = table.columns[i].band
-        j = i
-        while j + 1 < len(table.columns) and band and table.columns[j + 1].band == band:
-            j += 1
-        if band:
-            if j > i:
-                ws.merge_range(r, i, r, j, band, fmt.header)
-            else:
-                ws.write_string(r, i, band, fmt.header)
-        i = j + 1
+    for i, j, band in band_runs(table):
+        if j > i:
+            ws.merge_range(r, i, r, j, band, fmt.header)
+        else:
+            ws.write_string(r, i, band, fmt.header)
     height = band_height(table)
     if height > ROW_HEIGHT or any(c.band for c in table.columns):
         ws.set_row(r, height)

@@ -17,7 +17,7 @@ from kaset_xl.workbook.textfit import CELL_PADDING, column_points, lines_height,
 
 __all__ = ["PRINT_SCALE", "FONT_SIZE", "ROW_HEIGHT", "HEADER_HEIGHT", "TITLE_SIZE", "TITLE_HEIGHT", "CONTINUED",
            "TitleSpan", "page_breaks", "identifying_columns", "header_height", "title_spans", "title_text",
-           "title_block_heights", "band_height", "data_row_height", "rows_to_page_end", "live_margin",
+           "title_block_heights", "band_height", "band_runs", "data_row_height", "rows_to_page_end", "live_margin",
            "blank_form_rows", "SUMMARY_WIDTHS", "SUMMARY_TITLE", "LONGEST_SUBTITLE",
            "SUMMARY_NOT_COMPUTED", "SUMMARY_COMPUTED", "summary_title_spans", "table_title_spans", "live_rows",
            "repeated_heights"]
@@ -189,9 +189,9 @@ def summary_title_spans() -> list[TitleSpan]:
                        texts=((f"{SUMMARY_TITLE} {CONTINUED}", TITLE_SIZE, True), (LONGEST_SUBTITLE, FONT_SIZE, True)))
 
 
-def band_height(table: Table) -> float:
-    """The band row's height: each band label wrapped over its run of columns (at least one line)."""
-    height = float(ROW_HEIGHT)
+def band_runs(table: Table) -> list[tuple[int, int, str]]:
+    """Each band label with the run of columns under it: (first, last column index, label)."""
+    runs: list[tuple[int, int, str]] = []
     i = 0
     while i < len(table.columns):
         band = table.columns[i].band
@@ -199,8 +199,16 @@ def band_height(table: Table) -> float:
         while j + 1 < len(table.columns) and band and table.columns[j + 1].band == band:
             j += 1
         if band:
-            height = max(height, header_height(band, sum(c.width + 5 / 7 for c in table.columns[i:j + 1]) - 5 / 7))
+            runs.append((i, j, band))
         i = j + 1
+    return runs
+
+
+def band_height(table: Table) -> float:
+    """The band row's height: each band label wrapped over its run of columns (at least one line)."""
+    height = float(ROW_HEIGHT)
+    for i, j, band in band_runs(table):
+        height = max(height, header_height(band, sum(c.width + 5 / 7 for c in table.columns[i:j + 1]) - 5 / 7))
     return height
 
 
