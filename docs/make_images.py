@@ -72,10 +72,10 @@ PICTURES: tuple[tuple[str, str, str], ...] = (
     ("province-07-template.png", "province-template", "กสอ.1"),
     ("certificate.png", "certificate", ""),
     ("print-3k-page2.png", "district", "ประเมิน 3ก"),
-    ("print-summary-page2.png", "district", "สรุปผล"),
+    ("print-summary-page1.png", "district", "สรุปผล"),
 )
 # Pictures of another page than the first: how a wide form goes on over pages side by side (issue 15).
-PAGES: dict[str, int] = {"print-3k-page2.png": 2, "print-summary-page2.png": 2}
+PAGES: dict[str, int] = {"print-3k-page2.png": 2, "print-summary-page1.png": 1}
 
 
 def outputs() -> list[str]:

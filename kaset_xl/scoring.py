@@ -37,7 +37,7 @@ __all__ = ["CellWrite", "FormatWrite", "ScoreOutcome", "score_book", "score_file
 
 SUMMARY_FIRST_ROW = 5
 SUMMARY_ROWS = 400  # the block of the summary sheet that score owns (cleared on every run)
-SUMMARY_COLS = 18
+SUMMARY_COLS = 18  # cleared on every run: a workbook of an older layout had 18 columns of results
 
 
 @dataclass(frozen=True)
@@ -192,13 +192,11 @@ def _summary(book: DistrictBook, result: ProgrammeResult, crit: Criteria
     note = f"เกณฑ์: {Path(crit.source).name}" + (" — เกณฑ์ชั่วคราว (provisional)" if crit.provisional else "")
     rows.append([note])
     rows.append([])
-    rows.append(["1. ผลรายกลุ่ม (results per group)"])
+    # The per-group results as two tables of at most SUMMARY_COLS columns: the summary prints one page wide.
+    rows.append(["1. คัดเลือกและประเมิน 3ก รายกลุ่ม (per group)"])
     heads.add(len(rows))
     rows.append(["กลุ่ม", "ประเภท", "ผลคัดเลือก", "3ก ครั้งที่ 1", "ระดับ", "3ก ครั้งที่ 2", "ระดับ",
-                 "เปลี่ยน (ระดับ)", "บรรลุเป้าหมาย", "ระยะที่ 1 (คน)", "ระยะที่ 2 (คน)", "สัมมนา (คน)",
-                 crit.smart_farmer.class_model, "Smart Farmer ที่ผ่านเกณฑ์ (Existing)",
-                 "Smart Farmer ที่ต้องพัฒนา (Developing)", "IFPP ครบ/ทั้งหมด", "วัสดุ (บาท)", "กลุ่มต้นแบบ"])
-    sf = crit.smart_farmer
+                 "เปลี่ยน (ระดับ)", "บรรลุเป้าหมาย"])
     for g in result.groups:
         rows.append([
             g.name, g.category,
@@ -207,14 +205,24 @@ def _summary(book: DistrictBook, result: ProgrammeResult, crit: Criteria
             g.round2.total if g.round2 else None, _level_text(g.round2),
             g.change.steps if g.change else None,
             None if g.change is None else ("บรรลุ" if g.change.met else "ไม่บรรลุ"),
-            g.counts.phase1, g.counts.phase2, g.counts.seminar,
+        ])
+        figures({1: COUNT_FORMAT, 3: SCORE_FORMAT, 5: SCORE_FORMAT, 7: COUNT_FORMAT})
+    rows.append([])
+    rows.append(["2. ผู้เข้าร่วมและผลรายกลุ่ม (per group)"])
+    heads.add(len(rows))
+    sf = crit.smart_farmer
+    rows.append(["กลุ่ม", "ระยะที่ 1 (คน)", "ระยะที่ 2 (คน)", "สัมมนา (คน)", sf.class_model,
+                 "Smart Farmer ที่ผ่านเกณฑ์ (Existing)", "Smart Farmer ที่ต้องพัฒนา (Developing)",
+                 "IFPP ครบ/ทั้งหมด", "วัสดุ (บาท)", "กลุ่มต้นแบบ"])
+    for g in result.groups:
+        rows.append([
+            g.name, g.counts.phase1, g.counts.phase2, g.counts.seminar,
             g.sf_classes[sf.class_model], g.sf_classes[sf.class_existing], g.sf_classes[sf.class_developing],
             f"{g.ifpp_complete}/{g.ifpp_total}", g.materials, "ใช่" if g.model else "",
         ])
-        figures({1: COUNT_FORMAT, 3: SCORE_FORMAT, 5: SCORE_FORMAT, 7: COUNT_FORMAT,
-                 **dict.fromkeys(range(9, 15), COUNT_FORMAT), 16: BAHT_FORMAT})
+        figures({**dict.fromkeys(range(1, 7), COUNT_FORMAT), 8: BAHT_FORMAT})
     rows.append([])
-    rows.append(["2. คะแนน 3ก รายด้าน (3ก subtotals per assessment)"])
+    rows.append(["3. คะแนน 3ก รายด้าน (3ก subtotals per assessment)"])
     areas = crit.assessment.areas
     heads.add(len(rows))
     rows.append(["กลุ่ม", "ครั้งที่", *[f"ด้านที่ {a.code}" for a in areas], "รวม", "ระดับ"])
@@ -222,7 +230,7 @@ def _summary(book: DistrictBook, result: ProgrammeResult, crit: Criteria
         rows.append([a.group, a.round, *[a.score.areas[x.code] for x in areas], a.score.total, a.score.level])
         figures({1: COUNT_FORMAT, **dict.fromkeys(range(2, 3 + len(areas)), SCORE_FORMAT)})
     rows.append([])
-    rows.append(["3. ตัวชี้วัดโครงการ (project indicators)"])
+    rows.append(["4. ตัวชี้วัดโครงการ (project indicators)"])
     heads.add(len(rows))
     rows.append(["ตัวชี้วัด", "ร้อยละ", "คน"])
     kpi = result.kpi
@@ -235,7 +243,7 @@ def _summary(book: DistrictBook, result: ProgrammeResult, crit: Criteria
         rows.append(["จำนวนศูนย์เรียนรู้ต้นแบบ", None, kpi.learning_centres])
         figures({2: COUNT_FORMAT})
     rows.append([])
-    rows.append(["4. งบประมาณตามกิจกรรม (budget per activity, baht)"])
+    rows.append(["5. งบประมาณตามกิจกรรม (budget per activity, baht)"])
     heads.add(len(rows))
     rows.append(["กิจกรรม", "จำนวนเงิน (บาท)"])
     for act in crit.budget.activities:
@@ -266,9 +274,11 @@ def score_book(book: DistrictBook, *, criteria: Criteria | None = None, today: d
             writes.append(CellWrite(table.sheet, f"{letter}{row}", values.get(row)))
     sheet = layout.summary_sheet
     if sheet:
-        for cell in summary_note_cells():
+        notes = summary_note_cells()
+        if "A3" not in notes:
+            writes.append(CellWrite(sheet, "A3", None))  # a workbook whose summary printed over pages: its old note
+        for cell in notes:
             writes.append(CellWrite(sheet, cell, SUMMARY_COMPUTED))
-        writes.append(CellWrite(sheet, "A3", None))  # a workbook made before the title block moved: its old note
         block, heads, number_formats = _summary(book, result, crit)
         outcome_formats = _summary_formats(sheet, block, heads, number_formats)
         for r in range(SUMMARY_ROWS):

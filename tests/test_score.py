@@ -344,20 +344,22 @@ def test_result_columns_hold_the_library_values(out_wb: openpyxl.Workbook) -> No
 
 
 # rows of the summary sheet written by score (SUMMARY_FIRST_ROW = 5): numbers by hand, see the docstring
-GROUP_ROWS = {
-    9: [G1, 1, "ผ่าน", 51.3, MID, 86.5, DI, 1, "บรรลุ", 15, 10, 10, 3, 7, 5, "14/15", 7000, "ใช่"],
-    10: [G2, 2, "ผ่าน", 29, LOW, 54.5, MID, 1, "บรรลุ", 0, 0, 0, 0, 0, 0, "0/0", 0, None],
+GROUP_ROWS = {  # 1. selection and 3ก; 2. participants, Smart Farmer, IFPP, materials (one page wide: two tables)
+    9: [G1, 1, "ผ่าน", 51.3, MID, 86.5, DI, 1, "บรรลุ"],
+    10: [G2, 2, "ผ่าน", 29, LOW, 54.5, MID, 1, "บรรลุ"],
+    14: [G1, 15, 10, 10, 3, 7, 5, "14/15", 7000, "ใช่"],
+    15: [G2, 0, 0, 0, 0, 0, 0, "0/0", 0, None],
 }
 SUBTOTAL_ROWS = {  # group, round, areas 1–5, total, level
-    14: [G1, 1, 18, 12, 11, 10, 0.3, 51.3, MID],
-    15: [G1, 2, 27, 17, 17, 16.5, 9, 86.5, DI],
-    16: [G2, 1, 8, 7, 5, 6, 3, 29, LOW],
-    17: [G2, 2, 16, 12, 11.5, 10.5, 4.5, 54.5, MID],
+    19: [G1, 1, 18, 12, 11, 10, 0.3, 51.3, MID],
+    20: [G1, 2, 27, 17, 17, 16.5, 9, 86.5, DI],
+    21: [G2, 1, 8, 7, 5, 6, 3, 29, LOW],
+    22: [G2, 2, 16, 12, 11.5, 10.5, 4.5, 54.5, MID],
 }
-KPI_ROWS = {21: (100, 12), 22: (91.67, 11), 23: (66.67, 8), 24: (25, 3), 25: (8.33, 1), 26: (None, 12),
-            27: (None, 1)}  # percent, people; 26: members evaluated, 27: learning centres
-BUDGET_ROWS = {31: (ACT["phase1"], 10_075.63), 32: (ACT["phase2"], 6_002.02), 33: (ACT["materials"], 7_000),
-               34: (ACT["seminar"], 4_507.5), 35: ("รวม", 27_585.15)}
+KPI_ROWS = {26: (100, 12), 27: (91.67, 11), 28: (66.67, 8), 29: (25, 3), 30: (8.33, 1), 31: (None, 12),
+            32: (None, 1)}  # percent, people; 31: members evaluated, 32: learning centres
+BUDGET_ROWS = {36: (ACT["phase1"], 10_075.63), 37: (ACT["phase2"], 6_002.02), 38: (ACT["materials"], 7_000),
+               39: (ACT["seminar"], 4_507.5), 40: ("รวม", 27_585.15)}
 
 
 def test_summary_sheet_holds_totals_levels_kpis_and_budget(out_wb: openpyxl.Workbook) -> None:
@@ -365,7 +367,7 @@ def test_summary_sheet_holds_totals_levels_kpis_and_budget(out_wb: openpyxl.Work
     row = lambda r, width=18: [_blank(ws.cell(r, c).value) for c in range(1, width + 1)]  # noqa: E731
     assert row(5)[0] == "เกณฑ์: fy2564.toml — เกณฑ์ชั่วคราว (provisional)"
     for r, want in GROUP_ROWS.items():
-        assert row(r) == want, r
+        assert row(r) == want + [None] * (18 - len(want)), r
     for r, want in SUBTOTAL_ROWS.items():
         assert row(r) == want + [None] * 9, r
     for r, (percent, people) in KPI_ROWS.items():
@@ -374,7 +376,8 @@ def test_summary_sheet_holds_totals_levels_kpis_and_budget(out_wb: openpyxl.Work
         assert row(r)[:2] == [activity, amount], r
     # section titles and headers between; nothing in the rest of the block score owns (rows 5–404)
     filled = [r for r in range(5, 405) if any(v is not None for v in row(r))]
-    assert filled == [5, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 19, 20, *range(21, 28), 29, 30, *range(31, 36)]
+    assert filled == [5, 7, 8, 9, 10, 12, 13, 14, 15, 17, 18, *range(19, 23), 24, 25, *range(26, 33), 34, 35,
+                      *range(36, 41)]
 
 
 def test_score_json(book_in: Path, tmp_path: Path) -> None:
@@ -419,10 +422,11 @@ def test_rescoring_after_a_row_is_cleared_leaves_no_stale_results(scored: tuple[
     assert _load(again)[SHEET_3K]["AB9"].value is None
     row = lambda r: [_blank(ws.cell(r, c).value) for c in range(1, 19)]  # noqa: E731
     assert row(10)[:9] == [G2, 2, "ผ่าน", 29, LOW, None, None, None, None]
-    assert [row(r)[:2] for r in (14, 15, 16)] == [[G1, 1], [G1, 2], [G2, 1]]
+    assert [row(r)[:2] for r in (19, 20, 21)] == [[G1, 1], [G1, 2], [G2, 1]]
     filled = [r for r in range(5, 405) if any(v is not None for v in row(r))]
-    assert filled == [5, 7, 8, 9, 10, 12, 13, 14, 15, 16, 18, 19, *range(20, 27), 28, 29, *range(30, 35)]
-    assert row(34)[:2] == ["รวม", 27_585.15]
+    assert filled == [5, 7, 8, 9, 10, 12, 13, 14, 15, 17, 18, *range(19, 22), 23, 24, *range(25, 32), 33, 34,
+                      *range(35, 40)]
+    assert row(39)[:2] == ["รวม", 27_585.15]
 
 
 def test_only_the_programs_cells_change(book_in: Path, out_wb: openpyxl.Workbook, writes: set[tuple[str, str]]) -> None:
@@ -519,7 +523,7 @@ def test_score_without_output_writes_into_the_file_atomically(book_in: Path, tmp
     assert [p.name for p in tmp_path.iterdir()] == ["pai.xlsx"]  # no temporary file left behind
     wb = _load(target)
     assert column(wb[SHEET_3K], "AB", 6, 9) == [MID, DI, LOW, MID]
-    assert wb[SUMMARY]["B35"].value == 27_585.15
+    assert wb[SUMMARY]["B40"].value == 27_585.15
     assert issue_keys(target) == issue_keys(book_in)
 
 

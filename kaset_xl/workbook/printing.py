@@ -38,10 +38,10 @@ CONTINUED = "(ต่อ)"  # after the title on a wide table's pages after the f
 # The subtitle's room is taken for the longest district and province names, so that the title block's height
 # (what every page repeats) is the table's alone, the same in every district's workbook.
 LONGEST_SUBTITLE = "สำนักงานเกษตรอำเภอเฉลิมพระเกียรติ จังหวัดพระนครศรีอยุธยา ปีงบประมาณ พ.ศ. 2564"
-# สรุปผล: the group's name, then 17 narrow columns of figures (score writes 18 columns), the two Smart Farmer
-# classes a little wider for their names "(Existing)", "(Developing)" (a Latin word does not break); printed at
-# 70 % over two pages side by side, the first column repeated.
-SUMMARY_WIDTHS = (34.0, *([9.0] * 12), 11.0, 11.0, *([9.0] * 3))
+# สรุปผล: the group's name, then 9 narrow columns of figures (score's tables have at most 10 columns), the sixth
+# and seventh a little wider for the Smart Farmer classes "(Existing)", "(Developing)" (a Latin word does not
+# break); printed at 70 %, one page wide.
+SUMMARY_WIDTHS = (34.0, *([9.0] * 4), 11.0, 11.0, *([9.0] * 3))
 SUMMARY_TITLE = "สรุปผลการคำนวณคะแนนและงบประมาณ"
 # The summary's note (its third row) before and after score: its row is as tall as the longer needs.
 SUMMARY_NOT_COMPUTED = "ยังไม่ได้คำนวณ — ใช้คำสั่ง kaset-xl score หรือปุ่มคำนวณคะแนน (not computed yet)"
