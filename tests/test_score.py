@@ -609,11 +609,11 @@ G1_BAD = "กลุ่มปลูกกาแฟบ้านสันติช�
 
 
 def model_group_materials(wb: openpyxl.Workbook) -> tuple[str, float]:
-    """The summary's model group and its materials (columns A and Q of the per-group rows)."""
+    """The summary's model group and its materials (columns A and I of section 2's per-group rows; J: ใช่)."""
     ws = wb[SUMMARY]
-    rows = [r for r in range(9, 30) if ws[f"R{r}"].value == "ใช่"]
+    rows = [r for r in range(9, 40) if ws[f"J{r}"].value == "ใช่"]
     assert len(rows) == 1
-    return ws[f"A{rows[0]}"].value, ws[f"Q{rows[0]}"].value
+    return ws[f"A{rows[0]}"].value, ws[f"I{rows[0]}"].value
 
 
 def test_score_keeps_the_merged_title_cells_styled(scored: tuple[Path, Result], out_wb: openpyxl.Workbook) -> None:
