@@ -26,11 +26,12 @@ from typing import Any
 
 from kaset_xl.workbook.textfit import stored_column_points
 
-__all__ = ["paginate", "page_capacity", "column_widths", "shift_names", "SAFETY", "Table"]
+__all__ = ["paginate", "page_capacity", "column_widths", "insert_rows", "shift_names", "DEFAULT_WIDTH", "SAFETY",
+           "Table"]
 
 SAFETY = 0.05  # the share of a page left unused: our break always comes before the application's own
 _PAPER = {9: (595.28, 841.89), 1: (612.0, 792.0)}  # points, portrait (A4, Letter)
-DEFAULT_WIDTH = 8.43
+DEFAULT_WIDTH = 8.43  # a column without a width of its own (Excel's default)
 
 
 @dataclass(frozen=True)
@@ -174,21 +175,27 @@ def paginate(wb: Any, ws: Any, tables: list[Table], forced: set[int], solid: Col
     return starts
 
 
-def _insert_header(wb: Any, ws: Any, at: int, header: int) -> None:
-    """A copy of row ``header`` (above ``at``) inserted as row ``at``: values, styles, height, merges."""
-    ws.insert_rows(at, 1)
+def insert_rows(wb: Any, ws: Any, at: int, extra: int, *, grow_from: int | None = None) -> None:
+    """``extra`` empty rows inserted at row ``at``: what lies below moves down with its merges, heights, defined
+    names (:func:`shift_names`; ``grow_from``: a name reaching that row grows) and repeated title rows."""
+    ws.insert_rows(at, extra)
     for mr in list(ws.merged_cells.ranges):
         if mr.min_row >= at:
-            mr.shift(0, 1)
+            mr.shift(0, extra)
     heights = {i: d.height for i, d in list(ws.row_dimensions.items()) if i >= at and d.height is not None}
     for i in heights:
         ws.row_dimensions[i].height = None
     for i, h in heights.items():
-        ws.row_dimensions[i + 1].height = h
-    shift_names(wb, ws, at, 1)
+        ws.row_dimensions[i + extra].height = h
+    shift_names(wb, ws, at, extra, grow_from=grow_from)
     titles = _titles(ws)
     if titles and titles[0] >= at:
-        ws.print_title_rows = f"{titles[0] + 1}:{titles[1] + 1}"
+        ws.print_title_rows = f"{titles[0] + extra}:{titles[1] + extra}"
+
+
+def _insert_header(wb: Any, ws: Any, at: int, header: int) -> None:
+    """A copy of row ``header`` (above ``at``) inserted as row ``at``: values, styles, height, merges."""
+    insert_rows(wb, ws, at, 1)
     for col in range(1, ws.max_column + 1):
         src, dst = ws.cell(header, col), ws.cell(at, col)
         if type(src).__name__ == "MergedCell":

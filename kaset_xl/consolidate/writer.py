@@ -23,7 +23,7 @@ from typing import Any
 
 from kaset_xl.consolidate.core import Consolidation
 from kaset_xl.consolidate.forms import CHARTS, FONT_NAME, FONT_SIZE, FORMS, TEMPLATE_FILE, Form, required_names
-from kaset_xl.consolidate.pages import Table, column_widths, paginate, shift_names
+from kaset_xl.consolidate.pages import DEFAULT_WIDTH, Table, column_widths, insert_rows, paginate
 from kaset_xl.consolidate.reports import REPORTS, Report, report_rows, targets, totals_note
 from kaset_xl.fileio import atomic_output
 from kaset_xl.issues import KasetError
@@ -35,7 +35,6 @@ __all__ = ["write_provincial_workbook", "is_provincial_workbook", "SHEETS", "FON
 
 SHEETS = tuple(dict.fromkeys(r.sheet for r in REPORTS))
 NONE_TH = "— ไม่มีรายการ —"
-DEFAULT_WIDTH = 8.43  # a column without a width of its own (Excel's default)
 _MARK = re.compile(r"\{(\w+)\}")
 CHART_HEIGHT_CM = 11.0
 
@@ -132,21 +131,7 @@ def _set_name(wb: Any, name: str, ws: Any, r0: int, c0: int, r1: int, c1: int) -
 def _open_rows(wb: Any, ws: Any, r: int, extra: int) -> None:
     """Make room for ``extra`` more rows below row ``r``, each a copy of row ``r`` (styles, height,
     merges); what lies below moves down with its merges, heights and defined names."""
-    heights = {i: d.height for i, d in list(ws.row_dimensions.items()) if i > r and d.height is not None}
-    ws.insert_rows(r + 1, extra)
-    for mr in list(ws.merged_cells.ranges):
-        if mr.min_row > r:
-            mr.shift(0, extra)
-    for i in heights:
-        ws.row_dimensions[i].height = None
-    for i, h in heights.items():
-        ws.row_dimensions[i + extra].height = h
-    shift_names(wb, ws, r + 1, extra, grow_from=r)  # a name over the marked row (a print area) grows
-    titles = ws.print_title_rows  # the header rows repeated on every page: "15:15"
-    if titles:
-        first, last = (int(v) for v in titles.replace("$", "").split(":"))
-        if first > r:
-            ws.print_title_rows = f"{first + extra}:{last + extra}"
+    insert_rows(wb, ws, r + 1, extra, grow_from=r)  # a name over the marked row (a print area) grows
     row_merges = [mr for mr in ws.merged_cells.ranges if mr.min_row == mr.max_row == r]
     for i in range(1, extra + 1):
         for col in range(1, ws.max_column + 1):
